@@ -1,0 +1,33 @@
+"""Settings read from the environment. Nothing here creates an AWS client."""
+import os
+
+DEFAULT_TABLE = "invoicing"
+
+
+def table_name() -> str:
+    return os.environ.get("INVOICING_TABLE", DEFAULT_TABLE)
+
+
+def region() -> str:
+    return os.environ.get("AWS_REGION") or os.environ.get("AWS_DEFAULT_REGION") or "eu-west-2"
+
+
+def admin_key() -> str:
+    """The key that manages tenants; empty means tenant management is closed."""
+    return os.environ.get("INVOICING_ADMIN_KEY", "")
+
+
+def documents_bucket() -> str:
+    return os.environ.get("INVOICING_DOCUMENTS_BUCKET", "invoicing-documents")
+
+
+def uploads_bucket() -> str:
+    return os.environ.get("INVOICING_UPLOADS_BUCKET", "invoicing-uploads")
+
+
+def max_body_bytes() -> int:
+    return int(os.environ.get("INVOICING_MAX_BODY_BYTES", str(1024 * 1024)))
+
+
+def idempotency_ttl_seconds() -> int:
+    return int(os.environ.get("INVOICING_IDEMPOTENCY_TTL_SECONDS", str(24 * 3600)))
