@@ -1,4 +1,14 @@
-"""The Chalice application: registers blueprints, schedules and queue handlers."""
+"""The Chalice application: registers blueprints, schedules and queue handlers. Thin."""
 from chalice import Chalice
 
+from chalicelib.api.auth import auth
+from chalicelib.api.customers import customers
+from chalicelib.api.meta import meta
+from chalicelib.api.products import products
+from chalicelib.api.tenants import tenants
+from chalicelib.observability import observe_http
+
 app = Chalice(app_name="invoicing")
+app.register_middleware(observe_http, "http")
+for blueprint in (auth, meta, tenants, customers, products):
+    app.register_blueprint(blueprint)

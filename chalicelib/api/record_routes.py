@@ -1,0 +1,99 @@
+"""The routes every record kind has: create, list, get, update, archive, restore, history."""
+from datetime import datetime, timezone
+from typing import Any, Callable, Dict
+
+from chalice import Blueprint
+
+from ..domain.errors import NotFound
+from ..domain.timeframes import resolve
+from ..services.records import ACTIVE, ARCHIVED, RecordType, change_status, create_record, update_record
+from ..store.history import list_history
+from ..store.records import ListQuery
+from .routing import RequestContext, route
+from .schema import Field, Integer, Object, String
+
+HISTORY_QUERY = {
+    "limit": Integer(minimum=1, maximum=100, from_text=True),
+    "cursor": String(max_length=2000),
+}
+
+
+def present_record(rtype: RecordType, item) -> Dict[str, Any]:
+    return {"id": item.id, "status": item.status, **rtype.present(item.data),
+            "created_at": item.created_at, "updated_at": item.updated_at, "version": item.version}
+
+
+def page(items, next_cursor) -> Dict[str, Any]:
+    return {"data": items, "next_cursor": next_cursor}
+
+
+def list_query(ctx: RequestContext) -> ListQuery:
+    q = ctx.query
+    start, end = resolve(q.get("from"), q.get("to"), q.get("timeframe"),
+                         datetime.now(timezone.utc).date())
+    return ListQuery(
+        status=q.get("status"),
+        created_from=start.isoformat() if start else None,
+        created_to=end.isoformat() + "T23:59:59.999999Z" if end else None,
+        text=" ".join(q["q"].lower().split()) if q.get("q") else None,
+        limit=q.get("limit") or 50,
+        cursor=q.get("cursor"),
+    )
+
+
+def history_page(pk: str, ctx: RequestContext) -> Dict[str, Any]:
+    """A record's history; every record has at least its "created" entry, so none means 404."""
+    limit = ctx.query.get("limit") or 50
+    entries, next_cursor = list_history(pk, limit, ctx.query.get("cursor"))
+    if not entries and not ctx.query.get("cursor"):
+        raise NotFound("No record has that id")
+    return page(entries, next_cursor)
+
+
+def register_record_routes(bp: Blueprint, *, path: str, tag: str, rtype: RecordType,
+                           schema: Object, query: Dict[str, Field],
+                           defaults: Callable[[RequestContext], Dict[str, Any]]) -> None:
+    """Declare the seven routes of a record kind on `bp`, under `path` (e.g. /customers)."""
+    label = rtype.store.label
+    one = f"{path}/{{record_id}}"
+
+    def render(item):
+        return present_record(rtype, item)
+
+    def render_page(result):
+        items, next_cursor = result
+        return page([render(item) for item in items], next_cursor)
+
+    @route(bp, path, "POST", summary=f"Create a {label}", tag=tag, body=schema, status=201,
+           render=render, response=schema)
+    def create(ctx: RequestContext):
+        return create_record(ctx.uow, rtype, ctx.tenant_id, ctx.actor, {**defaults(ctx), **ctx.body})
+
+    @route(bp, path, "GET", summary=f"List {label}s, newest first", tag=tag, query=query,
+           render=render_page, response=schema, list_response=True)
+    def list_records(ctx: RequestContext):
+        return rtype.store.list(ctx.tenant_id, list_query(ctx))
+
+    @route(bp, one, "GET", summary=f"Get a {label}", tag=tag, render=render, response=schema)
+    def get(ctx: RequestContext, record_id):
+        return rtype.store.get(ctx.tenant_id, record_id)
+
+    @route(bp, one, "PATCH", summary=f"Change some fields of a {label}; null clears a field",
+           tag=tag, body=schema, partial=True, render=render, response=schema)
+    def update(ctx: RequestContext, record_id):
+        return update_record(ctx.uow, rtype, ctx.tenant_id, ctx.actor, record_id, ctx.body)
+
+    for action, status in (("archive", ARCHIVED), ("restore", ACTIVE)):
+        _register_status_route(bp, one, action, status, rtype, tag, render)
+
+    @route(bp, f"{one}/history", "GET", summary=f"Every change to a {label}, newest first",
+           tag=tag, query=HISTORY_QUERY, render=lambda body: body)
+    def history(ctx: RequestContext, record_id):
+        return history_page(rtype.store.pk(ctx.tenant_id, record_id), ctx)
+
+
+def _register_status_route(bp, one, action, status, rtype, tag, render):
+    @route(bp, f"{one}/{action}", "POST", summary=f"{action.capitalize()} a {rtype.store.label}",
+           tag=tag, render=render)
+    def change(ctx: RequestContext, record_id):
+        return change_status(ctx.uow, rtype, ctx.tenant_id, ctx.actor, record_id, status, f"{action}d")

@@ -1,0 +1,140 @@
+"""How every route runs: identity, body and query parsing, idempotency, errors.
+
+Routes are declared with `route(...)`, which registers the Chalice view and
+records what /openapi.json needs to describe it. A view function receives a
+`RequestContext` with the caller's identity and the parsed, validated input,
+and returns a result that the route's `render` turns into the response body.
+"""
+import json
+from dataclasses import dataclass, field
+from decimal import Decimal
+from functools import wraps
+from typing import Any, Callable, Dict, List, Optional
+
+from chalice import Blueprint, Response
+
+from .. import config
+from ..domain.errors import (DomainError, Forbidden, PayloadTooLarge, Unauthorized,
+                             UnsupportedMediaType, ValidationError)
+from ..observability import logger
+from ..services.records import Actor
+from ..store.unit_of_work import UnitOfWork
+from . import idempotency
+from .auth import api_key_authorizer
+from .errors import error_response, json_response
+from .schema import Field, Object, parse_body, parse_query
+
+
+@dataclass
+class RequestContext:
+    identity: Dict[str, str]
+    body: Optional[Dict[str, Any]]
+    query: Dict[str, Any]
+    uow: UnitOfWork
+
+    @property
+    def tenant_id(self) -> str:
+        return self.identity["tenant_id"]
+
+    @property
+    def base_currency(self) -> str:
+        return self.identity["base_currency"]
+
+    @property
+    def actor(self) -> Actor:
+        return Actor(self.identity.get("key_id", "admin"))
+
+
+@dataclass
+class RouteDoc:
+    method: str
+    path: str
+    summary: str
+    tag: str
+    access: str
+    status: int
+    body: Optional[Object]
+    query: Dict[str, Field] = field(default_factory=dict)
+    response: Optional[Object] = None
+    list_response: bool = False
+
+
+ROUTES: List[RouteDoc] = []
+
+PUBLIC, ADMIN, READ, WRITE = "public", "admin", "read", "write"
+
+
+def route(bp: Blueprint, path: str, method: str, *, summary: str, tag: str,
+          render: Callable[[Any], Any], access: Optional[str] = None, body: Optional[Object] = None,
+          partial: bool = False, query: Optional[Dict[str, Field]] = None, status: int = 200,
+          response: Optional[Object] = None, list_response: bool = False):
+    access = access or (READ if method == "GET" else WRITE)
+    ROUTES.append(RouteDoc(method, path, summary, tag, access, status, body, query or {},
+                           response, list_response))
+
+    def decorator(view: Callable[..., Any]):
+        @bp.route(path, methods=[method], content_types=["*/*"],
+                  authorizer=None if access == PUBLIC else api_key_authorizer)
+        @wraps(view)
+        def chalice_view(**path_params):
+            request = bp.current_request
+            try:
+                return _run(request, view, path_params, access, body, partial, query or {}, status, render)
+            except DomainError as error:
+                return error_response(error)
+            except Exception:  # never expected; answered in the one shape, and logged
+                logger.exception("unhandled error")
+                return json_response(500, {"error": {
+                    "code": "internal_error", "message": "Something went wrong on our side",
+                    "details": []}})
+        return chalice_view
+    return decorator
+
+
+def _run(request, view, path_params, access, body_schema, partial, query_fields, status, render):
+    identity = _identity(request, access)
+    query = parse_query(query_fields, request.query_params or {})
+    body = _parse_json_body(request, body_schema, partial) if body_schema else None
+    key = request.headers.get("idempotency-key") if request.method == "POST" else None
+    if not key:
+        ctx = RequestContext(identity, body, query, UnitOfWork())
+        return _answer(status, render(view(ctx, **path_params)))
+    return idempotency.run_once(
+        identity, key, request, status, render,
+        lambda uow: view(RequestContext(identity, body, query, uow), **path_params))
+
+
+def _answer(status: int, body: Any) -> Response:
+    return body if isinstance(body, Response) else json_response(status, body)
+
+
+def _identity(request, access: str) -> Dict[str, str]:
+    if access == PUBLIC:
+        return {}
+    identity = (request.context.get("authorizer") or {})
+    role = identity.get("role")
+    if not role:
+        raise Unauthorized("Send a valid API key as 'Authorization: Bearer <key>'")
+    if (access == ADMIN) != (role == "admin"):
+        raise Forbidden("This route needs the admin key" if access == ADMIN
+                        else "This route needs a tenant's API key")
+    if access == WRITE and "write" not in identity.get("scopes", "").split(","):
+        raise Forbidden("This API key may only read; it lacks the 'write' scope")
+    return identity
+
+
+def _parse_json_body(request, schema: Object, partial: bool) -> Dict[str, Any]:
+    raw = request.raw_body or b""
+    if len(raw) > config.max_body_bytes():
+        raise PayloadTooLarge(f"The body is larger than {config.max_body_bytes()} bytes")
+    content_type = (request.headers.get("content-type") or "application/json").lower()
+    if raw and not content_type.split(";")[0].strip() == "application/json":
+        raise UnsupportedMediaType("Send the body as application/json")
+    try:
+        # Numbers are read as Decimal so that no amount ever passes through float.
+        document = json.loads(raw.decode("utf-8") or "null", parse_float=Decimal, parse_int=Decimal)
+    except (ValueError, UnicodeDecodeError) as error:
+        raise ValidationError(f"The body is not valid JSON: {error}", [("body", "is not valid JSON")])
+    if document is None:
+        raise ValidationError("A JSON object body is required", [("body", "is required")])
+    return parse_body(schema, document, partial=partial)

@@ -1,0 +1,303 @@
+"""Strict request validation, and the OpenAPI schema of the same declarations.
+
+A schema parses untrusted JSON (already decoded with Decimal for numbers) into
+clean Python values, collecting every problem with its field path, so a client
+learns all that is wrong in one answer. The same objects describe themselves
+for /openapi.json, so documentation and validation cannot disagree.
+"""
+import re
+from datetime import date
+from decimal import Decimal, InvalidOperation
+from typing import Any, Dict, List, Optional
+
+from ..domain.currencies import is_currency
+from ..domain.errors import ValidationError
+
+MISSING = object()
+
+
+class Problems:
+    """Collects (field, message) pairs while a request is parsed."""
+
+    def __init__(self):
+        self.items: List[tuple] = []
+
+    def add(self, path: str, message: str) -> None:
+        self.items.append((path or "body", message))
+
+    def raise_if_any(self) -> None:
+        if self.items:
+            first_field, first_message = self.items[0]
+            raise ValidationError(f"{first_field}: {first_message}", self.items)
+
+
+class Field:
+    json_type = "string"
+
+    def __init__(self, *, required: bool = False, description: str = "", example: Any = None):
+        self.required = required
+        self.description = description
+        self.example = example
+
+    def parse(self, value: Any, path: str, problems: Problems) -> Any:
+        raise NotImplementedError
+
+    def openapi(self) -> Dict[str, Any]:
+        schema: Dict[str, Any] = {"type": self.json_type}
+        if self.description:
+            schema["description"] = self.description
+        if self.example is not None:
+            schema["example"] = self.example
+        return schema
+
+
+class String(Field):
+    def __init__(self, *, min_length: int = 1, max_length: int = 200, pattern: Optional[str] = None,
+                 lower: bool = False, **kwargs):
+        super().__init__(**kwargs)
+        self.min_length = min_length
+        self.max_length = max_length
+        self.pattern = re.compile(pattern) if pattern else None
+        self.lower = lower
+
+    def parse(self, value, path, problems):
+        if not isinstance(value, str):
+            problems.add(path, "must be a string")
+            return None
+        value = value.strip()
+        if len(value) < self.min_length:
+            problems.add(path, "must not be empty" if self.min_length == 1
+                         else f"must be at least {self.min_length} characters")
+        elif len(value) > self.max_length:
+            problems.add(path, f"must be at most {self.max_length} characters")
+        elif self.pattern and not self.pattern.fullmatch(value):
+            problems.add(path, self.invalid_message())
+        elif any(ord(c) < 32 and c not in "\n\t" for c in value):
+            problems.add(path, "must not contain control characters")
+        return value.lower() if self.lower else value
+
+    def invalid_message(self) -> str:
+        return "has an invalid format"
+
+    def openapi(self):
+        schema = super().openapi()
+        schema.update(minLength=self.min_length, maxLength=self.max_length)
+        if self.pattern:
+            schema["pattern"] = self.pattern.pattern
+        return schema
+
+
+class Email(String):
+    def __init__(self, **kwargs):
+        super().__init__(max_length=254, pattern=r"[^@\s]+@[^@\s]+\.[^@\s]+", lower=True, **kwargs)
+
+    def invalid_message(self):
+        return "must be an email address"
+
+    def openapi(self):
+        return {**super().openapi(), "format": "email"}
+
+
+class CurrencyCode(Field):
+    def parse(self, value, path, problems):
+        if not isinstance(value, str) or not is_currency(value.upper()):
+            problems.add(path, "must be an ISO 4217 currency code such as GBP")
+            return None
+        return value.upper()
+
+    def openapi(self):
+        return {**super().openapi(), "pattern": "^[A-Z]{3}$", "example": "GBP"}
+
+
+class TimeZone(Field):
+    def parse(self, value, path, problems):
+        from zoneinfo import ZoneInfo  # zoneinfo loads tzdata lazily; only tenant admin needs it
+
+        try:
+            ZoneInfo(value)
+            return value
+        except Exception:  # ZoneInfo raises several types for bad keys
+            problems.add(path, "must be an IANA time zone such as Europe/London")
+            return None
+
+    def openapi(self):
+        return {**super().openapi(), "example": "Europe/London"}
+
+
+class Choice(Field):
+    def __init__(self, choices, **kwargs):
+        super().__init__(**kwargs)
+        self.choices = tuple(choices)
+
+    def parse(self, value, path, problems):
+        if value not in self.choices:
+            problems.add(path, "must be one of " + ", ".join(self.choices))
+            return None
+        return value
+
+    def openapi(self):
+        return {**super().openapi(), "enum": list(self.choices)}
+
+
+class Boolean(Field):
+    json_type = "boolean"
+
+    def parse(self, value, path, problems):
+        if not isinstance(value, bool):
+            problems.add(path, "must be true or false")
+            return None
+        return value
+
+
+class Integer(Field):
+    json_type = "integer"
+
+    def __init__(self, *, minimum: int, maximum: int, from_text: bool = False, **kwargs):
+        super().__init__(**kwargs)
+        self.minimum, self.maximum, self.from_text = minimum, maximum, from_text
+
+    def parse(self, value, path, problems):
+        if self.from_text and isinstance(value, str) and re.fullmatch(r"-?\d{1,12}", value):
+            value = int(value)
+        if isinstance(value, Decimal) and value == value.to_integral_value():
+            value = int(value)
+        if isinstance(value, bool) or not isinstance(value, int):
+            problems.add(path, "must be a whole number")
+            return None
+        if not self.minimum <= value <= self.maximum:
+            problems.add(path, f"must be between {self.minimum} and {self.maximum}")
+        return value
+
+    def openapi(self):
+        return {**super().openapi(), "minimum": self.minimum, "maximum": self.maximum}
+
+
+class Amount(Field):
+    """An exact decimal: a JSON string such as "12.50" (or a JSON number, read exactly)."""
+
+    def __init__(self, *, minimum: Decimal = Decimal(0), maximum: Decimal = Decimal("999999999999"),
+                 places: int = 2, exclusive_minimum: bool = False, **kwargs):
+        super().__init__(**kwargs)
+        self.minimum, self.maximum, self.places = minimum, maximum, places
+        self.exclusive_minimum = exclusive_minimum
+
+    def parse(self, value, path, problems):
+        amount = _to_decimal(value)
+        if amount is None:
+            problems.add(path, 'must be a decimal number written as a string, such as "12.50"')
+            return None
+        if -amount.as_tuple().exponent > self.places:
+            problems.add(path, f"must have at most {self.places} decimal places")
+        elif amount < self.minimum or (self.exclusive_minimum and amount == self.minimum):
+            relation = "greater than" if self.exclusive_minimum else "at least"
+            problems.add(path, f"must be {relation} {self.minimum}")
+        elif amount > self.maximum:
+            problems.add(path, f"must be at most {self.maximum}")
+        return amount
+
+    def openapi(self):
+        schema = super().openapi()
+        schema["pattern"] = r"^-?\d+(\.\d{1,%d})?$" % self.places if self.places else r"^-?\d+$"
+        schema.setdefault("example", "12.50")
+        return schema
+
+
+def _to_decimal(value) -> Optional[Decimal]:
+    if isinstance(value, bool) or not isinstance(value, (str, int, Decimal)):
+        return None
+    if isinstance(value, str) and not re.fullmatch(r"\s*-?\d{1,15}(\.\d{1,10})?\s*", value):
+        return None
+    try:
+        amount = Decimal(str(value).strip())
+    except InvalidOperation:
+        return None
+    if not amount.is_finite():
+        return None
+    # Normalise "-0" and integers given as JSON numbers with exponents ("1E+2").
+    return amount + 0 if amount.as_tuple().exponent <= 0 else amount.quantize(Decimal(1))
+
+
+class Date(Field):
+    def parse(self, value, path, problems):
+        if isinstance(value, str) and re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+            try:
+                return date.fromisoformat(value)
+            except ValueError:
+                pass
+        problems.add(path, "must be a date as YYYY-MM-DD")
+        return None
+
+    def openapi(self):
+        return {**super().openapi(), "format": "date"}
+
+
+class Array(Field):
+    json_type = "array"
+
+    def __init__(self, item: Field, *, max_items: int, min_items: int = 0, **kwargs):
+        super().__init__(**kwargs)
+        self.item, self.max_items, self.min_items = item, max_items, min_items
+
+    def parse(self, value, path, problems):
+        if not isinstance(value, list):
+            problems.add(path, "must be a list")
+            return None
+        if not self.min_items <= len(value) <= self.max_items:
+            problems.add(path, f"must have between {self.min_items} and {self.max_items} items")
+            return None
+        return [self.item.parse(v, f"{path}[{i}]", problems) for i, v in enumerate(value)]
+
+    def openapi(self):
+        return {**super().openapi(), "items": self.item.openapi(),
+                "minItems": self.min_items, "maxItems": self.max_items}
+
+
+class Object(Field):
+    """A JSON object with known fields only. Optional fields may be null to clear them."""
+    json_type = "object"
+
+    def __init__(self, fields: Dict[str, Field], **kwargs):
+        super().__init__(**kwargs)
+        self.fields = fields
+
+    def parse(self, value, path, problems, partial: bool = False):
+        if not isinstance(value, dict):
+            problems.add(path, "must be an object")
+            return None
+        prefix = f"{path}." if path else ""
+        for name in value:
+            if name not in self.fields:
+                problems.add(prefix + name, "is not a known field")
+        clean = {}
+        for name, field in self.fields.items():
+            raw = value.get(name, MISSING)
+            if raw is MISSING or raw is None:
+                if field.required and (not partial or raw is None):
+                    problems.add(prefix + name, "is required")
+                elif raw is None:
+                    clean[name] = None
+                continue
+            clean[name] = field.parse(raw, prefix + name, problems)
+        return clean
+
+    def openapi(self):
+        schema = super().openapi()
+        schema["properties"] = {name: f.openapi() for name, f in self.fields.items()}
+        required = [name for name, f in self.fields.items() if f.required]
+        if required:
+            schema["required"] = required
+        schema["additionalProperties"] = False
+        return schema
+
+
+def parse_body(schema: Object, body: Any, partial: bool = False) -> Dict[str, Any]:
+    """Validate a whole request body; raise one ValidationError listing every problem."""
+    problems = Problems()
+    clean = schema.parse(body, "", problems, partial=partial)
+    problems.raise_if_any()
+    return clean
+
+
+def parse_query(fields: Dict[str, Field], params: Dict[str, str]) -> Dict[str, Any]:
+    """Validate query-string parameters; unknown parameters are refused like unknown fields."""
+    return parse_body(Object(fields), dict(params or {}), partial=True)

@@ -1,0 +1,102 @@
+"""/tenants (admin key) and /tenant (a tenant's own settings)."""
+from chalice import Blueprint
+
+from ..services.api_keys import API_KEYS, SCOPES, create_api_key, revoke_api_key
+from ..services.tenants import TENANTS, create_tenant
+from ..services.records import update_record
+from ..store.records import ListQuery
+from .fields import ADDRESS, PHONE, VAT_NUMBER
+from .record_routes import HISTORY_QUERY, history_page, page, present_record
+from .routing import ADMIN, READ, RequestContext, route
+from .schema import Array, Boolean, Choice, CurrencyCode, Email, Integer, Object, String, TimeZone
+
+tenants = Blueprint(__name__)
+
+SERIES = Object({
+    "prefix": String(min_length=0, max_length=20, pattern=r"[A-Za-z0-9/_\-]*", example="INV-"),
+    "padding": Integer(minimum=1, maximum=10, description="Digits of the number, zero-padded"),
+    "yearly_reset": Boolean(description="Restart at 1 each year; the year joins the prefix"),
+})
+_SETTINGS = {
+    "legal_name": String(required=True, example="Acme Accounting Ltd"),
+    "trading_name": String(),
+    "address": ADDRESS,
+    "vat_number": VAT_NUMBER,
+    "email": Email(),
+    "phone": PHONE,
+    "timezone": TimeZone(description="IANA zone; default Europe/London"),
+    "rounding": Object({
+        "vat_level": Choice(("line", "invoice"), description="Round VAT per line or per invoice (per rate)"),
+        "mode": Choice(("half_up", "down"), description="HMRC allows rounding to nearest or down"),
+    }, description="VAT rounding policy, stored on each document; replaced as a whole"),
+    "numbering": Object({"invoice": SERIES, "credit_note": SERIES, "estimate": SERIES},
+                        description="Document number series; replaced as a whole"),
+}
+TENANT = Object({**_SETTINGS, "base_currency": CurrencyCode(description="Default GBP; never changes")})
+TENANT_CHANGES = Object(_SETTINGS)
+API_KEY = Object({
+    "name": String(max_length=100, example="Portal"),
+    "scopes": Array(Choice(SCOPES), min_items=1, max_items=2, description="Default read and write"),
+})
+
+
+def _tenant(item):
+    return present_record(TENANTS, item)
+
+
+def _api_key(result):
+    item, secret = result
+    return {**present_record(API_KEYS, item), "api_key": secret}
+
+
+@route(tenants, "/tenants", "POST", summary="Create a tenant", tag="Tenants", access=ADMIN,
+       body=TENANT, status=201, render=_tenant, response=TENANT)
+def create(ctx: RequestContext):
+    return create_tenant(ctx.uow, ctx.actor, ctx.body)
+
+
+@route(tenants, "/tenants/{tenant_id}", "GET", summary="Get a tenant", tag="Tenants", access=ADMIN,
+       render=_tenant, response=TENANT)
+def get(ctx: RequestContext, tenant_id):
+    return TENANTS.store.get(tenant_id, tenant_id)
+
+
+@route(tenants, "/tenants/{tenant_id}", "PATCH", summary="Change a tenant's settings", tag="Tenants",
+       access=ADMIN, body=TENANT_CHANGES, partial=True, render=_tenant, response=TENANT)
+def update(ctx: RequestContext, tenant_id):
+    return update_record(ctx.uow, TENANTS, tenant_id, ctx.actor, tenant_id, ctx.body)
+
+
+@route(tenants, "/tenants/{tenant_id}/history", "GET", summary="Every change to a tenant",
+       tag="Tenants", access=ADMIN, query=HISTORY_QUERY, render=lambda body: body)
+def history(ctx: RequestContext, tenant_id):
+    return history_page(TENANTS.store.pk(tenant_id, tenant_id), ctx)
+
+
+@route(tenants, "/tenants/{tenant_id}/api-keys", "POST", tag="Tenants", access=ADMIN,
+       summary="Create an API key; the key is shown in this answer only", body=API_KEY,
+       status=201, render=_api_key, response=API_KEY)
+def create_key(ctx: RequestContext, tenant_id):
+    return create_api_key(ctx.uow, TENANTS.store.get(tenant_id, tenant_id), ctx.actor, ctx.body)
+
+
+@route(tenants, "/tenants/{tenant_id}/api-keys", "GET", summary="List a tenant's API keys",
+       tag="Tenants", access=ADMIN, query=HISTORY_QUERY, response=API_KEY, list_response=True,
+       render=lambda result: page([present_record(API_KEYS, item) for item in result[0]], result[1]))
+def list_keys(ctx: RequestContext, tenant_id):
+    TENANTS.store.get(tenant_id, tenant_id)
+    return API_KEYS.store.list(tenant_id, ListQuery(limit=ctx.query.get("limit") or 50,
+                                                    cursor=ctx.query.get("cursor")))
+
+
+@route(tenants, "/tenants/{tenant_id}/api-keys/{key_id}", "DELETE", summary="Revoke an API key",
+       tag="Tenants", access=ADMIN, response=API_KEY,
+       render=lambda item: present_record(API_KEYS, item))
+def revoke_key(ctx: RequestContext, tenant_id, key_id):
+    return revoke_api_key(ctx.uow, tenant_id, ctx.actor, key_id)
+
+
+@route(tenants, "/tenant", "GET", summary="The calling tenant's own settings", tag="Tenants",
+       access=READ, render=_tenant, response=TENANT)
+def own(ctx: RequestContext):
+    return TENANTS.store.get(ctx.tenant_id, ctx.tenant_id)

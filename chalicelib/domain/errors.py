@@ -1,0 +1,53 @@
+"""The one error hierarchy. The API maps each class to an HTTP status in one place."""
+from typing import List, Optional, Tuple
+
+FieldProblem = Tuple[str, str]  # (field path such as "lines[0].quantity", message)
+
+
+class DomainError(Exception):
+    code = "error"
+
+    def __init__(self, message: str, details: Optional[List[FieldProblem]] = None):
+        super().__init__(message)
+        self.message = message
+        self.details = list(details or [])
+
+
+class ValidationError(DomainError):
+    """The request is malformed or a value is out of bounds."""
+    code = "validation_error"
+
+
+class NotFound(DomainError):
+    code = "not_found"
+
+
+class Conflict(DomainError):
+    """The request is valid but the current state forbids it."""
+    code = "conflict"
+
+
+class ConcurrentUpdate(Conflict):
+    """Someone else changed the record between our read and our write."""
+    code = "concurrent_update"
+
+
+class Unauthorized(DomainError):
+    code = "unauthorized"
+
+
+class Forbidden(DomainError):
+    code = "forbidden"
+
+
+class PayloadTooLarge(DomainError):
+    code = "payload_too_large"
+
+
+class UnsupportedMediaType(DomainError):
+    code = "unsupported_media_type"
+
+
+def invalid(field: str, message: str) -> ValidationError:
+    """A validation error about a single field."""
+    return ValidationError(f"{field}: {message}", [(field, message)])

@@ -1,0 +1,136 @@
+"""Use cases shared by every record kind: create, update, archive and restore.
+
+Each write commits the record and its history entry in one transaction
+(plus any unique value it claims or frees), so a record never changes without
+a history entry saying who changed what, and two records can never hold the
+same unique value.
+"""
+from dataclasses import dataclass
+from typing import Any, Callable, Dict, Optional, Tuple
+
+from ..domain.changes import diff
+from ..domain.errors import Conflict
+from ..store import keys
+from ..store.clock import now, stamp
+from ..store.history import history_entry
+from ..store.models import RecordItem, UniqueValueItem
+from ..store.records import RecordStore
+from ..store.unit_of_work import UnitOfWork, Writes
+
+ACTIVE = "active"
+ARCHIVED = "archived"
+
+
+@dataclass(frozen=True)
+class RecordType:
+    store: RecordStore
+    id_prefix: str
+    # The JSON form of a record's fields (money as strings); history stores this form.
+    present: Callable[[Dict[str, Any]], Dict[str, Any]]
+    search_fields: Tuple[str, ...] = ()
+    unique_fields: Tuple[str, ...] = ()
+    # Fills what follows from the submitted fields (create) or changes (update).
+    prepare: Callable[[Dict[str, Any]], Dict[str, Any]] = lambda fields: fields
+    # Checks rules across fields on the merged record; raises ValidationError.
+    check: Callable[[Dict[str, Any]], None] = lambda data: None
+
+
+@dataclass(frozen=True)
+class Actor:
+    """Who makes a change: an API key id, or "admin"."""
+    id: str
+
+
+def create_record(uow: UnitOfWork, rtype: RecordType, tenant_id: str, actor: Actor,
+                  fields: Dict[str, Any], record_id: Optional[str] = None,
+                  status: str = ACTIVE) -> RecordItem:
+    at = stamp(now())
+    item = rtype.store.new_item(tenant_id, record_id or keys.new_id(rtype.id_prefix), at)
+    rtype.store.set_status(item, tenant_id, status)
+    fields = rtype.prepare(fields)
+    rtype.check(fields)
+    _fill(item, rtype, fields, at)
+    writes = Writes().put(item)
+    for name in rtype.unique_fields:
+        _claim(writes, rtype, tenant_id, item.id, name, fields.get(name))
+    changes = diff({}, {**rtype.present(item.data), "status": status})
+    writes.put(history_entry(item.PK, at, actor.id, "created", changes))
+    return uow.commit(writes, item)
+
+
+def update_record(uow: UnitOfWork, rtype: RecordType, tenant_id: str, actor: Actor,
+                  record_id: str, changes: Dict[str, Any]) -> RecordItem:
+    """Apply the given fields (None clears one); refused while the record is archived."""
+    item = rtype.store.get(tenant_id, record_id)
+    if item.status != ACTIVE:
+        raise Conflict(f"This {rtype.store.label} is {item.status}; restore it before editing")
+    before = rtype.present(item.data)
+    old_data = dict(item.data)
+    merged = {**old_data, **rtype.prepare(changes)}
+    rtype.check(merged)
+    at = stamp(now())
+    _fill(item, rtype, merged, at)
+    changed = diff(before, rtype.present(item.data))
+    if not changed:
+        return item
+    writes = Writes().put(item)  # conditioned on the version we read
+    for name in rtype.unique_fields:
+        if _normal(old_data.get(name)) != _normal(item.data.get(name)):
+            _release(writes, rtype, tenant_id, item.id, name, old_data.get(name))
+            _claim(writes, rtype, tenant_id, item.id, name, item.data.get(name))
+    writes.put(history_entry(item.PK, at, actor.id, "updated", changed))
+    return uow.commit(writes, item)
+
+
+def change_status(uow: UnitOfWork, rtype: RecordType, tenant_id: str, actor: Actor,
+                  record_id: str, to_status: str, action: str) -> RecordItem:
+    """Archive, restore or revoke: idempotent when the record is already there."""
+    item = rtype.store.get(tenant_id, record_id)
+    if item.status == to_status:
+        return item
+    before = item.status
+    at = stamp(now())
+    rtype.store.set_status(item, tenant_id, to_status)
+    item.updated_at = at
+    writes = Writes().put(item)
+    writes.put(history_entry(item.PK, at, actor.id, action,
+                             {"status": {"before": before, "after": to_status}}))
+    return uow.commit(writes, item)
+
+
+def _fill(item: RecordItem, rtype: RecordType, fields: Dict[str, Any], at: str) -> None:
+    item.data = {k: v for k, v in fields.items() if v is not None}
+    item.updated_at = at
+    text = " ".join(_searchable(item.data.get(name)) for name in rtype.search_fields)
+    item.search = " ".join(text.lower().split()) or None
+
+
+def _searchable(value) -> str:
+    if isinstance(value, list):
+        return " ".join(str(v) for v in value)
+    return str(value) if value is not None else ""
+
+
+def _normal(value) -> Optional[str]:
+    return value.lower() if isinstance(value, str) else None
+
+
+def _unique_item(rtype, tenant_id, name, value, owner_id) -> UniqueValueItem:
+    pk = keys.unique_value_pk(tenant_id, rtype.store.kind, name, value)
+    return UniqueValueItem(pk, keys.RECORD_SK, owner_id=owner_id)
+
+
+def _claim(writes: Writes, rtype, tenant_id, record_id, name, value) -> None:
+    if value is None:
+        return
+    taken = Conflict(f"Another {rtype.store.label} already has the {name} {value}",
+                     [(name, "is already used by another " + rtype.store.label)])
+    writes.put(_unique_item(rtype, tenant_id, name, value, record_id),
+               condition=UniqueValueItem.PK.does_not_exist(), on_fail=taken)
+
+
+def _release(writes: Writes, rtype, tenant_id, record_id, name, value) -> None:
+    if value is None:
+        return
+    writes.delete(_unique_item(rtype, tenant_id, name, value, record_id),
+                  condition=UniqueValueItem.owner_id == record_id)

@@ -1,0 +1,81 @@
+"""pynamodb models of the one table. Key layouts are built in store/keys.py."""
+from pynamodb.attributes import TTLAttribute, UnicodeAttribute, VersionAttribute
+from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
+from pynamodb.models import Model
+
+from .. import config
+from .attributes import RecordAttribute
+from .table import HASH_KEY, RANGE_KEY, index_keys
+
+
+def _index(name: str) -> GlobalSecondaryIndex:
+    """A fresh index object for one model (pynamodb binds an index to one model)."""
+    pk, sk = index_keys(name)
+    meta = type("Meta", (), {"index_name": name, "projection": AllProjection()})
+    namespace = {
+        "Meta": meta,
+        pk: UnicodeAttribute(hash_key=True),
+        sk: UnicodeAttribute(range_key=True),
+    }
+    return type(f"{name}Index", (GlobalSecondaryIndex,), namespace)()
+
+
+class Item(Model):
+    """Base of every model; never used on its own (see `connection`)."""
+
+    class Meta:
+        table_name = config.table_name()
+        region = config.region()
+
+    PK = UnicodeAttribute(hash_key=True, attr_name=HASH_KEY)
+    SK = UnicodeAttribute(range_key=True, attr_name=RANGE_KEY)
+
+
+class RecordItem(Item):
+    """A tenant, customer, product or API key: its fields live in `data`."""
+    GSI1PK = UnicodeAttribute(null=True)
+    GSI1SK = UnicodeAttribute(null=True)
+    GSI2PK = UnicodeAttribute(null=True)
+    GSI2SK = UnicodeAttribute(null=True)
+    id = UnicodeAttribute()
+    kind = UnicodeAttribute()
+    status = UnicodeAttribute()
+    created_at = UnicodeAttribute()
+    updated_at = UnicodeAttribute()
+    # Lower-cased text the list search matches against.
+    search = UnicodeAttribute(null=True)
+    data = RecordAttribute()
+    version = VersionAttribute()
+
+    by_kind = _index("GSI1")
+    by_status = _index("GSI2")
+
+
+class HistoryItem(Item):
+    """One change to a record: who, when, and each field before and after (JSON)."""
+    at = UnicodeAttribute()
+    actor = UnicodeAttribute()
+    action = UnicodeAttribute()
+    changes = UnicodeAttribute()
+
+
+class UniqueValueItem(Item):
+    """Claims a value, such as a product code, for one record."""
+    owner_id = UnicodeAttribute()
+
+
+class IdempotencyItem(Item):
+    """The first answer to a POST with an Idempotency-Key, replayed to retries."""
+    request_hash = UnicodeAttribute()
+    response = UnicodeAttribute()
+    expires_at = TTLAttribute()
+
+
+def connection():
+    """The low-level connection for transactions spanning several models.
+
+    Taken from RecordItem because a subclass inherits its parent's cached
+    connection, and only RecordItem's knows the indexes; asking Item for one
+    first would hand RecordItem an index-less connection.
+    """
+    return RecordItem._get_connection().connection

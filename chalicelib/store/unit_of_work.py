@@ -1,0 +1,89 @@
+"""Writes that commit together in one DynamoDB transaction, or not at all.
+
+Services collect their writes (the record, its history entry, claimed unique
+values, ...) into a `Writes` and hand it to `UnitOfWork.commit`. Each write
+may name the domain error to raise when its condition fails, so a refused
+transaction turns into a precise 409 instead of a generic failure.
+"""
+import random
+import time
+from typing import Any, Callable, List, Optional, Tuple
+
+from pynamodb.exceptions import TransactWriteError
+from pynamodb.transactions import TransactWrite
+
+from ..domain.errors import ConcurrentUpdate, DomainError
+from .models import connection
+
+# pynamodb sends a transaction's items grouped in this order, whatever order
+# they were added in; cancellation reasons come back in the same order.
+_GROUPS = ("check", "delete", "save", "update")
+_CONFLICT_ATTEMPTS = 6
+
+
+class Writes:
+    def __init__(self):
+        self._ops: List[Tuple[str, tuple, dict, Optional[DomainError]]] = []
+
+    def put(self, item, condition=None, on_fail: Optional[DomainError] = None) -> "Writes":
+        self._ops.append(("save", (item,), {"condition": condition}, on_fail))
+        return self
+
+    def update(self, item, actions, condition=None, on_fail: Optional[DomainError] = None) -> "Writes":
+        self._ops.append(("update", (item, actions), {"condition": condition}, on_fail))
+        return self
+
+    def delete(self, item, condition=None, on_fail: Optional[DomainError] = None) -> "Writes":
+        self._ops.append(("delete", (item,), {"condition": condition}, on_fail))
+        return self
+
+    def check(self, model_cls, hash_key, range_key, condition, on_fail: DomainError) -> "Writes":
+        self._ops.append(("check", (model_cls, hash_key, range_key), {"condition": condition}, on_fail))
+        return self
+
+    def in_sent_order(self):
+        return sorted(self._ops, key=lambda op: _GROUPS.index(op[0]))
+
+    def __len__(self):
+        return len(self._ops)
+
+
+class UnitOfWork:
+    """Commits a service's writes; `before_commit` may add writes derived from its result.
+
+    The API uses `before_commit` to store an Idempotency-Key's answer in the same
+    transaction as the effect it answers for, so a retry can never apply twice.
+    """
+
+    def __init__(self, before_commit: Optional[Callable[[Any, Writes], None]] = None):
+        self._before_commit = before_commit
+
+    def commit(self, writes: Writes, result: Any = None) -> Any:
+        if self._before_commit:
+            self._before_commit(result, writes)
+        _execute(writes)
+        return result
+
+
+def _execute(writes: Writes) -> None:
+    ops = writes.in_sent_order()
+    for attempt in range(_CONFLICT_ATTEMPTS):
+        try:
+            with TransactWrite(connection=connection()) as transaction:
+                for kind, args, kwargs, _ in ops:
+                    getattr(transaction, "condition_check" if kind == "check" else kind)(*args, **kwargs)
+            return
+        except TransactWriteError as error:
+            reasons = [r.code if r else None for r in error.cancellation_reasons]
+            _raise_for_failed_condition(ops, reasons, error)
+            if "TransactionConflict" not in reasons or attempt == _CONFLICT_ATTEMPTS - 1:
+                raise
+            # Another transaction held one of our items; the conditions will be re-checked.
+            time.sleep(random.uniform(0, 0.02 * 2 ** attempt))
+
+
+def _raise_for_failed_condition(ops, reasons, error) -> None:
+    for (_, _, _, on_fail), reason in zip(ops, reasons):
+        if reason == "ConditionalCheckFailed":
+            raise (on_fail or ConcurrentUpdate(
+                "The record was changed by another request; read it again and retry")) from error
