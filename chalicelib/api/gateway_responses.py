@@ -23,12 +23,15 @@ def error_body(response_type: str) -> str:
     return json.dumps({"error": {"code": code, "message": message, "details": []}})
 
 
-def local_equivalent(status: int, body: bytes) -> Tuple[int, str]:
-    """The status and body API Gateway would give for one of chalice local's own answers."""
+def local_equivalent(status: int, error_type: str) -> Tuple[int, str]:
+    """The status and body API Gateway would give for one of chalice local's own answers.
+
+    `error_type` is the x-amzn-ErrorType header chalice local sets, as API Gateway does.
+    """
     if status == 401:
         kind = "UNAUTHORIZED"
-    elif status == 403 and b"Missing Authentication Token" in body:
-        kind = "MISSING_AUTHENTICATION_TOKEN"
+    elif status == 403 and error_type == "UnauthorizedException":
+        kind = "MISSING_AUTHENTICATION_TOKEN"  # no route has this method and path
     elif status == 403:
         kind = "ACCESS_DENIED"
     else:

@@ -45,8 +45,9 @@ def create_api_key(uow: UnitOfWork, tenant: RecordItem, actor: Actor, fields: di
         # Copied so that the authorizer needs one read; a tenant's base currency never changes.
         "base_currency": tenant.data["base_currency"],
     }
-    item = create_record(uow, API_KEYS, tenant.id, actor, record, record_id=key_id)
-    return item, f"{tenant.id}.{key_id}.{secret}"
+    token = f"{tenant.id}.{key_id}.{secret}"
+    return create_record(uow, API_KEYS, tenant.id, actor, record, record_id=key_id,
+                         result=lambda item: (item, token))
 
 
 def revoke_api_key(uow: UnitOfWork, tenant_id: str, actor: Actor, key_id: str) -> RecordItem:

@@ -43,7 +43,8 @@ class Actor:
 
 def create_record(uow: UnitOfWork, rtype: RecordType, tenant_id: str, actor: Actor,
                   fields: Dict[str, Any], record_id: Optional[str] = None,
-                  status: str = ACTIVE) -> RecordItem:
+                  status: str = ACTIVE, result: Callable[[RecordItem], Any] = lambda item: item):
+    """Returns `result(item)`: what the caller answers with, and what an idempotent retry replays."""
     at = stamp(now())
     item = rtype.store.new_item(tenant_id, record_id or keys.new_id(rtype.id_prefix), at)
     rtype.store.set_status(item, tenant_id, status)
@@ -55,7 +56,7 @@ def create_record(uow: UnitOfWork, rtype: RecordType, tenant_id: str, actor: Act
         _claim(writes, rtype, tenant_id, item.id, name, fields.get(name))
     changes = diff({}, {**rtype.present(item.data), "status": status})
     writes.put(history_entry(item.PK, at, actor.id, "created", changes))
-    return uow.commit(writes, item)
+    return uow.commit(writes, result(item))
 
 
 def update_record(uow: UnitOfWork, rtype: RecordType, tenant_id: str, actor: Actor,

@@ -21,7 +21,7 @@ def _index(name: str) -> GlobalSecondaryIndex:
 
 
 class Item(Model):
-    """Base of every model; never used on its own (see `connection`)."""
+    """Base of every model of the one table."""
 
     class Meta:
         table_name = config.table_name()
@@ -29,6 +29,16 @@ class Item(Model):
 
     PK = UnicodeAttribute(hash_key=True, attr_name=HASH_KEY)
     SK = UnicodeAttribute(range_key=True, attr_name=RANGE_KEY)
+
+    @classmethod
+    def _get_connection(cls):
+        # pynamodb gives each model class a connection (and a botocore client) of
+        # its own; every model here shares one table, so they share one connection,
+        # built from RecordItem, whose schema is the one that knows the indexes.
+        global _shared_connection
+        if _shared_connection is None or _shared_connection.table_name != cls.Meta.table_name:
+            _shared_connection = Model._get_connection.__func__(RecordItem)
+        return _shared_connection
 
 
 class RecordItem(Item):
@@ -71,11 +81,9 @@ class IdempotencyItem(Item):
     expires_at = TTLAttribute()
 
 
-def connection():
-    """The low-level connection for transactions spanning several models.
+_shared_connection = None
 
-    Taken from RecordItem because a subclass inherits its parent's cached
-    connection, and only RecordItem's knows the indexes; asking Item for one
-    first would hand RecordItem an index-less connection.
-    """
-    return RecordItem._get_connection().connection
+
+def connection():
+    """The low-level connection, for transactions that span several models."""
+    return Item._get_connection().connection

@@ -15,7 +15,7 @@ class GatewayHTTPClient(TestHTTPClient):
     as the CDK stack's Gateway Responses give them in AWS."""
 
     def _error_response(self, e: LocalGatewayException) -> HTTPResponse:
-        status, body = local_equivalent(e.CODE, e.body or b"")
+        status, body = local_equivalent(e.CODE, e.headers.get("x-amzn-ErrorType", ""))
         return HTTPResponse(headers={"Content-Type": "application/json"}, body=body.encode(),
                             status_code=status)
 

@@ -45,6 +45,7 @@ def test_keys_carry_the_tenant_prefix():
 
 
 def test_chalice_local_answers_are_reshaped_like_api_gateway_responses():
-    status, body = local_equivalent(403, b'{"message": "Missing Authentication Token"}')
+    status, body = local_equivalent(403, "UnauthorizedException")
     assert status == 404 and '"code": "not_found"' in body
-    assert local_equivalent(401, b'{"message":"Unauthorized"}')[0] == 401
+    assert local_equivalent(403, "AccessDeniedException")[0] == 403
+    assert local_equivalent(401, "")[0] == 401

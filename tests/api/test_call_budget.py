@@ -1,0 +1,28 @@
+"""DynamoDB calls per request: the API key lookup (one GetItem) plus the operation's own."""
+from chalicelib.store.diagnostics import count_dynamodb_calls
+
+AUTH = {"GetItem": 1}
+
+
+def calls(action):
+    with count_dynamodb_calls() as counted:
+        answer = action()
+    assert answer.status < 300, answer.body
+    return dict(counted)
+
+
+def test_each_operation_stays_within_its_budget(tenant):
+    product = {"name": "Budget", "unit_price": "1", "code": "B-1"}
+    assert calls(lambda: tenant.post("/products", product)) == {"GetItem": 1, "TransactWriteItems": 1}
+    product_id = tenant.get("/products").body["data"][0]["id"]
+    assert calls(lambda: tenant.get(f"/products/{product_id}")) == {"GetItem": 2}
+    assert calls(lambda: tenant.get("/products?status=active&q=budget")) == {"GetItem": 1, "Query": 1}
+    assert calls(lambda: tenant.get(f"/products/{product_id}/history")) == {"GetItem": 1, "Query": 1}
+    # A read-modify-write: one consistent read, then one transaction conditioned on its version.
+    assert calls(lambda: tenant.patch(f"/products/{product_id}", {"code": "B-2"})) == {
+        "GetItem": 2, "TransactWriteItems": 1}
+    assert calls(lambda: tenant.post(f"/products/{product_id}/archive")) == {
+        "GetItem": 2, "TransactWriteItems": 1}
+    # The idempotency record rides in the same transaction.
+    assert calls(lambda: tenant.post("/customers", {"name": "Once"}, headers={"Idempotency-Key": "b1"})) == {
+        "GetItem": 1, "TransactWriteItems": 1}

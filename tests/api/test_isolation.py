@@ -1,0 +1,62 @@
+"""Tenants are sealed: every tenant route, replayed with another tenant's key and ids, answers 404."""
+import re
+
+import app  # noqa: F401  (declares every route)
+from chalicelib.api.routing import READ, ROUTES, WRITE
+
+TENANT_ROUTES = [doc for doc in ROUTES if doc.access in (READ, WRITE)]
+
+
+def make_records(api):
+    """One record of every kind a tenant route can address, keyed by path prefix."""
+    return {
+        "/customers": api.post("/customers", {"name": "Sealed Customer"}).body["id"],
+        "/products": api.post("/products", {"name": "Sealed Product", "unit_price": "1"}).body["id"],
+    }
+
+
+def snapshot(api, ids):
+    return {prefix: (api.get(f"{prefix}/{record_id}").body,
+                     api.get(f"{prefix}/{record_id}/history").body)
+            for prefix, record_id in ids.items()}
+
+
+def test_every_route_with_an_id_answers_404_to_another_tenant(tenant, new_tenant):
+    intruder = new_tenant()
+    ids = make_records(tenant)
+    before = snapshot(tenant, ids)
+    routes_with_ids = [doc for doc in TENANT_ROUTES if "{" in doc.path]
+    assert routes_with_ids, "no tenant routes with ids were found"
+    for doc in routes_with_ids:
+        prefix = next((p for p in ids if doc.path.startswith(p + "/")), None)
+        assert prefix, f"add a record for {doc.path} to make_records()"
+        path = re.sub(r"{\w+}", ids[prefix], doc.path)
+        answer = intruder.call(doc.method, path, {} if doc.method in ("POST", "PATCH") else None)
+        assert answer.status == 404, (doc.method, doc.path, answer.body)
+        assert answer.body["error"]["code"] == "not_found"
+    assert snapshot(tenant, ids) == before
+
+
+def test_lists_show_only_the_callers_records(tenant, new_tenant):
+    intruder = new_tenant()
+    make_records(tenant)
+    for doc in TENANT_ROUTES:
+        if doc.list_response and "{" not in doc.path:
+            answer = intruder.get(doc.path)
+            assert answer.status == 200 and answer.body["data"] == [], doc.path
+
+
+def test_a_cursor_from_another_tenant_is_refused(tenant, new_tenant):
+    intruder = new_tenant()
+    for i in range(3):
+        tenant.post("/customers", {"name": f"C{i}"})
+    cursor = tenant.get("/customers?limit=1").body["next_cursor"]
+    answer = intruder.get(f"/customers?limit=1&cursor={cursor}")
+    assert answer.status == 400 and answer.error_fields == ["cursor"]
+
+
+def test_the_tenant_comes_from_the_key_alone(tenant, new_tenant):
+    intruder = new_tenant()
+    answer = intruder.post("/customers", {"name": "x", "tenant_id": tenant.tenant_id})
+    assert answer.status == 400
+    assert intruder.get("/tenant").body["id"] == intruder.tenant_id
