@@ -1,0 +1,167 @@
+"""The VAT engine: worked examples by hand, then properties over thousands of random invoices."""
+from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
+
+import pytest
+from hypothesis import given, settings, strategies as st
+
+from chalicelib.domain.errors import ValidationError
+from chalicelib.domain.money import exponent, round_money
+from chalicelib.domain.pricing import LineInput, Policy, compute, vat_in_base_currency
+
+D = Decimal
+
+
+def line(qty, price, rate="20", category="standard", discount=None):
+    kind, value = discount if discount else (None, "0")
+    return LineInput(D(qty), D(price), category, D(rate), kind, D(value))
+
+
+def test_vat_per_invoice_rounds_once_per_rate():
+    # Three lines of 0.33 net at 20%: per invoice, 0.99 x 20% = 0.198 -> 0.20.
+    totals = compute([line(1, "0.33")] * 3, "GBP", Policy(vat_level="invoice"))
+    assert (totals.net, totals.vat, totals.gross) == (D("0.99"), D("0.20"), D("1.19"))
+    assert [l.vat for l in totals.lines] == [D("0.07"), D("0.07"), D("0.06")]
+
+
+def test_vat_per_line_rounds_each_line():
+    # Per line, 0.33 x 20% = 0.066 -> 0.07 each: 0.21, a penny more than per invoice.
+    totals = compute([line(1, "0.33")] * 3, "GBP", Policy(vat_level="line"))
+    assert (totals.net, totals.vat, totals.gross) == (D("0.99"), D("0.21"), D("1.20"))
+
+
+def test_rounding_down_is_allowed_by_hmrc():
+    totals = compute([line(1, "0.33")] * 3, "GBP", Policy(vat_level="line", mode="down"))
+    assert totals.vat == D("0.18")
+
+
+def test_tax_inclusive_prices_carry_a_sixth_of_vat_at_20_percent():
+    totals = compute([line(1, "120.00")], "GBP", Policy(prices_include_vat=True))
+    assert (totals.net, totals.vat, totals.gross) == (D("100.00"), D("20.00"), D("120.00"))
+    odd = compute([line(1, "10.00")], "GBP", Policy(prices_include_vat=True))
+    assert (odd.net, odd.vat) == (D("8.33"), D("1.67"))
+
+
+def test_discounts_by_percent_and_amount():
+    totals = compute([line(3, "19.99", discount=("percent", "10")), line(1, "50", discount=("amount", "5.50"))],
+                     "GBP", Policy(vat_level="line"))
+    assert [l.discount for l in totals.lines] == [D("6.00"), D("5.50")]
+    assert [l.net for l in totals.lines] == [D("53.97"), D("44.50")]
+    assert totals.vat == D("10.79") + D("8.90")
+
+
+def test_totals_per_rate_with_zero_exempt_and_reverse_charge_lines():
+    totals = compute([line(1, "100"), line(2, "10", rate="5", category="reduced"),
+                      line(1, "30", rate="0", category="zero"), line(1, "40", rate="0", category="exempt"),
+                      line(1, "500", rate="0", category="reverse_charge")], "GBP", Policy())
+    summary = [(r.vat_category, r.vat_rate, r.net, r.vat) for r in totals.rates]
+    assert summary == [("standard", D(20), D("100.00"), D("20.00")),
+                       ("reduced", D(5), D("20.00"), D("1.00")),
+                       ("exempt", D(0), D("40.00"), D(0)),
+                       ("reverse_charge", D(0), D("500.00"), D(0)),
+                       ("zero", D(0), D("30.00"), D(0))]
+    assert totals.gross == D("711.00")
+
+
+def test_currencies_round_to_their_own_minor_units():
+    assert compute([line(3, "333.5")], "JPY", Policy()).lines[0].net == D("1001")
+    assert compute([line(1, "1.2345")], "KWD", Policy()).vat == D("0.247")
+
+
+def test_quantities_with_four_decimals_and_prices_below_a_penny():
+    totals = compute([line("1234.5678", "0.0125")], "GBP", Policy())
+    assert totals.net == D("15.43")
+
+
+def test_overflowing_lines_and_totals_are_refused_with_the_field():
+    with pytest.raises(ValidationError) as caught:
+        compute([line(1, "10"), line("1000000", "1000000")], "GBP", Policy())
+    assert caught.value.details == [("lines[1].quantity", "makes the line total exceed 999,999,999,999")]
+    with pytest.raises(ValidationError) as caught:
+        compute([line(1, "900000000000")] * 2, "GBP", Policy())
+    assert caught.value.details[0][0] == "lines"
+
+
+def test_a_discount_larger_than_the_line_is_refused():
+    with pytest.raises(ValidationError) as caught:
+        compute([line(1, "5", discount=("amount", "6"))], "GBP", Policy())
+    assert caught.value.details == [("lines[0].discount.value", "is more than the line amount")]
+
+
+def test_vat_in_base_currency_converts_each_rate_at_the_recorded_rate():
+    totals = compute([line(1, "100"), line(1, "10", rate="5", category="reduced")], "EUR", Policy())
+    assert vat_in_base_currency(totals.rates, D("0.8567"), "GBP") == {D(20): D("17.13"), D(5): D("0.43")}
+
+
+# --- properties -------------------------------------------------------------
+
+CURRENCIES = st.sampled_from(["GBP", "JPY", "KWD", "EUR"])
+RATES = st.sampled_from([("standard", D(20)), ("reduced", D(5)), ("standard", D("17.5")),
+                         ("zero", D(0)), ("exempt", D(0)), ("reverse_charge", D(0))])
+POLICIES = st.builds(Policy, vat_level=st.sampled_from(["line", "invoice"]),
+                     mode=st.sampled_from(["half_up", "down"]), prices_include_vat=st.booleans())
+
+
+@st.composite
+def lines(draw):
+    category, rate = draw(RATES)
+    quantity = draw(st.decimals(min_value=D("0.0001"), max_value=D(1000), places=4))
+    price = draw(st.decimals(min_value=D(0), max_value=D(100000), places=4))
+    discount = draw(st.sampled_from([None, "percent"]))
+    value = draw(st.decimals(min_value=0, max_value=100, places=2)) if discount else D(0)
+    return LineInput(quantity, price, category, rate, discount, value)
+
+
+INVOICES = st.tuples(st.lists(lines(), min_size=1, max_size=12), CURRENCIES, POLICIES)
+
+
+def is_money(amount, currency):
+    return isinstance(amount, Decimal) and amount == amount.quantize(exponent(currency))
+
+
+@settings(max_examples=1000, deadline=None)
+@given(INVOICES)
+def test_lines_add_up_to_the_rates_and_the_rates_to_the_totals(invoice):
+    items, currency, policy = invoice
+    totals = compute(items, currency, policy)
+    for amounts in totals.lines:
+        assert amounts.net + amounts.vat == amounts.gross
+        assert all(is_money(a, currency) for a in (amounts.net, amounts.vat, amounts.gross, amounts.discount))
+    for field in ("net", "vat", "gross"):
+        assert sum(getattr(l, field) for l in totals.lines) == getattr(totals, field)
+        assert sum(getattr(r, field) for r in totals.rates) == getattr(totals, field)
+    assert totals.net + totals.vat == totals.gross
+
+
+@settings(max_examples=1000, deadline=None)
+@given(INVOICES)
+def test_vat_per_rate_follows_the_chosen_policy(invoice):
+    items, currency, policy = invoice
+    totals = compute(items, currency, policy)
+    rounding = ROUND_HALF_UP if policy.mode == "half_up" else ROUND_DOWN
+    for rate in totals.rates:
+        members = [i for i, item in enumerate(items)
+                   if (item.vat_category, item.vat_rate) == (rate.vat_category, rate.vat_rate)]
+        bases = [totals.lines[i].gross if policy.prices_include_vat else totals.lines[i].net for i in members]
+        fraction = rate.vat_rate / (100 + rate.vat_rate) if policy.prices_include_vat else rate.vat_rate / 100
+        if policy.vat_level == "line":
+            expected = sum(round_money(b * fraction, currency, rounding) for b in bases)
+        else:
+            expected = round_money(sum(bases) * fraction, currency, rounding)
+        assert rate.vat == expected
+        if rate.vat_category not in ("standard", "reduced"):
+            assert rate.vat == 0
+
+
+@settings(max_examples=1000, deadline=None)
+@given(INVOICES)
+def test_tax_inclusive_entry_of_the_same_gross_agrees_within_the_policy(invoice):
+    items, currency, policy = invoice
+    exclusive = compute(items, currency, Policy(policy.vat_level, policy.mode, False))
+    as_inclusive = [LineInput(D(1), amounts.gross, item.vat_category, item.vat_rate)
+                    for item, amounts in zip(items, exclusive.lines)]
+    inclusive = compute(as_inclusive, currency, Policy(policy.vat_level, policy.mode, True))
+    assert inclusive.gross == exclusive.gross
+    quantum = exponent(currency)
+    for before, after in zip(exclusive.rates, inclusive.rates):
+        allowed = quantum * (len(items) if policy.vat_level == "line" else 1)
+        assert abs(before.vat - after.vat) <= allowed
