@@ -3,6 +3,7 @@ from chalice import Chalice
 
 from chalicelib.api.auth import auth
 from chalicelib.api.customers import customers
+from chalicelib.api.invoices import invoices
 from chalicelib.api.meta import meta
 from chalicelib.api.products import products
 from chalicelib.api.tenants import tenants
@@ -10,5 +11,5 @@ from chalicelib.observability import observe_http
 
 app = Chalice(app_name="invoicing")
 app.register_middleware(observe_http, "http")
-for blueprint in (auth, meta, tenants, customers, products):
+for blueprint in (auth, meta, tenants, customers, products, invoices):
     app.register_blueprint(blueprint)

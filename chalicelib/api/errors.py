@@ -12,6 +12,7 @@ _STATUS = [
     (errors.NotFound, 404),
     (errors.Conflict, 409),
     (errors.PayloadTooLarge, 413),
+    (errors.InvalidReference, 422),
     (errors.UnsupportedMediaType, 415),
 ]
 

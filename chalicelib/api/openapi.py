@@ -22,7 +22,8 @@ _ERROR = {
 }
 _ERRORS = {"400": "Invalid input", "401": "Missing or invalid API key", "403": "Not allowed",
            "404": "Not found", "409": "Conflicts with the current state",
-           "413": "Body over 1 MB", "415": "Body is not JSON"}
+           "413": "Body over 1 MB", "415": "Body is not JSON",
+           "422": "The body names a record that cannot be used"}
 
 
 def document() -> Dict[str, Any]:

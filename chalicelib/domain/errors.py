@@ -27,6 +27,11 @@ class Conflict(DomainError):
     code = "conflict"
 
 
+class InvalidReference(DomainError):
+    """The body names a record (customer, product, ...) that the tenant does not have or cannot use."""
+    code = "invalid_reference"
+
+
 class ConcurrentUpdate(Conflict):
     """Someone else changed the record between our read and our write."""
     code = "concurrent_update"

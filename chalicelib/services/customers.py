@@ -17,4 +17,5 @@ CUSTOMERS = RecordType(
     id_prefix="cus",
     present=_present,
     search_fields=("name", "company", "emails"),
+    counted=True,
 )

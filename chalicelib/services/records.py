@@ -15,6 +15,7 @@ from ..store.clock import now, stamp
 from ..store.history import history_entry
 from ..store.models import RecordItem, UniqueValueItem
 from ..store.records import RecordStore
+from ..store.tallies import count_active
 from ..store.unit_of_work import UnitOfWork, Writes
 
 ACTIVE = "active"
@@ -33,6 +34,8 @@ class RecordType:
     prepare: Callable[[Dict[str, Any]], Dict[str, Any]] = lambda fields: fields
     # Checks rules across fields on the merged record; raises ValidationError.
     check: Callable[[Dict[str, Any]], None] = lambda data: None
+    # Keep a count of active records (the dashboard shows the number of customers).
+    counted: bool = False
 
 
 @dataclass(frozen=True)
@@ -54,6 +57,8 @@ def create_record(uow: UnitOfWork, rtype: RecordType, tenant_id: str, actor: Act
     writes = Writes().put(item)
     for name in rtype.unique_fields:
         _claim(writes, rtype, tenant_id, item.id, name, fields.get(name))
+    if rtype.counted and status == ACTIVE:
+        count_active(writes, tenant_id, rtype.store.kind, 1)
     changes = diff({}, {**rtype.present(item.data), "status": status})
     writes.put(history_entry(item.PK, at, actor.id, "created", changes))
     return uow.commit(writes, result(item))
@@ -94,6 +99,8 @@ def change_status(uow: UnitOfWork, rtype: RecordType, tenant_id: str, actor: Act
     rtype.store.set_status(item, tenant_id, to_status)
     item.updated_at = at
     writes = Writes().put(item)
+    if rtype.counted and ACTIVE in (before, to_status):
+        count_active(writes, tenant_id, rtype.store.kind, 1 if to_status == ACTIVE else -1)
     writes.put(history_entry(item.PK, at, actor.id, action,
                              {"status": {"before": before, "after": to_status}}))
     return uow.commit(writes, item)

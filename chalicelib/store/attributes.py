@@ -8,7 +8,7 @@ from decimal import Decimal
 
 from boto3.dynamodb.types import TypeDeserializer, TypeSerializer
 from pynamodb.attributes import Attribute
-from pynamodb.constants import MAP, STRING
+from pynamodb.constants import MAP, NUMBER, STRING
 
 _serializer = TypeSerializer()
 _deserializer = TypeDeserializer()
@@ -17,6 +17,17 @@ _deserializer = TypeDeserializer()
 class DecimalAttribute(Attribute[Decimal]):
     """A Decimal stored as its exact string."""
     attr_type = STRING
+
+    def serialize(self, value: Decimal) -> str:
+        return str(value)
+
+    def deserialize(self, value: str) -> Decimal:
+        return Decimal(value)
+
+
+class ExactNumberAttribute(Attribute[Decimal]):
+    """A DynamoDB number read back as Decimal, never float; usable with ADD."""
+    attr_type = NUMBER
 
     def serialize(self, value: Decimal) -> str:
         return str(value)

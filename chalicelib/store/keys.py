@@ -52,3 +52,30 @@ def tenant_pk(tenant_id: str) -> str:
 TENANTS_PARTITION = "TENANTS"
 RECORD_SK = "RECORD"
 HISTORY_SK_PREFIX = "HISTORY#"
+
+
+def date_sort_key(day: str, record_id: str) -> str:
+    return f"{day}#{record_id}"
+
+
+def open_partition(tenant_id: str, kind: str) -> str:
+    """GSI3 partition: a kind's open documents, by due date (overdue is a range of it)."""
+    return f"{tenant_prefix(tenant_id)}{kind}#OPEN"
+
+
+def customer_documents_partition(tenant_id: str, kind: str, customer_id: str) -> str:
+    """GSI4 partition: one customer's documents of a kind, by date."""
+    return f"{tenant_prefix(tenant_id)}CUSTOMER#{customer_id}#{kind}"
+
+
+def series_pk(tenant_id: str, series: str) -> str:
+    return f"{tenant_prefix(tenant_id)}SERIES#{series}"
+
+
+def tally_pk(tenant_id: str) -> str:
+    return f"{tenant_prefix(tenant_id)}TALLY"
+
+
+def document_number_pk(tenant_id: str, kind: str, number: str) -> str:
+    """Claims a document number: no two documents of a kind ever share one."""
+    return unique_value_pk(tenant_id, kind, "number", number)

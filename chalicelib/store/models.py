@@ -4,7 +4,7 @@ from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
 from pynamodb.models import Model
 
 from .. import config
-from .attributes import RecordAttribute
+from .attributes import ExactNumberAttribute, RecordAttribute
 from .table import HASH_KEY, RANGE_KEY, index_keys
 
 
@@ -34,10 +34,10 @@ class Item(Model):
     def _get_connection(cls):
         # pynamodb gives each model class a connection (and a botocore client) of
         # its own; every model here shares one table, so they share one connection,
-        # built from RecordItem, whose schema is the one that knows the indexes.
+        # built from DocumentItem, whose schema is the one that knows every index.
         global _shared_connection
         if _shared_connection is None or _shared_connection.table_name != cls.Meta.table_name:
-            _shared_connection = Model._get_connection.__func__(RecordItem)
+            _shared_connection = Model._get_connection.__func__(DocumentItem)
         return _shared_connection
 
 
@@ -59,6 +59,58 @@ class RecordItem(Item):
 
     by_kind = _index("GSI1")
     by_status = _index("GSI2")
+
+
+class DocumentItem(Item):
+    """An invoice, credit note or estimate. Its lines and totals live in `data`.
+
+    Indexes: GSI1 every document of the kind by date; GSI2 by status by date;
+    GSI3 open documents by due date (sparse: for overdue); GSI4 a customer's
+    documents of the kind by date.
+    """
+    GSI1PK = UnicodeAttribute(null=True)
+    GSI1SK = UnicodeAttribute(null=True)
+    GSI2PK = UnicodeAttribute(null=True)
+    GSI2SK = UnicodeAttribute(null=True)
+    GSI3PK = UnicodeAttribute(null=True)
+    GSI3SK = UnicodeAttribute(null=True)
+    GSI4PK = UnicodeAttribute(null=True)
+    GSI4SK = UnicodeAttribute(null=True)
+    id = UnicodeAttribute()
+    kind = UnicodeAttribute()
+    status = UnicodeAttribute()
+    created_at = UnicodeAttribute()
+    updated_at = UnicodeAttribute()
+    doc_date = UnicodeAttribute()
+    due_date = UnicodeAttribute(null=True)
+    customer_id = UnicodeAttribute()
+    currency = UnicodeAttribute()
+    number = UnicodeAttribute(null=True)
+    search = UnicodeAttribute(null=True)
+    data = RecordAttribute()
+    version = VersionAttribute()
+
+    by_kind = _index("GSI1")
+    by_status = _index("GSI2")
+    open_by_due = _index("GSI3")
+    by_customer = _index("GSI4")
+
+
+class SeriesItem(Item):
+    """The last number given in each period of a document series ({"2026": 41} or {"all": 9})."""
+    last = RecordAttribute()
+    version = VersionAttribute()
+
+
+class TallyItem(Item):
+    """Running sums kept in the same transactions as the changes they sum (dashboard, counts)."""
+    currency = UnicodeAttribute(null=True)
+    day = UnicodeAttribute(null=True)
+    documents = ExactNumberAttribute(null=True)
+    raised = ExactNumberAttribute(null=True)
+    received = ExactNumberAttribute(null=True)
+    credited = ExactNumberAttribute(null=True)
+    active = ExactNumberAttribute(null=True)
 
 
 class HistoryItem(Item):

@@ -26,3 +26,18 @@ def test_each_operation_stays_within_its_budget(tenant):
     # The idempotency record rides in the same transaction.
     assert calls(lambda: tenant.post("/customers", {"name": "Once"}, headers={"Idempotency-Key": "b1"})) == {
         "GetItem": 1, "TransactWriteItems": 1}
+
+
+def test_invoices_read_once_and_write_once(tenant):
+    customer = tenant.post("/customers", {"name": "C"}).body
+    product = tenant.post("/products", {"name": "P", "unit_price": "3"}).body
+    body = {"customer_id": customer["id"], "lines": [{"product_id": product["id"], "quantity": "1"}] * 10}
+    # One read of the tenant, customer and products together; one transaction.
+    assert calls(lambda: tenant.post("/invoices", body)) == {"GetItem": 1, "TransactGetItems": 1,
+                                                             "TransactWriteItems": 1}
+    invoice_id = tenant.get("/invoices").body["data"][0]["id"]
+    # One read of the draft, tenant and series together; one transaction.
+    assert calls(lambda: tenant.post(f"/invoices/{invoice_id}/issue", {})) == {
+        "GetItem": 1, "TransactGetItems": 1, "TransactWriteItems": 1}
+    assert calls(lambda: tenant.get(f"/invoices/{invoice_id}")) == {"GetItem": 2}
+    assert calls(lambda: tenant.get("/dashboard")) == {"GetItem": 2, "Query": 1}

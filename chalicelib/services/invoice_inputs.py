@@ -1,0 +1,78 @@
+"""Everything an invoice takes from other records: tenant settings, customer, products."""
+from datetime import date
+from typing import Any, Dict, Iterable, Optional
+
+from ..domain.errors import InvalidReference, invalid
+from ..domain.pricing import Policy
+from ..store import keys
+from ..store.models import RecordItem
+from ..store.reads import MAX_ITEMS, read_together
+from .customers import CUSTOMERS
+from .products import PRODUCTS
+from .records import ACTIVE
+from .tenants import TENANTS
+
+
+def references(tenant_id: str, customer_id: Optional[str], product_ids: Iterable[str], **more) -> Dict[str, Any]:
+    """Tenant, customer and products (plus any `more` {name: (model, pk, sk)}) in one read."""
+    wanted = {"tenant": (RecordItem, TENANTS.store.pk(tenant_id, tenant_id), keys.RECORD_SK), **more}
+    if customer_id:
+        wanted["customer"] = (RecordItem, CUSTOMERS.store.pk(tenant_id, customer_id), keys.RECORD_SK)
+    for product_id in sorted(set(product_ids)):
+        wanted[f"product:{product_id}"] = (RecordItem, PRODUCTS.store.pk(tenant_id, product_id), keys.RECORD_SK)
+    if len(wanted) > MAX_ITEMS:
+        raise invalid("lines", f"may name at most {MAX_ITEMS - 5} different products")
+    return read_together(wanted)
+
+
+def usable_customer(found: Dict[str, Any], customer_id: str) -> RecordItem:
+    customer = found.get("customer")
+    if customer is None:
+        raise InvalidReference(f"No customer has the id {customer_id}",
+                               [("customer_id", "is not one of your customers")])
+    if customer.status != ACTIVE:
+        raise InvalidReference("The customer is archived; restore it first",
+                               [("customer_id", "is archived")])
+    return customer
+
+
+def usable_products(found: Dict[str, Any], lines) -> Dict[str, Dict[str, Any]]:
+    products, problems = {}, []
+    for i, line in enumerate(lines):
+        product_id = line.get("product_id")
+        if not product_id:
+            continue
+        product = found.get(f"product:{product_id}")
+        if product is None:
+            problems.append((f"lines[{i}].product_id", "is not one of your products"))
+        elif product.status != ACTIVE:
+            problems.append((f"lines[{i}].product_id", "is archived"))
+        else:
+            products[product_id] = product.data
+    if problems:
+        raise InvalidReference(f"{problems[0][0]} {problems[0][1]}", problems)
+    return products
+
+
+def customer_snapshot(customer: RecordItem) -> Dict[str, Any]:
+    """The customer's details as the document shows them (UK VAT: name and address)."""
+    fields = ("name", "company", "emails", "billing_address", "vat_number")
+    return {"id": customer.id, **{f: customer.data[f] for f in fields if f in customer.data}}
+
+
+def supplier_snapshot(tenant: RecordItem) -> Dict[str, Any]:
+    fields = ("legal_name", "trading_name", "address", "vat_number", "email", "phone")
+    return {f: tenant.data[f] for f in fields if f in tenant.data}
+
+
+def rounding_policy(tenant: RecordItem, prices_include_vat: bool) -> Policy:
+    rounding = tenant.data["rounding"]
+    return Policy(rounding["vat_level"], rounding["mode"], prices_include_vat)
+
+
+def today_for(tenant: RecordItem) -> date:
+    """Today's date where the tenant is (documents are dated in local time)."""
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    return datetime.now(ZoneInfo(tenant.data["timezone"])).date()

@@ -1,0 +1,123 @@
+"""Issuing: a draft takes the next number of its series, gapless and unique.
+
+The draft, the tenant's settings and the series are read in one call; the
+invoice, the series, the number's claim, the dashboard day and the history
+entry are written in one transaction conditioned on what was read. If another
+issue took the number first, the transaction is refused and we read again: a
+number is given only by a committed issue, and never twice.
+
+The customer's details were copied onto the draft with the customer's version;
+the transaction checks that version, so an invoice never shows stale details.
+Only when the customer changed since is it read again (a third call).
+"""
+import random
+import time
+from datetime import date
+from decimal import Decimal
+from typing import Any, Dict
+
+from ..domain import documents as docs
+from ..domain.errors import ConcurrentUpdate, Conflict, NotFound, invalid
+from ..domain.pricing import RateTotal, vat_in_base_currency
+from ..store import keys
+from ..store.clock import now, stamp
+from ..store.history import history_entry
+from ..store.models import DocumentItem, RecordItem, SeriesItem, UniqueValueItem
+from ..store.numbering import series_key, take_next
+from ..store.tallies import add_to_day
+from ..store.unit_of_work import UnitOfWork, Writes
+from .invoice_inputs import customer_snapshot, references, supplier_snapshot, today_for, usable_customer
+from .customers import CUSTOMERS
+from .invoices import INVOICES
+from .records import ACTIVE, Actor
+
+SERIES = "invoice"
+_ATTEMPTS = 60
+
+
+class _CustomerChanged(ConcurrentUpdate):
+    pass
+
+
+def issue_invoice(uow: UnitOfWork, tenant_id: str, actor: Actor, invoice_id: str,
+                  options: Dict[str, Any]) -> DocumentItem:
+    fresh_customer = None
+    for attempt in range(_ATTEMPTS):
+        try:
+            return _issue_once(uow, tenant_id, actor, invoice_id, options, fresh_customer)
+        except _CustomerChanged:
+            customer_id = INVOICES.get(tenant_id, invoice_id).customer_id
+            fresh_customer = usable_customer(references(tenant_id, customer_id, []), customer_id)
+        except ConcurrentUpdate:
+            if attempt == _ATTEMPTS - 1:
+                raise
+            time.sleep(random.uniform(0, min(0.2, 0.005 * 2 ** min(attempt, 6))))
+
+
+def _issue_once(uow, tenant_id, actor, invoice_id, options, fresh_customer) -> DocumentItem:
+    found = references(tenant_id, None, [],
+                       invoice=(DocumentItem, INVOICES.pk(tenant_id, invoice_id), keys.RECORD_SK),
+                       series=(SeriesItem, *series_key(tenant_id, SERIES)))
+    item = found["invoice"]
+    if item is None:
+        raise NotFound(f"No invoice has the id {invoice_id}")
+    if item.status != docs.DRAFT:
+        raise Conflict(f"This invoice is already {item.status} as {item.number}")
+    tenant = found["tenant"]
+    if fresh_customer is not None:
+        item.data.update(customer=customer_snapshot(fresh_customer), customer_version=fresh_customer.version)
+    issue_date = options.get("issue_date") or _draft_date(item) or today_for(tenant)
+    settings = tenant.data["numbering"]["invoice"]
+    yearly = settings["yearly_reset"]
+    writes = Writes()
+    sequence = take_next(writes, tenant_id, SERIES, str(issue_date.year) if yearly else "all", found["series"])
+    number = docs.format_number(settings["prefix"], int(settings["padding"]), sequence,
+                                issue_date.year if yearly else None)
+    _record_issue(item, tenant, issue_date, number, options)
+    INVOICES.place(item, tenant_id)
+    writes.put(item)
+    writes.check(RecordItem, CUSTOMERS.store.pk(tenant_id, item.customer_id), keys.RECORD_SK,
+                 (RecordItem.version == int(item.data["customer_version"])) & (RecordItem.status == ACTIVE),
+                 on_fail=_CustomerChanged("The customer changed since the draft was saved"))
+    writes.put(UniqueValueItem(keys.document_number_pk(tenant_id, INVOICES.kind, number), keys.RECORD_SK,
+                               owner_id=item.id),
+               condition=UniqueValueItem.PK.does_not_exist(),
+               on_fail=Conflict(f"The number {number} is already taken; check the series settings",
+                                [("number", "is already used")]))
+    add_to_day(writes, tenant_id, item.doc_date, item.currency, documents=Decimal(1),
+               raised=item.data["totals"]["gross"])
+    writes.put(history_entry(item.PK, item.updated_at, actor.id, "issued",
+                             {"status": {"before": docs.DRAFT, "after": docs.ISSUED},
+                              "number": {"before": None, "after": number}}))
+    return uow.commit(writes, item)
+
+
+def _record_issue(item, tenant, issue_date: date, number: str, options) -> None:
+    data = item.data
+    base = tenant.data["base_currency"]
+    terms = int(data["payment_terms_days"])
+    due = date.fromisoformat(data["due_date"]) if data.get("due_date") else docs.due_date(issue_date, terms)
+    if due < issue_date:
+        raise invalid("issue_date", "must not be after the due date")
+    item.status, item.number = docs.ISSUED, number
+    item.doc_date, item.due_date = issue_date.isoformat(), due.isoformat()
+    item.updated_at = stamp(now())
+    data.update(number=number, issue_date=item.doc_date, due_date=item.due_date, issued_at=item.updated_at,
+                supplier=supplier_snapshot(tenant))
+    if item.currency != base:
+        rate = options.get("exchange_rate")
+        if rate is None:
+            raise invalid("exchange_rate", f"is required to issue in {item.currency}: "
+                                           f"VAT must also be shown in {base}")
+        rates = [RateTotal(r["vat_category"], r["vat_rate"], r["net"], r["vat"], r["gross"])
+                 for r in data["totals"]["rates"]]
+        converted = vat_in_base_currency(rates, rate, base)
+        data.update(exchange_rate=rate, base_currency=base,
+                    vat_in_base_currency={str(k): v for k, v in converted.items()})
+    elif options.get("exchange_rate") is not None:
+        raise invalid("exchange_rate", f"applies only to invoices not in {base}")
+    item.search = " ".join(filter(None, [number, item.search])).lower()
+
+
+def _draft_date(item: DocumentItem):
+    return date.fromisoformat(item.data["issue_date"]) if item.data.get("issue_date") else None

@@ -1,0 +1,122 @@
+"""Repository for documents of one kind (invoices; later credit notes and estimates).
+
+Each list picks the index whose key narrows it most (overdue: open documents
+by due date; a customer: that customer's documents; a status: that status;
+otherwise every document), with the timeframe as a key condition where the
+index sorts by the same date, and the remaining filters as a filter
+expression on that one Query. No Scan.
+"""
+from dataclasses import dataclass
+from typing import List, Optional, Tuple
+
+from ..domain.documents import OPEN, OVERDUE
+from ..domain.errors import NotFound
+from . import keys
+from .models import DocumentItem
+from .pagination import decode_cursor, encode_cursor
+
+_FILTERED_PAGE_SIZE = 100
+_END_OF_DAY = "~"  # sorts after "#<id>", so "<day>~" closes a day inclusively
+
+
+@dataclass(frozen=True)
+class DocumentQuery:
+    status: Optional[str] = None  # a stored status, or "overdue"
+    date_from: Optional[str] = None  # ISO dates, inclusive
+    date_to: Optional[str] = None
+    date_field: str = "issue"  # "issue" or "due"
+    customer_id: Optional[str] = None
+    currency: Optional[str] = None
+    text: Optional[str] = None
+    limit: int = 50
+    cursor: Optional[str] = None
+    today: str = ""  # ISO date that decides overdue
+
+
+class DocumentStore:
+    def __init__(self, kind: str, label: str):
+        self.kind, self.label = kind, label
+
+    def pk(self, tenant_id: str, document_id: str) -> str:
+        return keys.record_pk(tenant_id, self.kind, document_id)
+
+    def get(self, tenant_id: str, document_id: str) -> DocumentItem:
+        try:
+            return DocumentItem.get(self.pk(tenant_id, document_id), keys.RECORD_SK, consistent_read=True)
+        except DocumentItem.DoesNotExist:
+            raise NotFound(f"No {self.label} has the id {document_id}") from None
+
+    def new_item(self, tenant_id: str, document_id: str, created_at: str) -> DocumentItem:
+        return DocumentItem(self.pk(tenant_id, document_id), keys.RECORD_SK, id=document_id,
+                            kind=self.kind, created_at=created_at)
+
+    def place(self, item: DocumentItem, tenant_id: str) -> None:
+        """Set the index keys from the document's status, dates and customer."""
+        sort_key = keys.date_sort_key(item.doc_date, item.id)
+        item.GSI1PK, item.GSI1SK = keys.kind_partition(tenant_id, self.kind), sort_key
+        item.GSI2PK, item.GSI2SK = keys.status_partition(tenant_id, self.kind, item.status), sort_key
+        item.GSI4PK = keys.customer_documents_partition(tenant_id, self.kind, item.customer_id)
+        item.GSI4SK = sort_key
+        is_open = item.status in OPEN and item.due_date
+        item.GSI3PK = keys.open_partition(tenant_id, self.kind) if is_open else None
+        item.GSI3SK = keys.date_sort_key(item.due_date, item.id) if is_open else None
+
+    def list(self, tenant_id: str, query: DocumentQuery) -> Tuple[List[DocumentItem], Optional[str]]:
+        index, partition, partition_name, date_key = self._index_for(tenant_id, query)
+        key_condition, filters = None, []
+        if query.status == OVERDUE:
+            key_condition = DocumentItem.GSI3SK < query.today
+            if index is not DocumentItem.open_by_due:
+                filters += [DocumentItem.status.is_in(*OPEN), DocumentItem.due_date < query.today]
+        elif query.status and index is not DocumentItem.by_status:
+            filters.append(DocumentItem.status == query.status)
+        dated = _between(date_key if query.date_field == "issue" and date_key is not None else None,
+                         query.date_from, query.date_to, True)
+        if dated is not None and key_condition is None:
+            key_condition = dated
+        else:
+            field = DocumentItem.doc_date if query.date_field == "issue" else DocumentItem.due_date
+            filters += [c for c in [_between(field, query.date_from, query.date_to, False)] if c is not None]
+        if query.currency:
+            filters.append(DocumentItem.currency == query.currency)
+        if query.text:
+            filters.append(DocumentItem.search.contains(query.text))
+        start = decode_cursor(query.cursor, {partition_name: partition}) if query.cursor else None
+        results = index.query(partition, range_key_condition=key_condition,
+                              filter_condition=_all(filters), scan_index_forward=False,
+                              limit=query.limit, last_evaluated_key=start,
+                              page_size=_FILTERED_PAGE_SIZE if filters else query.limit)
+        items = list(results)
+        return items, encode_cursor(results.last_evaluated_key)
+
+    def _index_for(self, tenant_id, query):
+        if query.status == OVERDUE:
+            return (DocumentItem.open_by_due, keys.open_partition(tenant_id, self.kind), "GSI3PK", None)
+        if query.customer_id:
+            return (DocumentItem.by_customer,
+                    keys.customer_documents_partition(tenant_id, self.kind, query.customer_id),
+                    "GSI4PK", DocumentItem.GSI4SK)
+        if query.status:
+            return (DocumentItem.by_status, keys.status_partition(tenant_id, self.kind, query.status),
+                    "GSI2PK", DocumentItem.GSI2SK)
+        return DocumentItem.by_kind, keys.kind_partition(tenant_id, self.kind), "GSI1PK", DocumentItem.GSI1SK
+
+
+def _between(attribute, start: Optional[str], end: Optional[str], is_sort_key: bool):
+    if attribute is None:
+        return None
+    end = end + _END_OF_DAY if end and is_sort_key else end
+    if start and end:
+        return attribute.between(start, end)
+    if start:
+        return attribute >= start
+    if end:
+        return attribute <= end
+    return None
+
+
+def _all(conditions):
+    combined = None
+    for condition in conditions:
+        combined = condition if combined is None else combined & condition
+    return combined
