@@ -1,20 +1,21 @@
 """Everything an invoice takes from other records: tenant settings, customer, products."""
 from datetime import date
-from typing import Any, Dict, Iterable, Optional
+from typing import Any, Callable, Dict, Iterable, List, Optional
 
 from ..domain.errors import InvalidReference, invalid
 from ..domain.pricing import Policy
 from ..store import keys
 from ..store.models import RecordItem
-from ..store.reads import MAX_ITEMS, read_together
+from ..store.reads import MAX_ITEMS, Snapshot, StaleRead
 from .customers import CUSTOMERS
 from .products import PRODUCTS
 from .records import ACTIVE
 from .tenants import TENANTS
 
 
-def references(tenant_id: str, customer_id: Optional[str], product_ids: Iterable[str], **more) -> Dict[str, Any]:
-    """Tenant, customer and products (plus any `more` {name: (model, pk, sk)}) in one read."""
+def references(tenant_id: str, customer_id: Optional[str], product_ids: Iterable[str],
+               use_cache: bool = True, **more) -> Snapshot:
+    """Tenant, customer and products (plus any `more` {name: (model, pk, sk)}) in one read at most."""
     wanted = {"tenant": (RecordItem, TENANTS.store.pk(tenant_id, tenant_id), keys.RECORD_SK), **more}
     if customer_id:
         wanted["customer"] = (RecordItem, CUSTOMERS.store.pk(tenant_id, customer_id), keys.RECORD_SK)
@@ -22,7 +23,20 @@ def references(tenant_id: str, customer_id: Optional[str], product_ids: Iterable
         wanted[f"product:{product_id}"] = (RecordItem, PRODUCTS.store.pk(tenant_id, product_id), keys.RECORD_SK)
     if len(wanted) > MAX_ITEMS:
         raise invalid("lines", f"may name at most {MAX_ITEMS - 5} different products")
-    return read_together(wanted)
+    return Snapshot(wanted, use_cache)
+
+
+def product_names(lines) -> List[str]:
+    """Snapshot names of the distinct products the lines name."""
+    return [f"product:{product_id}" for product_id in sorted({l["product_id"] for l in lines if l.get("product_id")})]
+
+
+def retrying_stale_reads(action: Callable[[bool], Any]) -> Any:
+    """Run `action(use_cache)`; if a cached record turned out stale, run it once more from fresh reads."""
+    try:
+        return action(True)
+    except StaleRead:
+        return action(False)
 
 
 def usable_customer(found: Dict[str, Any], customer_id: str) -> RecordItem:

@@ -13,8 +13,8 @@ from ..store.keys import new_id
 from ..store.models import DocumentItem
 from ..store.tallies import add_to_day
 from ..store.unit_of_work import UnitOfWork, Writes
-from .invoice_inputs import (customer_snapshot, references, rounding_policy, today_for, usable_customer,
-                             usable_products)
+from .invoice_inputs import (customer_snapshot, product_names, references, retrying_stale_reads,
+                             rounding_policy, today_for, usable_customer, usable_products)
 from .invoice_view import present_invoice as present
 from .records import Actor
 
@@ -29,29 +29,40 @@ _RECORDED = ("number", "supplier", "exchange_rate", "vat_in_base_currency", "bas
 
 
 def create_invoice(uow: UnitOfWork, tenant_id: str, actor: Actor, fields: Dict[str, Any]) -> DocumentItem:
-    at = stamp(now())
-    item = INVOICES.new_item(tenant_id, new_id("inv"), at)
-    item.status = docs.DRAFT
-    _compose(item, tenant_id, fields, rounding=None)
-    item.updated_at = at
-    INVOICES.place(item, tenant_id)
-    writes = Writes().put(item)
-    writes.put(history_entry(item.PK, at, actor.id, "created", diff({}, present(item))))
-    return uow.commit(writes, item)
+    invoice_id = new_id("inv")
+
+    def attempt(use_cache: bool) -> DocumentItem:
+        at = stamp(now())
+        item = INVOICES.new_item(tenant_id, invoice_id, at)
+        item.status = docs.DRAFT
+        writes = Writes()
+        _compose(item, tenant_id, fields, None, writes, use_cache)
+        item.updated_at = at
+        INVOICES.place(item, tenant_id)
+        writes.put(item)
+        writes.put(history_entry(item.PK, at, actor.id, "created", diff({}, present(item))))
+        return uow.commit(writes, item)
+
+    return retrying_stale_reads(attempt)
 
 
 def update_invoice(uow: UnitOfWork, tenant_id: str, actor: Actor, invoice_id: str,
                    changes: Dict[str, Any]) -> DocumentItem:
+    return retrying_stale_reads(lambda use_cache: _update(uow, tenant_id, actor, invoice_id, changes, use_cache))
+
+
+def _update(uow, tenant_id, actor, invoice_id, changes, use_cache) -> DocumentItem:
     item = INVOICES.get(tenant_id, invoice_id)
     docs.check_editable(item.status, changes, has_allocations(item))
     before, old_gross = present(item), item.data["totals"]["gross"]
-    _compose(item, tenant_id, {**input_fields(item.data), **changes}, rounding=item.data["rounding"])
+    writes = Writes()
+    _compose(item, tenant_id, {**input_fields(item.data), **changes}, item.data["rounding"], writes, use_cache)
     changed = diff(before, present(item))
     if not changed:
         return item
     item.updated_at = stamp(now())
     INVOICES.place(item, tenant_id)
-    writes = Writes().put(item)
+    writes.put(item)
     delta = item.data["totals"]["gross"] - old_gross
     if item.status != docs.DRAFT and delta:
         add_to_day(writes, tenant_id, item.doc_date, item.currency, raised=delta)
@@ -84,14 +95,19 @@ def input_fields(data: Dict[str, Any]) -> Dict[str, Any]:
     return fields
 
 
-def _compose(item: DocumentItem, tenant_id: str, fields: Dict[str, Any], rounding) -> None:
-    """Price the invoice from its input and the records it names; set what follows."""
+def _compose(item: DocumentItem, tenant_id: str, fields: Dict[str, Any], rounding, writes: Writes,
+             use_cache: bool) -> None:
+    """Price the invoice from its input and the records it names; set what follows.
+
+    `writes` gets the checks that the records read (from the cache) are unchanged."""
     lines = fields["lines"]
-    found = references(tenant_id, fields["customer_id"], [l["product_id"] for l in lines if l.get("product_id")])
+    found = references(tenant_id, fields["customer_id"], [l["product_id"] for l in lines if l.get("product_id")],
+                       use_cache)
     customer = usable_customer(found, fields["customer_id"])
     tenant = found["tenant"]
     currency = fields.get("currency") or customer.data.get("currency") or tenant.data["base_currency"]
     completed = docs.complete_lines(lines, usable_products(found, lines), currency)
+    found.verify(writes, "tenant", "customer", *product_names(lines))
     policy = rounding_policy(tenant, bool(fields.get("prices_include_vat")))
     if rounding:  # an invoice keeps the policy it was created with
         policy = Policy(rounding["vat_level"], rounding["mode"], policy.prices_include_vat)

@@ -44,18 +44,20 @@ def issue_invoice(uow: UnitOfWork, tenant_id: str, actor: Actor, invoice_id: str
     fresh_customer = None
     for attempt in range(_ATTEMPTS):
         try:
-            return _issue_once(uow, tenant_id, actor, invoice_id, options, fresh_customer)
+            # Cached items only on the first attempt: a refusal may mean one was stale.
+            return _issue_once(uow, tenant_id, actor, invoice_id, options, fresh_customer, attempt == 0)
         except _CustomerChanged:
             customer_id = INVOICES.get(tenant_id, invoice_id).customer_id
-            fresh_customer = usable_customer(references(tenant_id, customer_id, []), customer_id)
+            found = references(tenant_id, customer_id, [], use_cache=False)
+            fresh_customer = usable_customer(found, customer_id)
         except ConcurrentUpdate:
             if attempt == _ATTEMPTS - 1:
                 raise
             time.sleep(random.uniform(0, min(0.2, 0.005 * 2 ** min(attempt, 6))))
 
 
-def _issue_once(uow, tenant_id, actor, invoice_id, options, fresh_customer) -> DocumentItem:
-    found = references(tenant_id, None, [],
+def _issue_once(uow, tenant_id, actor, invoice_id, options, fresh_customer, use_cache) -> DocumentItem:
+    found = references(tenant_id, None, [], use_cache,
                        invoice=(DocumentItem, INVOICES.pk(tenant_id, invoice_id), keys.RECORD_SK),
                        series=(SeriesItem, *series_key(tenant_id, SERIES)))
     item = found["invoice"]
@@ -70,6 +72,7 @@ def _issue_once(uow, tenant_id, actor, invoice_id, options, fresh_customer) -> D
     settings = tenant.data["numbering"]["invoice"]
     yearly = settings["yearly_reset"]
     writes = Writes()
+    found.verify(writes, "tenant")
     sequence = take_next(writes, tenant_id, SERIES, str(issue_date.year) if yearly else "all", found["series"])
     number = docs.format_number(settings["prefix"], int(settings["padding"]), sequence,
                                 issue_date.year if yearly else None)

@@ -14,6 +14,7 @@ from pynamodb.transactions import TransactWrite
 
 from ..domain.errors import ConcurrentUpdate, DomainError
 from .models import connection
+from .reads import CACHE, remember
 
 # pynamodb sends a transaction's items grouped in this order, whatever order
 # they were added in; cancellation reasons come back in the same order.
@@ -72,6 +73,7 @@ def _execute(writes: Writes) -> None:
             with TransactWrite(connection=connection()) as transaction:
                 for kind, args, kwargs, _ in ops:
                     getattr(transaction, "condition_check" if kind == "check" else kind)(*args, **kwargs)
+            _refresh_cache(ops)
             return
         except TransactWriteError as error:
             reasons = [r.code if r else None for r in error.cancellation_reasons]
@@ -87,3 +89,12 @@ def _raise_for_failed_condition(ops, reasons, error) -> None:
         if reason == "ConditionalCheckFailed":
             raise (on_fail or ConcurrentUpdate(
                 "The record was changed by another request; read it again and retry")) from error
+
+
+def _refresh_cache(ops) -> None:
+    """What this process just wrote is what the table holds: keep it for the next use case."""
+    for kind, args, _, _ in ops:
+        if kind == "save":
+            remember(args[0])
+        elif kind in ("delete", "update"):
+            CACHE.forget(args[0].PK, args[0].SK)

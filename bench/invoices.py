@@ -1,0 +1,156 @@
+"""Invoices against DynamoDB Local: calls per operation, throughput beside a raw boto3 floor,
+and the dashboard's calls over 10,000 invoices.
+
+    python bench/invoices.py [--invoices 1000] [--dashboard-invoices 10000]
+"""
+import argparse
+import time
+from concurrent.futures import ThreadPoolExecutor
+from datetime import date, timedelta
+from decimal import Decimal
+
+from stack import local_stack
+
+LINES = 10
+
+
+def main() -> None:
+    args = _arguments()
+    with local_stack():
+        from chalicelib.store.diagnostics import count_dynamodb_calls
+
+        tenant_id, customer_id, product_id = _books()
+        body = _draft_body(customer_id, product_id)
+        with count_dynamodb_calls() as create_calls:
+            sample = _create(tenant_id, body)
+        with count_dynamodb_calls() as issue_calls:
+            _issue(tenant_id, sample.id)
+        with count_dynamodb_calls() as get_calls:
+            _get(tenant_id, sample.id)
+        print(f"DynamoDB calls per operation (ten-line invoice):")
+        print(f"  create: {dict(create_calls)}")
+        print(f"  issue:  {dict(issue_calls)}")
+        print(f"  get:    {dict(get_calls)}")
+
+        ours = _time(lambda: [_issue(tenant_id, _create(tenant_id, body).id) for _ in range(args.invoices)])
+        floor = _time(lambda: _raw_boto3_floor(tenant_id, sample.id, args.invoices))
+        print(f"create + issue {args.invoices} invoices, one writer:")
+        print(f"  service path: {ours:7.2f} s  ({args.invoices / ours:7.1f} invoices/s)")
+        print(f"  raw boto3 floor (same items written, no reads): {floor:7.2f} s "
+              f"({args.invoices / floor:7.1f} invoices/s)")
+        print(f"  ratio: {ours / floor:.2f} (target <= 1.5)")
+
+        _fill_year(tenant_id, body, args.dashboard_invoices - args.invoices - 1)
+        from chalicelib.services.dashboard import dashboard
+        with count_dynamodb_calls() as board_calls:
+            started = time.perf_counter()
+            board = dashboard(tenant_id, "2026-01-01", "2026-12-31")
+            elapsed = time.perf_counter() - started
+        print(f"dashboard over {board['currencies'][0]['invoices']} issued invoices: "
+              f"{sum(board_calls.values())} DynamoDB calls {dict(board_calls)}, {elapsed * 1000:.1f} ms")
+
+
+def _arguments():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--invoices", type=int, default=1000)
+    parser.add_argument("--dashboard-invoices", type=int, default=10000)
+    return parser.parse_args()
+
+
+def _books():
+    from chalicelib.services.customers import CUSTOMERS
+    from chalicelib.services.products import PRODUCTS
+    from chalicelib.services.records import Actor, create_record
+    from chalicelib.services.tenants import create_tenant
+    from chalicelib.store.unit_of_work import UnitOfWork
+
+    actor = Actor("bench")
+    tenant = create_tenant(UnitOfWork(), actor, {"legal_name": "Bench Ltd"})
+    customer = create_record(UnitOfWork(), CUSTOMERS, tenant.id, actor,
+                             {"name": "Customer", "currency": "GBP", "payment_terms_days": 30})
+    product = create_record(UnitOfWork(), PRODUCTS, tenant.id, actor,
+                            {"name": "Minutes", "unit_price": Decimal("0.0125"), "currency": "GBP",
+                             "vat_category": "standard", "vat_rate": Decimal(20)})
+    return tenant.id, customer.id, product.id
+
+
+def _draft_body(customer_id, product_id, issue_date=None):
+    lines = [{"product_id": product_id, "quantity": Decimal(1000 + i)} for i in range(LINES // 2)]
+    lines += [{"description": f"Service {i}", "quantity": Decimal(i + 1), "unit_price": Decimal("19.99")}
+              for i in range(LINES - len(lines))]
+    return {"customer_id": customer_id, "lines": lines, **({"issue_date": issue_date} if issue_date else {})}
+
+
+def _create(tenant_id, body):
+    from chalicelib.services.invoices import create_invoice
+    from chalicelib.services.records import Actor
+    from chalicelib.store.unit_of_work import UnitOfWork
+
+    return create_invoice(UnitOfWork(), tenant_id, Actor("bench"), body)
+
+
+def _issue(tenant_id, invoice_id):
+    from chalicelib.services.issue_invoice import issue_invoice
+    from chalicelib.services.records import Actor
+    from chalicelib.store.unit_of_work import UnitOfWork
+
+    return issue_invoice(UnitOfWork(), tenant_id, Actor("bench"), invoice_id, {})
+
+
+def _get(tenant_id, invoice_id):
+    from chalicelib.services.invoices import INVOICES
+
+    return INVOICES.get(tenant_id, invoice_id)
+
+
+def _raw_boto3_floor(tenant_id, sample_id, count):
+    """Write the items a create and an issue write, with plain boto3 and no reads."""
+    import boto3
+
+    from chalicelib import config
+    from chalicelib.store.keys import tenant_prefix
+
+    client = boto3.client("dynamodb")
+    table = config.table_name()
+    invoice = client.get_item(TableName=table, Key=_key(f"{tenant_prefix(tenant_id)}INVOICE#{sample_id}"))["Item"]
+    history = {"PK": invoice["PK"], "SK": {"S": "HISTORY#x"}, "at": {"S": "x"}, "actor": {"S": "bench"},
+               "action": {"S": "created"}, "changes": {"S": "{}"}}
+    for i in range(count):
+        pk = {"S": f"{tenant_prefix(tenant_id)}INVOICE#floor{i}"}
+        put = lambda item: {"Put": {"TableName": table, "Item": item}}  # noqa: E731
+        client.transact_write_items(TransactItems=[put({**invoice, "PK": pk}), put({**history, "PK": pk})])
+        client.transact_write_items(TransactItems=[
+            put({**invoice, "PK": pk}),
+            put({"PK": {"S": f"{tenant_prefix(tenant_id)}SERIES#floor"}, "SK": {"S": "SERIES"},
+                 "last": {"M": {"all": {"N": str(i)}}}}),
+            put({"PK": {"S": f"{tenant_prefix(tenant_id)}UNIQUE#floor#{i}"}, "SK": {"S": "RECORD"},
+                 "owner_id": {"S": "x"}}),
+            {"Update": {"TableName": table, "Key": _key(f"{tenant_prefix(tenant_id)}TALLY", "DAY#floor"),
+                        "UpdateExpression": "ADD documents :one, raised :amount",
+                        "ExpressionAttributeValues": {":one": {"N": "1"}, ":amount": {"N": "12.34"}}}},
+            put({**history, "PK": pk, "SK": {"S": "HISTORY#y"}}),
+        ])
+
+
+def _key(pk, sk="RECORD"):
+    return {"PK": {"S": pk}, "SK": {"S": sk}}
+
+
+def _fill_year(tenant_id, body, count):
+    """Issue `count` more invoices spread over 2026, eight writers at once."""
+    def one(i):
+        day = (date(2026, 1, 1) + timedelta(days=i % 365)).isoformat()
+        _issue(tenant_id, _create(tenant_id, {**body, "issue_date": date.fromisoformat(day)}).id)
+
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        list(pool.map(one, range(count)))
+
+
+def _time(action) -> float:
+    started = time.perf_counter()
+    action()
+    return time.perf_counter() - started
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,35 @@
+"""A throwaway local stack for a benchmark: DynamoDB Local in memory and moto on free ports.
+
+Import this before anything from chalicelib: it sets the environment the
+models read at import.
+"""
+import os
+import sys
+import tempfile
+from contextlib import contextmanager
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from infra.local.environment import free_port, local_environment  # noqa: E402
+
+_DYNAMODB_PORT, _MOTO_PORT = free_port(), free_port()
+os.environ.update(local_environment(_DYNAMODB_PORT, _MOTO_PORT, table_name="invoicing-bench",
+                                    admin_key="bench-admin-key"))
+os.environ.setdefault("POWERTOOLS_METRICS_DISABLED", "true")
+
+
+@contextmanager
+def local_stack():
+    from infra.local.processes import stop_children
+    from infra.local.resources import create_resources
+    from infra.local.services import start_aws_stand_ins
+
+    children = start_aws_stand_ins(_DYNAMODB_PORT, _MOTO_PORT, Path(tempfile.mkdtemp(prefix="bench-")))
+    try:
+        from app import app
+        create_resources(app)
+        yield
+    finally:
+        stop_children(children)

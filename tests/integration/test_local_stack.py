@@ -1,0 +1,212 @@
+"""The local stack over the wire: DynamoDB Local, moto, the resources and the dev pump."""
+import json
+import time
+import uuid
+from datetime import datetime, timezone
+
+import boto3
+import pytest
+from chalice import Chalice, Rate
+
+from chalicelib import config
+from chalicelib.store.table import INDEX_NAMES, ensure_table, index_keys
+from infra.local.pump import DevPump
+from infra.local.resources import create_resources
+from infra.local.schedules import next_fire_time
+
+
+def wait_for(predicate, timeout=10.0):
+    deadline = time.monotonic() + timeout
+    while not predicate():
+        assert time.monotonic() < deadline, "timed out"
+        time.sleep(0.05)
+
+
+def queue_counts(sqs, url):
+    attributes = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=[
+        "ApproximateNumberOfMessages", "ApproximateNumberOfMessagesNotVisible"])["Attributes"]
+    return (int(attributes["ApproximateNumberOfMessages"]),
+            int(attributes["ApproximateNumberOfMessagesNotVisible"]))
+
+
+@pytest.fixture
+def sqs():
+    return boto3.client("sqs")
+
+
+def sqs_app(queue, handler):
+    app = Chalice(app_name="pump-test")
+    app.on_sqs_message(queue=queue, batch_size=10)(handler)
+    create_resources(app)
+    return app
+
+
+@pytest.fixture
+def running_pumps():
+    pumps = []
+
+    def start(app, **options):
+        pump = DevPump(app, poll_seconds=1, **options)
+        pump.start()
+        pumps.append(pump)
+    yield start
+    for pump in pumps:
+        pump.stop()
+
+
+def test_table_has_its_keys_and_indexes():
+    table = boto3.client("dynamodb").describe_table(TableName=config.table_name())["Table"]
+    assert table["TableName"] == "invoicing-test"
+    keys = {k["AttributeName"]: k["KeyType"] for k in table["KeySchema"]}
+    assert keys == {"PK": "HASH", "SK": "RANGE"}
+    indexes = {i["IndexName"]: i for i in table["GlobalSecondaryIndexes"]}
+    assert sorted(indexes) == sorted(INDEX_NAMES)
+    for name, index in indexes.items():
+        pk, sk = index_keys(name)
+        assert [k["AttributeName"] for k in index["KeySchema"]] == [pk, sk]
+        assert index["Projection"]["ProjectionType"] == "ALL"
+
+
+def test_ensure_table_again_changes_nothing():
+    client = boto3.client("dynamodb")
+    name = config.table_name()
+    key = {"PK": {"S": f"T#{uuid.uuid4()}"}, "SK": {"S": "probe"}}
+    client.put_item(TableName=name, Item=key)
+    before = client.describe_table(TableName=name)["Table"]
+    ensure_table(client, name)
+    after = client.describe_table(TableName=name)["Table"]
+    assert after["CreationDateTime"] == before["CreationDateTime"]
+    assert after["GlobalSecondaryIndexes"] == before["GlobalSecondaryIndexes"]
+    assert after["AttributeDefinitions"] == before["AttributeDefinitions"]
+    assert client.get_item(TableName=name, Key=key)["Item"] == key
+
+
+def test_buckets_exist_and_keep_objects():
+    s3 = boto3.client("s3")
+    for bucket in (config.documents_bucket(), config.uploads_bucket()):
+        s3.put_object(Bucket=bucket, Key="probe.txt", Body=b"hello")
+        assert s3.get_object(Bucket=bucket, Key="probe.txt")["Body"].read() == b"hello"
+    assert config.documents_bucket() == "invoicing-test-documents"
+
+
+def test_one_queue_per_sqs_handler_and_none_for_an_app_without(sqs):
+    before = set(sqs.list_queues().get("QueueUrls", []))
+    create_resources(Chalice(app_name="no-queues"))
+    assert set(sqs.list_queues().get("QueueUrls", [])) == before
+
+    names = [f"q-{uuid.uuid4().hex[:8]}" for _ in range(3)]
+    app = Chalice(app_name="queues")
+    for i, name in enumerate(names):
+        app.on_sqs_message(queue=name, name=f"handler{i}")(lambda event: None)
+    create_resources(app)
+    create_resources(app)  # idempotent
+    urls = set(sqs.list_queues().get("QueueUrls", [])) - before
+    assert sorted(url.rsplit("/", 1)[1] for url in urls) == sorted(names)
+
+
+def test_pump_delivers_a_lambda_shaped_sqs_event_and_deletes_on_success(sqs, running_pumps):
+    queue = f"ok-{uuid.uuid4().hex[:8]}"
+    received = []
+    app = sqs_app(queue, lambda event: received.extend(
+        (record.to_dict(), record.context) for record in event))
+    url = sqs.get_queue_url(QueueName=queue)["QueueUrl"]
+    sent = sqs.send_message(QueueUrl=url, MessageBody=json.dumps({"n": 1}), MessageAttributes={
+        "kind": {"DataType": "String", "StringValue": "probe"}})
+
+    running_pumps(app)
+    wait_for(lambda: received)
+    wait_for(lambda: queue_counts(sqs, url) == (0, 0))
+
+    record, context = received[0]
+    assert record["messageId"] == sent["MessageId"]
+    assert json.loads(record["body"]) == {"n": 1}
+    assert record["eventSource"] == "aws:sqs"
+    assert record["eventSourceARN"].endswith(f":{queue}")
+    assert record["awsRegion"] == "eu-west-2"
+    assert record["receiptHandle"]
+    assert record["attributes"]["ApproximateReceiveCount"] == "1"
+    assert record["messageAttributes"]["kind"] == {"dataType": "String", "stringValue": "probe",
+                                                   "stringListValues": [], "binaryListValues": []}
+    assert context.function_name == "pump-test-local-" + app.event_sources[0].name
+    assert context.get_remaining_time_in_millis() > 0
+    assert len(received) == 1
+
+
+def test_pump_keeps_and_redelivers_a_message_whose_handler_raised(sqs, running_pumps):
+    queue = f"retry-{uuid.uuid4().hex[:8]}"
+    attempts = []
+
+    def flaky(event):
+        attempts.extend(record.to_dict() for record in event)
+        if len(attempts) == 1:
+            raise RuntimeError("first delivery fails")
+
+    app = sqs_app(queue, flaky)
+    url = sqs.get_queue_url(QueueName=queue)["QueueUrl"]
+    sqs.send_message(QueueUrl=url, MessageBody="payload")
+
+    running_pumps(app, retry_after_seconds=2)
+    wait_for(lambda: len(attempts) >= 1)
+    assert queue_counts(sqs, url) == (0, 1)  # not deleted, only hidden for 2 s
+    wait_for(lambda: len(attempts) >= 2)
+    wait_for(lambda: queue_counts(sqs, url) == (0, 0))
+    assert [a["messageId"] for a in attempts] == [attempts[0]["messageId"]] * 2
+    assert [a["attributes"]["ApproximateReceiveCount"] for a in attempts] == ["1", "2"]
+
+
+def test_pump_deletes_only_the_messages_not_reported_as_failed(sqs, running_pumps):
+    queue = f"partial-{uuid.uuid4().hex[:8]}"
+    deliveries = []
+
+    def partial(event):
+        records = [record.to_dict() for record in event]
+        deliveries.append([r["body"] for r in records])
+        bad = [r["messageId"] for r in records if r["body"] == "bad" and len(deliveries) == 1]
+        return {"batchItemFailures": [{"itemIdentifier": i} for i in bad]}
+
+    app = sqs_app(queue, partial)
+    url = sqs.get_queue_url(QueueName=queue)["QueueUrl"]
+    for body in ("good", "bad"):
+        sqs.send_message(QueueUrl=url, MessageBody=body)
+
+    running_pumps(app, retry_after_seconds=1)
+    wait_for(lambda: len(deliveries) >= 2)
+    wait_for(lambda: queue_counts(sqs, url) == (0, 0))
+    assert sorted(deliveries[0]) == ["bad", "good"]
+    assert deliveries[1:] == [["bad"]]
+
+
+def test_pump_fires_schedules_on_time_with_a_scheduled_event(running_pumps):
+    fired = []
+    app = Chalice(app_name="tick-test")
+    app.schedule(Rate(1, unit=Rate.MINUTES), name="every_minute")(
+        lambda event: fired.append(("every_minute", event.to_dict())))
+    app.schedule("cron(*/5 * * * ? *)", name="every_five")(
+        lambda event: fired.append(("every_five", event.to_dict())))
+    boundary = (time.time() // 300 + 1) * 300
+    offset = boundary - 0.3 - time.time()  # the pump's clock is 0.3 s before a 5-minute mark
+
+    running_pumps(app, clock=lambda: time.time() + offset)
+    wait_for(lambda: len(fired) == 2, timeout=5)
+    time.sleep(0.5)
+    assert sorted(name for name, _ in fired) == ["every_five", "every_minute"]
+    expected_time = datetime.fromtimestamp(boundary, timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    for name, event in fired:
+        assert event["time"] == expected_time
+        assert event["detail-type"] == "Scheduled Event"
+        assert event["source"] == "aws.events"
+        assert event["resources"][0].endswith(f":rule/tick-test-local-{name}")
+
+
+@pytest.mark.parametrize("expression, after, expected", [
+    ("rate(5 minutes)", "2026-03-29 10:02:30", "2026-03-29 10:05:00"),
+    ("rate(1 hour)", "2026-03-29 10:00:00", "2026-03-29 11:00:00"),
+    ("cron(*/5 * * * ? *)", "2026-03-29 10:05:00", "2026-03-29 10:10:00"),
+    ("cron(15 * * * ? *)", "2026-03-29 10:16:00", "2026-03-29 11:15:00"),
+    ("cron(0 9 * * ? *)", "2026-03-29 10:00:00", "2026-03-30 09:00:00"),
+    ("cron(10-20/5 8,12 ? * MON-FRI *)", "2026-03-29 08:21:00", "2026-03-29 12:10:00"),
+])
+def test_next_fire_time(expression, after, expected):
+    def utc(text):
+        return datetime.fromisoformat(text).replace(tzinfo=timezone.utc).timestamp()
+    assert next_fire_time(expression, utc(after)) == utc(expected)
