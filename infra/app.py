@@ -1,0 +1,44 @@
+"""CDK entry point. Run `cdk synth` / `cdk deploy` from infra/ (see README.md).
+
+Context (cdk.json or -c): stage (default "prod": the Chalice stage; the stack
+is "invoicing-<stage>"), region (eu-west-2), alarm_email, admin_key_version.
+"""
+import os
+import shutil
+import sys
+from pathlib import Path
+
+# Chalice takes the Lambda runtime (and the wheels it packages) from the
+# interpreter that runs the synth.
+LAMBDA_PYTHON = (3, 11)
+if sys.version_info[:2] != LAMBDA_PYTHON:
+    sys.exit("Synthesize with Python %d.%d: it becomes the Lambda runtime." % LAMBDA_PYTHON)
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+# First on the path: chalicelib/ defines the table, and `chalice package` runs
+# `import app`, which must find the Chalice app, not this file.
+sys.path.insert(0, str(REPO_ROOT))
+
+import aws_cdk as cdk  # noqa: E402
+
+from stacks.invoicing_stack import InvoicingStack  # noqa: E402
+
+# The Chalice construct leaves a copy of its packages here on every synth; the
+# assets that matter are copied into cdk.out.
+shutil.rmtree(Path.cwd() / "chalice.out", ignore_errors=True)
+
+app = cdk.App()
+stage = app.node.try_get_context("stage") or "prod"
+region = app.node.try_get_context("region") or "eu-west-2"
+# `chalice package` creates a boto3 client while packaging; it needs a region.
+os.environ.setdefault("AWS_DEFAULT_REGION", region)
+
+InvoicingStack(
+    app, stage,
+    stack_name=f"invoicing-{stage}",
+    env=cdk.Environment(account=os.environ.get("CDK_DEFAULT_ACCOUNT"), region=region),
+    source_dir=str(REPO_ROOT),
+    alarm_email=app.node.try_get_context("alarm_email") or "",
+    admin_key_version=app.node.try_get_context("admin_key_version") or "",
+)
+app.synth()
