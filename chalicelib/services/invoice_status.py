@@ -1,14 +1,12 @@
 """Marking an invoice sent, and voiding it (it keeps its number, with a reason)."""
-from decimal import Decimal
-
 from ..domain import documents as docs
 from ..domain.errors import Conflict
 from ..store.clock import now, stamp
 from ..store.history import history_entry
 from ..store.models import DocumentItem
-from ..store.tallies import add_to_day
 from ..store.unit_of_work import UnitOfWork, Writes
 from .invoices import INVOICES, has_allocations
+from .money_events import invoice_raised
 from .records import Actor
 
 
@@ -33,8 +31,7 @@ def void_invoice(uow: UnitOfWork, tenant_id: str, actor: Actor, invoice_id: str,
     if has_allocations(item):
         raise Conflict("Payments or credits are allocated to this invoice; remove them before voiding it")
     writes = Writes()
-    add_to_day(writes, tenant_id, item.doc_date, item.currency, documents=Decimal(-1),
-               raised=-item.data["totals"]["gross"])
+    invoice_raised(writes, tenant_id, item, stamp(now()), "invoice_void", -item.data["totals"]["gross"], -1)
     return _move(uow, tenant_id, actor, item, docs.VOID, "voided", writes,
                  void_reason=reason, voided_at=stamp(now()))
 

@@ -11,11 +11,11 @@ from ..store.documents import DocumentStore
 from ..store.history import history_entry
 from ..store.keys import new_id
 from ..store.models import DocumentItem
-from ..store.tallies import add_to_day
 from ..store.unit_of_work import UnitOfWork, Writes
 from .invoice_inputs import (customer_snapshot, product_names, references, retrying_stale_reads,
                              rounding_policy, today_for, usable_customer, usable_products)
 from .invoice_view import present_invoice as present
+from .money_events import invoice_raised
 from .records import Actor
 
 INVOICES = DocumentStore("INVOICE", "invoice")
@@ -65,7 +65,7 @@ def _update(uow, tenant_id, actor, invoice_id, changes, use_cache) -> DocumentIt
     writes.put(item)
     delta = item.data["totals"]["gross"] - old_gross
     if item.status != docs.DRAFT and delta:
-        add_to_day(writes, tenant_id, item.doc_date, item.currency, raised=delta)
+        invoice_raised(writes, tenant_id, item, item.updated_at, "invoice_adjusted", delta, 0)
     writes.put(history_entry(item.PK, item.updated_at, actor.id, "updated", changed))
     return uow.commit(writes, item)
 

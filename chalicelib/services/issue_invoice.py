@@ -13,7 +13,6 @@ Only when the customer changed since is it read again (a third call).
 import random
 import time
 from datetime import date
-from decimal import Decimal
 from typing import Any, Dict
 
 from ..domain import documents as docs
@@ -24,11 +23,11 @@ from ..store.clock import now, stamp
 from ..store.history import history_entry
 from ..store.models import DocumentItem, RecordItem, SeriesItem, UniqueValueItem
 from ..store.numbering import series_key, take_next
-from ..store.tallies import add_to_day
 from ..store.unit_of_work import UnitOfWork, Writes
 from .invoice_inputs import customer_snapshot, references, supplier_snapshot, today_for, usable_customer
 from .customers import CUSTOMERS
 from .invoices import INVOICES
+from .money_events import invoice_raised
 from .records import ACTIVE, Actor
 
 SERIES = "invoice"
@@ -87,8 +86,7 @@ def _issue_once(uow, tenant_id, actor, invoice_id, options, fresh_customer, use_
                condition=UniqueValueItem.PK.does_not_exist(),
                on_fail=Conflict(f"The number {number} is already taken; check the series settings",
                                 [("number", "is already used")]))
-    add_to_day(writes, tenant_id, item.doc_date, item.currency, documents=Decimal(1),
-               raised=item.data["totals"]["gross"])
+    invoice_raised(writes, tenant_id, item, item.updated_at, "invoice", item.data["totals"]["gross"], 1)
     writes.put(history_entry(item.PK, item.updated_at, actor.id, "issued",
                              {"status": {"before": docs.DRAFT, "after": docs.ISSUED},
                               "number": {"before": None, "after": number}}))

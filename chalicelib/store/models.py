@@ -113,6 +113,24 @@ class TallyItem(Item):
     active = ExactNumberAttribute(null=True)
 
 
+class BalanceItem(TallyItem):
+    """What one customer owes and holds in credit, in one currency (see store/ledger.py)."""
+    invoiced = ExactNumberAttribute(null=True)
+    refunded = ExactNumberAttribute(null=True)
+    allocated = ExactNumberAttribute(null=True)
+
+
+class LedgerItem(Item):
+    """One event in a customer's ledger (see store/ledger.py)."""
+    day = UnicodeAttribute()
+    at = UnicodeAttribute()
+    kind = UnicodeAttribute()
+    currency = UnicodeAttribute()
+    amount = ExactNumberAttribute()
+    allocated = ExactNumberAttribute()
+    refs = RecordAttribute()
+
+
 class HistoryItem(Item):
     """One change to a record: who, when, and each field before and after (JSON)."""
     at = UnicodeAttribute()

@@ -17,15 +17,12 @@ _DAY = "DAY#"
 
 def add_to_day(writes: Writes, tenant_id: str, day: str, currency: str, **deltas: Decimal) -> None:
     """Add deltas (documents, raised, received, credited) to one day and currency."""
-    item = TallyItem(keys.tally_pk(tenant_id), f"{_DAY}{day}#{currency}")
-    actions = [TallyItem.day.set(day), TallyItem.currency.set(currency)]
-    actions += [getattr(TallyItem, name).add(value) for name, value in deltas.items() if value]
-    writes.update(item, actions)
+    writes.add_to(TallyItem, keys.tally_pk(tenant_id), f"{_DAY}{day}#{currency}", deltas,
+                  {"day": day, "currency": currency})
 
 
 def count_active(writes: Writes, tenant_id: str, kind: str, delta: int) -> None:
-    item = TallyItem(keys.tally_pk(tenant_id), f"COUNT#{kind}")
-    writes.update(item, [TallyItem.active.add(delta)])
+    writes.add_to(TallyItem, keys.tally_pk(tenant_id), f"COUNT#{kind}", {"active": delta})
 
 
 def days_between(tenant_id: str, first_day: str, last_day: str) -> List[TallyItem]:

@@ -7,7 +7,7 @@ transaction turns into a precise 409 instead of a generic failure.
 """
 import random
 import time
-from typing import Any, Callable, List, Optional, Tuple
+from typing import Any, Callable, Dict, List, Optional, Tuple
 
 from pynamodb.exceptions import TransactWriteError
 from pynamodb.transactions import TransactWrite
@@ -25,6 +25,17 @@ _CONFLICT_ATTEMPTS = 6
 class Writes:
     def __init__(self):
         self._ops: List[Tuple[str, tuple, dict, Optional[DomainError]]] = []
+        # Sums added to the same item by several parts of one change merge into one
+        # update: DynamoDB allows one action per item in a transaction.
+        self._sums: Dict[Tuple[str, str], Tuple[Any, Dict[str, Any], Dict[str, Any]]] = {}
+
+    def add_to(self, model_cls, pk: str, sk: str, add: Dict[str, Any], set_: Dict[str, Any] = None) -> "Writes":
+        """ADD the numbers in `add` to the item's attributes (and SET those in `set_`)."""
+        _, adds, sets = self._sums.setdefault((pk, sk), (model_cls, {}, {}))
+        for name, value in add.items():
+            adds[name] = adds.get(name, 0) + value
+        sets.update(set_ or {})
+        return self
 
     def put(self, item, condition=None, on_fail: Optional[DomainError] = None) -> "Writes":
         self._ops.append(("save", (item,), {"condition": condition}, on_fail))
@@ -43,10 +54,13 @@ class Writes:
         return self
 
     def in_sent_order(self):
-        return sorted(self._ops, key=lambda op: _GROUPS.index(op[0]))
-
-    def __len__(self):
-        return len(self._ops)
+        ops = list(self._ops)
+        for (pk, sk), (model_cls, adds, sets) in self._sums.items():
+            actions = [getattr(model_cls, name).set(value) for name, value in sets.items()]
+            actions += [getattr(model_cls, name).add(value) for name, value in adds.items() if value]
+            if actions:
+                ops.append(("update", (model_cls(pk, sk), actions), {"condition": None}, None))
+        return sorted(ops, key=lambda op: _GROUPS.index(op[0]))
 
 
 class UnitOfWork:
