@@ -5,11 +5,12 @@ from chalicelib.api.auth import auth
 from chalicelib.api.customers import customers
 from chalicelib.api.invoices import invoices
 from chalicelib.api.meta import meta
+from chalicelib.api.payments import payments
 from chalicelib.api.products import products
 from chalicelib.api.tenants import tenants
 from chalicelib.observability import observe_http
 
 app = Chalice(app_name="invoicing")
 app.register_middleware(observe_http, "http")
-for blueprint in (auth, meta, tenants, customers, products, invoices):
+for blueprint in (auth, meta, tenants, customers, products, invoices, payments):
     app.register_blueprint(blueprint)

@@ -10,8 +10,6 @@ The customer's details were copied onto the draft with the customer's version;
 the transaction checks that version, so an invoice never shows stale details.
 Only when the customer changed since is it read again (a third call).
 """
-import random
-import time
 from datetime import date
 from typing import Any, Dict
 
@@ -29,9 +27,9 @@ from .customers import CUSTOMERS
 from .invoices import INVOICES
 from .money_events import invoice_raised
 from .records import ACTIVE, Actor
+from .retry import retry_on_conflict
 
 SERIES = "invoice"
-_ATTEMPTS = 60
 
 
 class _CustomerChanged(ConcurrentUpdate):
@@ -40,19 +38,18 @@ class _CustomerChanged(ConcurrentUpdate):
 
 def issue_invoice(uow: UnitOfWork, tenant_id: str, actor: Actor, invoice_id: str,
                   options: Dict[str, Any]) -> DocumentItem:
-    fresh_customer = None
-    for attempt in range(_ATTEMPTS):
+    fresh = {}
+
+    def attempt(use_cache: bool) -> DocumentItem:
         try:
-            # Cached items only on the first attempt: a refusal may mean one was stale.
-            return _issue_once(uow, tenant_id, actor, invoice_id, options, fresh_customer, attempt == 0)
+            return _issue_once(uow, tenant_id, actor, invoice_id, options, fresh.get("customer"), use_cache)
         except _CustomerChanged:
             customer_id = INVOICES.get(tenant_id, invoice_id).customer_id
-            found = references(tenant_id, customer_id, [], use_cache=False)
-            fresh_customer = usable_customer(found, customer_id)
-        except ConcurrentUpdate:
-            if attempt == _ATTEMPTS - 1:
-                raise
-            time.sleep(random.uniform(0, min(0.2, 0.005 * 2 ** min(attempt, 6))))
+            fresh["customer"] = usable_customer(references(tenant_id, customer_id, [], use_cache=False),
+                                                customer_id)
+            raise
+
+    return retry_on_conflict(attempt)
 
 
 def _issue_once(uow, tenant_id, actor, invoice_id, options, fresh_customer, use_cache) -> DocumentItem:

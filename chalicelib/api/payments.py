@@ -1,0 +1,98 @@
+"""/payments"""
+from datetime import datetime, timezone
+
+from chalice import Blueprint
+
+from ..domain.timeframes import PRESETS, resolve
+from ..services.payment_view import present_payment
+from ..services.payments import (METHODS, PAYMENTS, STATUSES, allocate_payment, deallocate_payment,
+                                 delete_payment, record_payment, refund_payment)
+from ..store.documents import DocumentQuery
+from .record_routes import HISTORY_QUERY, history_page, page
+from .routing import RequestContext, route
+from .schema import Amount, Array, Choice, CurrencyCode, Date, Integer, Object, String
+
+payments = Blueprint(__name__)
+TAG = "Payments"
+
+MONEY = dict(places=3, minimum=0, exclusive_minimum=True)
+ALLOCATIONS = Array(Object({"invoice_id": String(required=True, max_length=40),
+                            "amount": Amount(required=True, **MONEY)}), max_items=50)
+PAYMENT = Object({
+    "customer_id": String(required=True, max_length=40),
+    "amount": Amount(required=True, **MONEY, example="120.00"),
+    "currency": CurrencyCode(description="Defaults to the customer's currency"),
+    "date": Date(description="When the money arrived; default today"),
+    "method": Choice(METHODS),
+    "reference": String(max_length=100),
+    "allocations": ALLOCATIONS,
+})
+ALLOCATE = Object({"allocations": Array(ALLOCATIONS.item, min_items=1, max_items=50, required=True)})
+REFUND = Object({"amount": Amount(required=True, **MONEY), "date": Date(), "reason": String(max_length=500)})
+LIST_QUERY = {
+    "status": Choice(STATUSES), "customer_id": String(max_length=40), "currency": CurrencyCode(),
+    "from": Date(), "to": Date(), "timeframe": Choice(PRESETS),
+    "q": String(max_length=100, description="Customer name or reference"),
+    "limit": Integer(minimum=1, maximum=100, from_text=True), "cursor": String(max_length=2000),
+}
+
+
+def _today():
+    return datetime.now(timezone.utc).date()
+
+
+@route(payments, "/payments", "POST", tag=TAG, body=PAYMENT, status=201, render=present_payment,
+       response=PAYMENT, summary="Record a payment, optionally allocating it to invoices of the customer")
+def create(ctx: RequestContext):
+    return record_payment(ctx.uow, ctx.tenant_id, ctx.actor, ctx.body)
+
+
+@route(payments, "/payments", "GET", summary="List payments, newest first", tag=TAG, query=LIST_QUERY,
+       response=PAYMENT, list_response=True, render=lambda body: body)
+def list_payments(ctx: RequestContext):
+    q = ctx.query
+    start, end = resolve(q.get("from"), q.get("to"), q.get("timeframe"), _today())
+    items, cursor = PAYMENTS.list(ctx.tenant_id, DocumentQuery(
+        status=q.get("status"), date_from=start and start.isoformat(), date_to=end and end.isoformat(),
+        customer_id=q.get("customer_id"), currency=q.get("currency"),
+        text=" ".join(q["q"].lower().split()) if q.get("q") else None,
+        limit=q.get("limit") or 50, cursor=q.get("cursor")))
+    return page([present_payment(item) for item in items], cursor)
+
+
+@route(payments, "/payments/{payment_id}", "GET", summary="Get a payment", tag=TAG,
+       render=present_payment, response=PAYMENT)
+def get(ctx: RequestContext, payment_id):
+    return PAYMENTS.get(ctx.tenant_id, payment_id)
+
+
+@route(payments, "/payments/{payment_id}/allocations", "POST", tag=TAG, body=ALLOCATE,
+       render=present_payment, response=PAYMENT,
+       summary="Allocate what is left of a payment to invoices of the same customer")
+def allocate(ctx: RequestContext, payment_id):
+    return allocate_payment(ctx.uow, ctx.tenant_id, ctx.actor, payment_id, ctx.body["allocations"])
+
+
+@route(payments, "/payments/{payment_id}/allocations/{invoice_id}", "DELETE", tag=TAG,
+       render=present_payment, response=PAYMENT,
+       summary="Take a payment's allocation off an invoice; the money becomes credit again")
+def deallocate(ctx: RequestContext, payment_id, invoice_id):
+    return deallocate_payment(ctx.uow, ctx.tenant_id, ctx.actor, payment_id, invoice_id)
+
+
+@route(payments, "/payments/{payment_id}/refunds", "POST", tag=TAG, body=REFUND, render=present_payment,
+       response=PAYMENT, summary="Refund part or all of what is unallocated")
+def refund(ctx: RequestContext, payment_id):
+    return refund_payment(ctx.uow, ctx.tenant_id, ctx.actor, payment_id, ctx.body)
+
+
+@route(payments, "/payments/{payment_id}", "DELETE", tag=TAG, render=present_payment, response=PAYMENT,
+       summary="Delete a payment: its allocations are reversed; it stays in the history")
+def delete(ctx: RequestContext, payment_id):
+    return delete_payment(ctx.uow, ctx.tenant_id, ctx.actor, payment_id)
+
+
+@route(payments, "/payments/{payment_id}/history", "GET", summary="Every change to a payment", tag=TAG,
+       query=HISTORY_QUERY, render=lambda body: body)
+def history(ctx: RequestContext, payment_id):
+    return history_page(PAYMENTS.pk(ctx.tenant_id, payment_id), ctx)
