@@ -8,7 +8,11 @@ TENANT_ROUTES = [doc for doc in ROUTES if doc.access in (READ, WRITE)]
 
 
 # Bodies that pass validation, so that the route reaches the lookup that must answer 404.
-VALID_BODIES = {("POST", "/invoices/{invoice_id}/void"): {"reason": "test"}}
+VALID_BODIES = {
+    ("POST", "/invoices/{invoice_id}/void"): {"reason": "test"},
+    ("POST", "/payments/{payment_id}/allocations"): {"allocations": [{"invoice_id": "inv_x", "amount": "1"}]},
+    ("POST", "/payments/{payment_id}/refunds"): {"amount": "1"},
+}
 
 
 def make_records(api):
@@ -20,6 +24,7 @@ def make_records(api):
         "/customers": customer_id,
         "/products": api.post("/products", {"name": "Sealed Product", "unit_price": "1"}).body["id"],
         "/invoices": invoice.body["id"],
+        "/payments": api.post("/payments", {"customer_id": customer_id, "amount": "5"}).body["id"],
     }
 
 
