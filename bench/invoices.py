@@ -82,25 +82,26 @@ def _draft_body(customer_id, product_id, issue_date=None):
 
 
 def _create(tenant_id, body):
-    from chalicelib.services.invoices import create_invoice
+    from chalicelib.services.document_types import INVOICE
+from chalicelib.services.drafts import create_document
     from chalicelib.services.records import Actor
     from chalicelib.store.unit_of_work import UnitOfWork
 
-    return create_invoice(UnitOfWork(), tenant_id, Actor("bench"), body)
+    return create_document(UnitOfWork(), INVOICE, tenant_id, Actor("bench"), body)
 
 
 def _issue(tenant_id, invoice_id):
-    from chalicelib.services.issue_invoice import issue_invoice
+    from chalicelib.services.issuing import issue_document
     from chalicelib.services.records import Actor
     from chalicelib.store.unit_of_work import UnitOfWork
 
-    return issue_invoice(UnitOfWork(), tenant_id, Actor("bench"), invoice_id, {})
+    return issue_document(UnitOfWork(), INVOICE, tenant_id, Actor("bench"), invoice_id, {})
 
 
 def _get(tenant_id, invoice_id):
     from chalicelib.services.invoices import INVOICES
 
-    return INVOICES.get(tenant_id, invoice_id)
+    return INVOICE.store.get(tenant_id, invoice_id)
 
 
 def _raw_boto3_floor(tenant_id, sample_id, count):

@@ -22,14 +22,7 @@ os.environ.setdefault("POWERTOOLS_METRICS_DISABLED", "true")
 
 @contextmanager
 def local_stack():
-    from infra.local.processes import stop_children
-    from infra.local.resources import create_resources
-    from infra.local.services import start_aws_stand_ins
+    from infra.local.stack import running_stack
 
-    children = start_aws_stand_ins(_DYNAMODB_PORT, _MOTO_PORT, Path(tempfile.mkdtemp(prefix="bench-")))
-    try:
-        from app import app
-        create_resources(app)
+    with running_stack(_DYNAMODB_PORT, _MOTO_PORT, Path(tempfile.mkdtemp(prefix="bench-"))):
         yield
-    finally:
-        stop_children(children)

@@ -1,11 +1,16 @@
 """/customers"""
+from datetime import datetime, timezone
+
 from chalice import Blueprint
 
+from ..domain.timeframes import PRESETS, resolve
+from ..services.customer_accounts import account_summary, statement
 from ..services.customers import CUSTOMERS, DEFAULT_PAYMENT_TERMS_DAYS
 from ..services.records import ACTIVE, ARCHIVED
 from .fields import ADDRESS, NOTES, PHONE, VAT_NUMBER, list_query
 from .record_routes import register_record_routes
-from .schema import Array, CurrencyCode, Email, Integer, Object, String
+from .routing import RequestContext, route
+from .schema import Array, Choice, CurrencyCode, Date, Email, Integer, Object, String
 
 customers = Blueprint(__name__)
 
@@ -29,4 +34,23 @@ register_record_routes(
     query=list_query((ACTIVE, ARCHIVED)),
     defaults=lambda ctx: {"currency": ctx.base_currency,
                           "payment_terms_days": DEFAULT_PAYMENT_TERMS_DAYS},
+    enrich=lambda ctx, item: {"balances": account_summary(ctx.tenant_id, item.id, _today())},
 )
+
+STATEMENT_QUERY = {"from": Date(), "to": Date(description="Default today"), "timeframe": Choice(PRESETS),
+                   "currency": CurrencyCode(description="Default the customer's currency")}
+
+
+def _today():
+    return datetime.now(timezone.utc).date()
+
+
+@route(customers, "/customers/{customer_id}/statement", "GET", tag="Customers", query=STATEMENT_QUERY,
+       render=lambda body: body,
+       summary="Opening balance, every invoice, credit note, payment, allocation and refund with a "
+               "running balance, the closing balance, and aged debt")
+def customer_statement(ctx: RequestContext, customer_id):
+    q = ctx.query
+    first, last = resolve(q.get("from"), q.get("to"), q.get("timeframe"), _today())
+    return statement(ctx.tenant_id, CUSTOMERS.store.get(ctx.tenant_id, customer_id), first, last or _today(),
+                     q.get("currency"))

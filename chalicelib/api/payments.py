@@ -5,8 +5,8 @@ from chalice import Blueprint
 
 from ..domain.timeframes import PRESETS, resolve
 from ..services.payment_view import present_payment
-from ..services.payments import (METHODS, PAYMENTS, STATUSES, allocate_payment, deallocate_payment,
-                                 delete_payment, record_payment, refund_payment)
+from ..services.payments import METHODS, STATUSES, delete_payment, record_payment
+from ..services.sources import PAYMENTS, allocate_from, deallocate_from, refund_from
 from ..store.documents import DocumentQuery
 from .record_routes import HISTORY_QUERY, history_page, page
 from .routing import RequestContext, route
@@ -70,20 +70,20 @@ def get(ctx: RequestContext, payment_id):
        render=present_payment, response=PAYMENT,
        summary="Allocate what is left of a payment to invoices of the same customer")
 def allocate(ctx: RequestContext, payment_id):
-    return allocate_payment(ctx.uow, ctx.tenant_id, ctx.actor, payment_id, ctx.body["allocations"])
+    return allocate_from(ctx.uow, PAYMENTS, ctx.tenant_id, ctx.actor, payment_id, ctx.body["allocations"])
 
 
 @route(payments, "/payments/{payment_id}/allocations/{invoice_id}", "DELETE", tag=TAG,
        render=present_payment, response=PAYMENT,
        summary="Take a payment's allocation off an invoice; the money becomes credit again")
 def deallocate(ctx: RequestContext, payment_id, invoice_id):
-    return deallocate_payment(ctx.uow, ctx.tenant_id, ctx.actor, payment_id, invoice_id)
+    return deallocate_from(ctx.uow, PAYMENTS, ctx.tenant_id, ctx.actor, payment_id, invoice_id)
 
 
 @route(payments, "/payments/{payment_id}/refunds", "POST", tag=TAG, body=REFUND, render=present_payment,
        response=PAYMENT, summary="Refund part or all of what is unallocated")
 def refund(ctx: RequestContext, payment_id):
-    return refund_payment(ctx.uow, ctx.tenant_id, ctx.actor, payment_id, ctx.body)
+    return refund_from(ctx.uow, PAYMENTS, ctx.tenant_id, ctx.actor, payment_id, ctx.body)
 
 
 @route(payments, "/payments/{payment_id}", "DELETE", tag=TAG, render=present_payment, response=PAYMENT,

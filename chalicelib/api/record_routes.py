@@ -52,8 +52,11 @@ def history_page(pk: str, ctx: RequestContext) -> Dict[str, Any]:
 
 def register_record_routes(bp: Blueprint, *, path: str, tag: str, rtype: RecordType,
                            schema: Object, query: Dict[str, Field],
-                           defaults: Callable[[RequestContext], Dict[str, Any]]) -> None:
-    """Declare the seven routes of a record kind on `bp`, under `path` (e.g. /customers)."""
+                           defaults: Callable[[RequestContext], Dict[str, Any]],
+                           enrich: Callable[[RequestContext, Any], Dict[str, Any]] = lambda ctx, item: {}) -> None:
+    """Declare the seven routes of a record kind on `bp`, under `path` (e.g. /customers).
+
+    `enrich` adds to the answer of GET one record (a customer's balances, say)."""
     label = rtype.store.label
     one = f"{path}/{{record_id}}"
 
@@ -74,9 +77,10 @@ def register_record_routes(bp: Blueprint, *, path: str, tag: str, rtype: RecordT
     def list_records(ctx: RequestContext):
         return rtype.store.list(ctx.tenant_id, list_query(ctx))
 
-    @route(bp, one, "GET", summary=f"Get a {label}", tag=tag, render=render, response=schema)
+    @route(bp, one, "GET", summary=f"Get a {label}", tag=tag, render=lambda body: body, response=schema)
     def get(ctx: RequestContext, record_id):
-        return rtype.store.get(ctx.tenant_id, record_id)
+        item = rtype.store.get(ctx.tenant_id, record_id)
+        return {**render(item), **enrich(ctx, item)}
 
     @route(bp, one, "PATCH", summary=f"Change some fields of a {label}; null clears a field",
            tag=tag, body=schema, partial=True, render=render, response=schema)

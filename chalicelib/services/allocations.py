@@ -13,8 +13,8 @@ from ..domain.errors import Conflict
 from ..store.history import history_entry
 from ..store.models import DocumentItem
 from ..store.unit_of_work import Writes
-from .invoice_view import outstanding
-from .invoices import INVOICES
+from .document_view import outstanding
+from .document_types import INVOICE
 from .money_events import allocated
 from .records import Actor
 
@@ -55,7 +55,7 @@ def _move(writes, tenant_id, actor, source, invoice, amount, at, day) -> None:
     settled = data.get("amount_paid", Decimal(0)) + data.get("amount_credited", Decimal(0))
     invoice.status = rules.invoice_status_after(data["totals"]["gross"], settled, bool(data.get("sent_at")))
     invoice.updated_at = at
-    INVOICES.place(invoice, tenant_id)
+    INVOICE.store.place(invoice, tenant_id)
     allocated(writes, tenant_id, source, invoice, at, day, amount)
     changes = {settled_field: {"before": str(data[settled_field] - amount), "after": str(data[settled_field])},
                "allocations": {"before": None, "after": {key: str(amount)}}}

@@ -20,6 +20,14 @@ def invoice_raised(writes: Writes, tenant_id: str, invoice: DocumentItem, at: st
         balances={"invoiced": amount}))
 
 
+def credit_note_issued(writes: Writes, tenant_id: str, note: DocumentItem, at: str, kind: str,
+                       amount: Decimal) -> None:
+    """A credit note issued (positive amount), adjusted or voided (negative): the customer owes less."""
+    post(writes, tenant_id, note.customer_id, at, Entry(
+        kind, note.doc_date, note.currency, amount=-amount, refs={**_refs(note), **_corrects(note)},
+        balances={"credited": amount}))
+
+
 def payment_received(writes: Writes, tenant_id: str, payment: DocumentItem, at: str, kind: str,
                      amount: Decimal) -> None:
     """A payment recorded (positive amount) or deleted (negative)."""
@@ -42,6 +50,10 @@ def refunded(writes: Writes, tenant_id: str, source: DocumentItem, at: str, day:
     post(writes, tenant_id, source.customer_id, at, Entry(
         "refund", day, source.currency, amount=amount, refs=_refs(source, "from_"),
         balances={"refunded": amount}))
+
+
+def _corrects(note: DocumentItem) -> dict:
+    return {"invoice_id": note.data["invoice_id"], "invoice_number": note.data["invoice_number"]}
 
 
 def _refs(document: DocumentItem, prefix: str = "") -> dict:

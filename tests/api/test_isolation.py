@@ -9,10 +9,16 @@ TENANT_ROUTES = [doc for doc in ROUTES if doc.access in (READ, WRITE)]
 
 # Bodies that pass validation, so that the route reaches the lookup that must answer 404.
 VALID_BODIES = {
-    ("POST", "/invoices/{invoice_id}/void"): {"reason": "test"},
-    ("POST", "/payments/{payment_id}/allocations"): {"allocations": [{"invoice_id": "inv_x", "amount": "1"}]},
-    ("POST", "/payments/{payment_id}/refunds"): {"amount": "1"},
+    "/void": {"reason": "test"},
+    "/allocations": {"allocations": [{"invoice_id": "inv_x", "amount": "1"}]},
+    "/refunds": {"amount": "1"},
 }
+
+
+def valid_body(doc):
+    if doc.method not in ("POST", "PATCH"):
+        return None
+    return next((body for suffix, body in VALID_BODIES.items() if doc.path.endswith(suffix)), {})
 
 
 def make_records(api):
@@ -44,8 +50,7 @@ def test_every_route_with_an_id_answers_404_to_another_tenant(tenant, new_tenant
         prefix = next((p for p in ids if doc.path.startswith(p + "/")), None)
         assert prefix, f"add a record for {doc.path} to make_records()"
         path = re.sub(r"{\w+}", ids[prefix], doc.path)
-        answer = intruder.call(doc.method, path, VALID_BODIES.get((doc.method, doc.path), {})
-                               if doc.method in ("POST", "PATCH") else None)
+        answer = intruder.call(doc.method, path, valid_body(doc))
         assert answer.status == 404, (doc.method, doc.path, answer.body)
         assert answer.body["error"]["code"] == "not_found"
     assert snapshot(tenant, ids) == before

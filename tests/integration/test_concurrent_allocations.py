@@ -5,9 +5,11 @@ from decimal import Decimal
 from chalicelib.api.errors import status_for
 from chalicelib.domain.errors import DomainError
 from chalicelib.services.customers import CUSTOMERS
-from chalicelib.services.invoices import INVOICES, create_invoice
-from chalicelib.services.issue_invoice import issue_invoice
-from chalicelib.services.payments import PAYMENTS, allocate_payment, record_payment
+from chalicelib.services.document_types import INVOICE
+from chalicelib.services.drafts import create_document
+from chalicelib.services.issuing import issue_document
+from chalicelib.services.payments import record_payment
+from chalicelib.services.sources import PAYMENTS, allocate_from
 from chalicelib.services.records import Actor, create_record
 from chalicelib.services.tenants import create_tenant
 from chalicelib.store.ledger import balances
@@ -21,14 +23,14 @@ def test_racing_allocations_never_exceed_the_invoice_or_the_payments():
     customer = create_record(UnitOfWork(), CUSTOMERS, tenant.id, ACTOR,
                              {"name": "C", "currency": "GBP", "payment_terms_days": 30})
     line = {"description": "x", "quantity": Decimal(1), "unit_price": Decimal("100.00")}  # 120.00 with VAT
-    draft = create_invoice(UnitOfWork(), tenant.id, ACTOR, {"customer_id": customer.id, "lines": [line]})
-    invoice = issue_invoice(UnitOfWork(), tenant.id, ACTOR, draft.id, {})
+    draft = create_document(UnitOfWork(), INVOICE, tenant.id, ACTOR, {"customer_id": customer.id, "lines": [line]})
+    invoice = issue_document(UnitOfWork(), INVOICE, tenant.id, ACTOR, draft.id, {})
     payments = [record_payment(UnitOfWork(), tenant.id, ACTOR, {"customer_id": customer.id, "amount": Decimal("100")})
                 for _ in range(2)]
 
     def allocate(i):
         try:
-            allocate_payment(UnitOfWork(), tenant.id, ACTOR, payments[i % 2].id,
+            allocate_from(UnitOfWork(), PAYMENTS, tenant.id, ACTOR, payments[i % 2].id,
                              [{"invoice_id": invoice.id, "amount": Decimal("13.00")}])
             return 200
         except DomainError as refused:
@@ -39,7 +41,7 @@ def test_racing_allocations_never_exceed_the_invoice_or_the_payments():
 
     assert set(outcomes) <= {200, 409}
     succeeded = outcomes.count(200)
-    final_invoice = INVOICES.get(tenant.id, invoice.id)
+    final_invoice = INVOICE.store.get(tenant.id, invoice.id)
     final_payments = [PAYMENTS.get(tenant.id, p.id) for p in payments]
     assert final_invoice.data["amount_paid"] == Decimal("13.00") * succeeded <= Decimal("120.00")
     assert succeeded == 9  # 9 x 13 = 117: a tenth would pass the invoice's 120.00

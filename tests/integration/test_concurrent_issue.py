@@ -2,8 +2,9 @@
 from concurrent.futures import ThreadPoolExecutor
 from decimal import Decimal
 
-from chalicelib.services.invoices import create_invoice
-from chalicelib.services.issue_invoice import issue_invoice
+from chalicelib.services.document_types import INVOICE
+from chalicelib.services.drafts import create_document
+from chalicelib.services.issuing import issue_document
 from chalicelib.services.records import Actor, create_record
 from chalicelib.services.customers import CUSTOMERS
 from chalicelib.services.tenants import create_tenant
@@ -18,10 +19,10 @@ def test_concurrent_issues_take_every_number_once_with_no_gap():
     customer = create_record(UnitOfWork(), CUSTOMERS, tenant.id, ADMIN,
                              {"name": "C", "currency": "GBP", "payment_terms_days": 30})
     line = {"description": "x", "quantity": Decimal(1), "unit_price": Decimal("10.00")}
-    drafts = [create_invoice(UnitOfWork(), tenant.id, ADMIN, {"customer_id": customer.id, "lines": [line]})
+    drafts = [create_document(UnitOfWork(), INVOICE, tenant.id, ADMIN, {"customer_id": customer.id, "lines": [line]})
               for _ in range(100)]
     with ThreadPoolExecutor(max_workers=20) as pool:
-        issued = list(pool.map(lambda d: issue_invoice(UnitOfWork(), tenant.id, ADMIN, d.id, {}), drafts))
+        issued = list(pool.map(lambda d: issue_document(UnitOfWork(), INVOICE, tenant.id, ADMIN, d.id, {}), drafts))
     numbers = sorted(int(i.number.removeprefix("INV-")) for i in issued)
     assert numbers == list(range(1, 101))
     assert len({i.id for i in issued}) == 100

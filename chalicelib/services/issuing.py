@@ -1,4 +1,4 @@
-"""Issuing: a draft takes the next number of its series, gapless and unique.
+"""Issuing: a draft invoice or credit note takes the next number of its series, gapless and unique.
 
 The draft, the tenant's settings and the series are read in one call; the
 invoice, the series, the number's claim, the dashboard day and the history
@@ -11,6 +11,7 @@ the transaction checks that version, so an invoice never shows stale details.
 Only when the customer changed since is it read again (a third call).
 """
 from datetime import date
+from decimal import Decimal
 from typing import Any, Dict
 
 from ..domain import documents as docs
@@ -24,27 +25,25 @@ from ..store.numbering import series_key, take_next
 from ..store.unit_of_work import UnitOfWork, Writes
 from .invoice_inputs import customer_snapshot, references, supplier_snapshot, today_for, usable_customer
 from .customers import CUSTOMERS
-from .invoices import INVOICES
-from .money_events import invoice_raised
+from .document_types import DocumentType
 from .records import ACTIVE, Actor
 from .retry import retry_on_conflict
 
-SERIES = "invoice"
 
 
 class _CustomerChanged(ConcurrentUpdate):
     pass
 
 
-def issue_invoice(uow: UnitOfWork, tenant_id: str, actor: Actor, invoice_id: str,
-                  options: Dict[str, Any]) -> DocumentItem:
+def issue_document(uow: UnitOfWork, dtype: DocumentType, tenant_id: str, actor: Actor, document_id: str,
+                   options: Dict[str, Any]) -> DocumentItem:
     fresh = {}
 
     def attempt(use_cache: bool) -> DocumentItem:
         try:
-            return _issue_once(uow, tenant_id, actor, invoice_id, options, fresh.get("customer"), use_cache)
+            return _issue_once(uow, dtype, tenant_id, actor, document_id, options, fresh.get("customer"), use_cache)
         except _CustomerChanged:
-            customer_id = INVOICES.get(tenant_id, invoice_id).customer_id
+            customer_id = dtype.store.get(tenant_id, document_id).customer_id
             fresh["customer"] = usable_customer(references(tenant_id, customer_id, [], use_cache=False),
                                                 customer_id)
             raise
@@ -52,56 +51,57 @@ def issue_invoice(uow: UnitOfWork, tenant_id: str, actor: Actor, invoice_id: str
     return retry_on_conflict(attempt)
 
 
-def _issue_once(uow, tenant_id, actor, invoice_id, options, fresh_customer, use_cache) -> DocumentItem:
+def _issue_once(uow, dtype, tenant_id, actor, document_id, options, fresh_customer, use_cache) -> DocumentItem:
     found = references(tenant_id, None, [], use_cache,
-                       invoice=(DocumentItem, INVOICES.pk(tenant_id, invoice_id), keys.RECORD_SK),
-                       series=(SeriesItem, *series_key(tenant_id, SERIES)))
-    item = found["invoice"]
+                       document=(DocumentItem, dtype.store.pk(tenant_id, document_id), keys.RECORD_SK),
+                       series=(SeriesItem, *series_key(tenant_id, dtype.series)))
+    item = found["document"]
     if item is None:
-        raise NotFound(f"No invoice has the id {invoice_id}")
+        raise NotFound(f"No {dtype.label} has the id {document_id}")
     if item.status != docs.DRAFT:
-        raise Conflict(f"This invoice is already {item.status} as {item.number}")
+        raise Conflict(f"This {dtype.label} is already {item.status} as {item.number}")
     tenant = found["tenant"]
     if fresh_customer is not None:
         item.data.update(customer=customer_snapshot(fresh_customer), customer_version=fresh_customer.version)
     issue_date = options.get("issue_date") or _draft_date(item) or today_for(tenant)
-    settings = tenant.data["numbering"]["invoice"]
+    settings = tenant.data["numbering"][dtype.series]
     yearly = settings["yearly_reset"]
     writes = Writes()
     found.verify(writes, "tenant")
-    sequence = take_next(writes, tenant_id, SERIES, str(issue_date.year) if yearly else "all", found["series"])
+    sequence = take_next(writes, tenant_id, dtype.series, str(issue_date.year) if yearly else "all",
+                         found["series"])
     number = docs.format_number(settings["prefix"], int(settings["padding"]), sequence,
                                 issue_date.year if yearly else None)
-    _record_issue(item, tenant, issue_date, number, options)
-    INVOICES.place(item, tenant_id)
+    _record_issue(item, dtype, tenant, issue_date, number, options)
+    dtype.store.place(item, tenant_id)
     writes.put(item)
     writes.check(RecordItem, CUSTOMERS.store.pk(tenant_id, item.customer_id), keys.RECORD_SK,
                  (RecordItem.version == int(item.data["customer_version"])) & (RecordItem.status == ACTIVE),
                  on_fail=_CustomerChanged("The customer changed since the draft was saved"))
-    writes.put(UniqueValueItem(keys.document_number_pk(tenant_id, INVOICES.kind, number), keys.RECORD_SK,
+    writes.put(UniqueValueItem(keys.document_number_pk(tenant_id, dtype.store.kind, number), keys.RECORD_SK,
                                owner_id=item.id),
                condition=UniqueValueItem.PK.does_not_exist(),
                on_fail=Conflict(f"The number {number} is already taken; check the series settings",
                                 [("number", "is already used")]))
-    invoice_raised(writes, tenant_id, item, item.updated_at, "invoice", item.data["totals"]["gross"], 1)
+    dtype.issued(writes, tenant_id, item, item.updated_at, item.data["totals"]["gross"])
     writes.put(history_entry(item.PK, item.updated_at, actor.id, "issued",
                              {"status": {"before": docs.DRAFT, "after": docs.ISSUED},
                               "number": {"before": None, "after": number}}))
     return uow.commit(writes, item)
 
 
-def _record_issue(item, tenant, issue_date: date, number: str, options) -> None:
+def _record_issue(item, dtype, tenant, issue_date: date, number: str, options) -> None:
     data = item.data
     base = tenant.data["base_currency"]
-    terms = int(data["payment_terms_days"])
-    due = date.fromisoformat(data["due_date"]) if data.get("due_date") else docs.due_date(issue_date, terms)
-    if due < issue_date:
-        raise invalid("issue_date", "must not be after the due date")
     item.status, item.number = docs.ISSUED, number
-    item.doc_date, item.due_date = issue_date.isoformat(), due.isoformat()
+    item.doc_date = issue_date.isoformat()
     item.updated_at = stamp(now())
-    data.update(number=number, issue_date=item.doc_date, due_date=item.due_date, issued_at=item.updated_at,
+    if dtype.has_due_date:
+        _fall_due(item, issue_date)
+    data.update(number=number, issue_date=item.doc_date, issued_at=item.updated_at,
                 supplier=supplier_snapshot(tenant))
+    if dtype.money_source:
+        data.update(amount=data["totals"]["gross"], allocated=Decimal(0), refunded=Decimal(0), allocations={})
     if item.currency != base:
         rate = options.get("exchange_rate")
         if rate is None:
@@ -113,8 +113,17 @@ def _record_issue(item, tenant, issue_date: date, number: str, options) -> None:
         data.update(exchange_rate=rate, base_currency=base,
                     vat_in_base_currency={str(k): v for k, v in converted.items()})
     elif options.get("exchange_rate") is not None:
-        raise invalid("exchange_rate", f"applies only to invoices not in {base}")
+        raise invalid("exchange_rate", f"applies only to documents not in {base}")
     item.search = " ".join(filter(None, [number, item.search])).lower()
+
+
+def _fall_due(item: DocumentItem, issue_date: date) -> None:
+    data = item.data
+    terms = int(data["payment_terms_days"])
+    due = date.fromisoformat(data["due_date"]) if data.get("due_date") else docs.due_date(issue_date, terms)
+    if due < issue_date:
+        raise invalid("issue_date", "must not be after the due date")
+    item.due_date = data["due_date"] = due.isoformat()
 
 
 def _draft_date(item: DocumentItem):

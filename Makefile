@@ -1,0 +1,48 @@
+# make run: the API with DynamoDB Local, moto and the dev pump (infra/local/README.md).
+# make test: every test under tests/. Each target installs what it needs first.
+SHELL := /bin/bash
+VENV := .venv
+PYTHON := $(VENV)/bin/python
+# Stamps live in the directories they describe, so deleting one re-installs it.
+PIP_STAMP := $(VENV)/.requirements-installed
+NPM_STAMP := node_modules/.installed
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+
+.PHONY: run test bench clean deps java
+
+run: deps
+	$(PYTHON) -m infra.local.run
+
+test: deps
+	$(PYTHON) -m pytest -q tests
+
+bench: deps
+	@shopt -s nullglob; for script in bench/*.py; do \
+	  echo "== $$script"; PYTHONPATH=. $(PYTHON) "$$script" || exit 1; \
+	done
+
+clean:
+	rm -rf .data .pytest_cache .hypothesis
+	find . -path ./$(VENV) -prune -o -path ./node_modules -prune -o \
+	  -name __pycache__ -type d -exec rm -rf {} +
+
+deps: $(PIP_STAMP) $(NPM_STAMP) java
+
+$(PYTHON):
+	python3 -m venv $(VENV)
+
+$(PIP_STAMP): requirements.txt requirements-dev.txt | $(PYTHON)
+	$(PYTHON) -m pip install --quiet --quiet --disable-pip-version-check -r requirements-dev.txt
+	touch $@
+
+$(NPM_STAMP): package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+# DynamoDB Local needs Java 17 or newer.
+java:
+	@if ! java -version 2>&1 | awk -F'"' '/version/ { split($$2, v, "."); ok = v[1] >= 17 } END { exit !ok }'; then \
+	  echo "Installing Java 17 with apt-get"; \
+	  $(SUDO) apt-get update -qq && \
+	  $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq openjdk-17-jre-headless >/dev/null; \
+	fi

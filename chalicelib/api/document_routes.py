@@ -1,0 +1,90 @@
+"""The routes invoices and credit notes share: drafts, issue, send, void, list, history."""
+from datetime import datetime, timezone
+from typing import Dict
+
+from chalice import Blueprint
+
+from ..domain.timeframes import resolve
+from ..services.document_status import mark_sent, void_document
+from ..services.document_types import DocumentType
+from ..services.document_view import present_document
+from ..services.drafts import create_document, delete_draft, update_document
+from ..services.issuing import issue_document
+from ..store.documents import DocumentQuery
+from .record_routes import HISTORY_QUERY, history_page, page
+from .routing import RequestContext, route
+from .schema import Amount, Date, Field, Object, String
+
+ISSUE = Object({
+    "issue_date": Date(),
+    "exchange_rate": Amount(places=8, minimum=0, exclusive_minimum=True, maximum=1000000,
+                            description="Base-currency units per document-currency unit; "
+                                        "required for a document not in the base currency"),
+})
+VOID = Object({"reason": String(required=True, max_length=500)})
+
+
+def today():
+    return datetime.now(timezone.utc).date()
+
+
+def document_query(ctx: RequestContext) -> DocumentQuery:
+    q = ctx.query
+    start, end = resolve(q.get("from"), q.get("to"), q.get("timeframe"), today())
+    return DocumentQuery(
+        status=q.get("status"), date_from=start and start.isoformat(), date_to=end and end.isoformat(),
+        date_field=q.get("date_field") or "issue", customer_id=q.get("customer_id"),
+        currency=q.get("currency"), text=" ".join(q["q"].lower().split()) if q.get("q") else None,
+        limit=q.get("limit") or 50, cursor=q.get("cursor"), today=today().isoformat())
+
+
+def register_document_routes(bp: Blueprint, *, path: str, tag: str, dtype: DocumentType, schema: Object,
+                             query: Dict[str, Field]) -> None:
+    label, one = dtype.label, f"{path}/{{document_id}}"
+
+    @route(bp, path, "POST", summary=f"Create a draft {label}", tag=tag, body=schema, status=201,
+           render=present_document, response=schema)
+    def create(ctx: RequestContext):
+        return create_document(ctx.uow, dtype, ctx.tenant_id, ctx.actor, ctx.body)
+
+    @route(bp, path, "GET", summary=f"List {label}s, newest first", tag=tag, query=query, response=schema,
+           list_response=True, render=lambda body: body)
+    def list_documents(ctx: RequestContext):
+        items, cursor = dtype.store.list(ctx.tenant_id, document_query(ctx))
+        lines = ctx.query.get("expand") == "lines"
+        return page([present_document(item, with_lines=lines) for item in items], cursor)
+
+    @route(bp, one, "GET", summary=f"Get a {label} with its lines", tag=tag, render=present_document,
+           response=schema)
+    def get(ctx: RequestContext, document_id):
+        return dtype.store.get(ctx.tenant_id, document_id)
+
+    @route(bp, one, "PATCH", tag=tag, body=schema, partial=True, render=present_document, response=schema,
+           summary=f"Edit a draft, or an issued {label} not yet sent or allocated (every edit is in its history)")
+    def update(ctx: RequestContext, document_id):
+        return update_document(ctx.uow, dtype, ctx.tenant_id, ctx.actor, document_id, ctx.body)
+
+    @route(bp, one, "DELETE", summary=f"Delete a draft {label} (it has no number)", tag=tag,
+           render=lambda item: {"id": item.id, "deleted": True})
+    def delete(ctx: RequestContext, document_id):
+        return delete_draft(ctx.uow, dtype, ctx.tenant_id, ctx.actor, document_id)
+
+    @route(bp, f"{one}/issue", "POST", tag=tag, body=ISSUE, render=present_document, response=schema,
+           summary=f"Issue a draft {label}: it takes the next number of its series")
+    def issue(ctx: RequestContext, document_id):
+        return issue_document(ctx.uow, dtype, ctx.tenant_id, ctx.actor, document_id, ctx.body)
+
+    @route(bp, f"{one}/mark-sent", "POST", tag=tag, render=present_document, response=schema,
+           summary=f"Record that the customer has the {label}; its amounts lock")
+    def sent(ctx: RequestContext, document_id):
+        return mark_sent(ctx.uow, dtype, ctx.tenant_id, ctx.actor, document_id)
+
+    @route(bp, f"{one}/void", "POST", tag=tag, body=VOID, render=present_document, response=schema,
+           summary=f"Void an issued {label}; it keeps its number")
+    def void(ctx: RequestContext, document_id):
+        return void_document(ctx.uow, dtype, ctx.tenant_id, ctx.actor, document_id, ctx.body["reason"])
+
+    @route(bp, f"{one}/history", "GET", summary=f"Every change to a {label}", tag=tag, query=HISTORY_QUERY,
+           render=lambda body: body)
+    def history(ctx: RequestContext, document_id):
+        return history_page(dtype.store.pk(ctx.tenant_id, document_id), ctx)

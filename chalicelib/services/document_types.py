@@ -1,0 +1,83 @@
+"""The kinds of priced document, and what differs between them.
+
+Invoices and credit notes share lines, pricing, drafts, gapless issuing,
+sending and voiding; a `DocumentType` says what is particular to each: its
+number series, whether it falls due, and what issuing or voiding it does to
+the customer's ledger and the dashboard.
+"""
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any, Callable, Dict, Tuple
+
+from ..domain import documents as docs
+from ..domain.errors import Conflict, InvalidReference, NotFound
+from ..store.documents import DocumentStore
+from ..store.models import DocumentItem
+from ..store.unit_of_work import Writes
+from .money_events import credit_note_issued, invoice_raised
+
+# (writes, tenant_id, document, at, amount) -> None
+MoneyEvent = Callable[[Writes, str, DocumentItem, str, Decimal], None]
+
+
+@dataclass(frozen=True)
+class DocumentType:
+    store: DocumentStore
+    id_prefix: str
+    series: str  # the tenant's numbering settings and series item of this kind
+    has_due_date: bool
+    money_source: bool  # once issued, its amount can be allocated to invoices or refunded
+    extra_fields: Tuple[str, ...]  # client fields beyond the common ones
+    issued: MoneyEvent  # the document was issued for `amount`
+    adjusted: MoneyEvent  # an issued document's total changed by `amount`
+    voided: MoneyEvent  # the document of `amount` was voided
+    # Completes or checks the client's fields before pricing (a credit note takes its
+    # customer and currency from the invoice it corrects).
+    prepare: Callable[[str, Dict[str, Any]], Dict[str, Any]] = lambda tenant_id, fields: fields
+
+    @property
+    def label(self) -> str:
+        return self.store.label
+
+
+def _invoice_event(kind: str, count: int) -> MoneyEvent:
+    return lambda writes, tenant_id, doc, at, amount: invoice_raised(writes, tenant_id, doc, at, kind, amount, count)
+
+
+def _credit_event(kind: str) -> MoneyEvent:
+    return lambda writes, tenant_id, doc, at, amount: credit_note_issued(writes, tenant_id, doc, at, kind, amount)
+
+
+INVOICE = DocumentType(
+    store=DocumentStore("INVOICE", "invoice"), id_prefix="inv", series="invoice", has_due_date=True,
+    money_source=False,
+    extra_fields=("payment_terms_days", "due_date"),
+    issued=_invoice_event("invoice", 1), adjusted=_invoice_event("invoice_adjusted", 0),
+    voided=lambda writes, tenant_id, doc, at, amount: invoice_raised(
+        writes, tenant_id, doc, at, "invoice_void", -amount, -1),
+)
+def _link_corrected_invoice(tenant_id: str, fields: Dict[str, Any]) -> Dict[str, Any]:
+    """UK VAT: a credit note names the invoice it corrects; it is that invoice's customer and currency."""
+    try:
+        invoice = INVOICE.store.get(tenant_id, fields["invoice_id"])
+    except NotFound:
+        raise InvalidReference("No invoice has that id", [("invoice_id", "is not one of your invoices")]) from None
+    if invoice.status in (docs.DRAFT, docs.VOID):
+        raise Conflict(f"A {invoice.status} invoice cannot be credited", [("invoice_id", f"is {invoice.status}")])
+    if fields.get("customer_id") not in (None, invoice.customer_id):
+        raise InvalidReference("The invoice belongs to another customer", [("customer_id", "is not the invoice's customer")])
+    if fields.get("currency") not in (None, invoice.currency):
+        raise InvalidReference(f"The invoice is in {invoice.currency}", [("currency", f"must be {invoice.currency}")])
+    return {**fields, "customer_id": invoice.customer_id, "currency": invoice.currency,
+            "invoice_number": invoice.number}
+
+
+CREDIT_NOTE = DocumentType(
+    store=DocumentStore("CREDIT_NOTE", "credit note"), id_prefix="cn", series="credit_note",
+    has_due_date=False, money_source=True, extra_fields=("invoice_id", "reason"),
+    issued=_credit_event("credit_note"), adjusted=_credit_event("credit_note_adjusted"),
+    voided=lambda writes, tenant_id, doc, at, amount: credit_note_issued(
+        writes, tenant_id, doc, at, "credit_note_void", -amount),
+    prepare=_link_corrected_invoice,
+)
+BY_KIND: Dict[str, DocumentType] = {t.store.kind: t for t in (INVOICE, CREDIT_NOTE)}

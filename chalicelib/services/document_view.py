@@ -1,0 +1,75 @@
+"""The JSON form of an invoice or credit note: what the API answers and what history records."""
+from datetime import datetime, timezone
+from decimal import Decimal
+from typing import Any, Dict
+
+from ..domain import documents as docs
+from ..domain.money import format_amount
+from ..store.models import DocumentItem
+
+_PLAIN = ("customer", "reference", "notes", "prices_include_vat", "rounding", "supplier", "sent_at",
+          "issued_at", "void_reason", "voided_at", "base_currency", "invoice_id", "invoice_number", "reason")
+ZERO = Decimal(0)
+
+
+def outstanding(item: DocumentItem) -> Decimal:
+    """What the customer still owes on an invoice."""
+    if item.status in (docs.DRAFT, docs.VOID):
+        return ZERO
+    data = item.data
+    return data["totals"]["gross"] - data.get("amount_paid", ZERO) - data.get("amount_credited", ZERO)
+
+
+def present_document(item: DocumentItem, with_lines: bool = True) -> Dict[str, Any]:
+    data, currency = item.data, item.currency
+    shown: Dict[str, Any] = {
+        "id": item.id, "number": item.number, "status": item.status,
+        "customer_id": item.customer_id, "currency": currency, "issue_date": data.get("issue_date"),
+        **{name: data[name] for name in _PLAIN if name in data},
+        "totals": docs.present_totals(data["totals"], currency),
+        **(_credit_amounts(data, currency) if item.kind == "CREDIT_NOTE" else _invoice_amounts(item)),
+        "line_count": len(data["lines"]),
+    }
+    if "exchange_rate" in data:
+        shown["exchange_rate"] = str(data["exchange_rate"])
+        shown["vat_in_base_currency"] = {rate: format_amount(amount, data["base_currency"])
+                                         for rate, amount in data["vat_in_base_currency"].items()}
+    if with_lines:
+        shown["lines"] = [docs.present_line(line, currency) for line in data["lines"]]
+    shown.update(created_at=item.created_at, updated_at=item.updated_at, version=item.version)
+    return shown
+
+
+def _invoice_amounts(item: DocumentItem) -> Dict[str, Any]:
+    data, currency = item.data, item.currency
+    today = datetime.now(timezone.utc).date().isoformat()
+    return {
+        "due_date": item.due_date, "payment_terms_days": int(data["payment_terms_days"]),
+        "overdue": docs.is_overdue(item.status, item.due_date, today),
+        "amount_paid": format_amount(data.get("amount_paid", ZERO), currency),
+        "amount_credited": format_amount(data.get("amount_credited", ZERO), currency),
+        "outstanding": format_amount(outstanding(item), currency),
+        "allocations": _allocations(data, currency),
+    }
+
+
+def _credit_amounts(data: Dict[str, Any], currency: str) -> Dict[str, Any]:
+    amount = data.get("amount", ZERO)
+    used = data.get("allocated", ZERO) + data.get("refunded", ZERO)
+    return {
+        "allocated": format_amount(data.get("allocated", ZERO), currency),
+        "refunded": format_amount(data.get("refunded", ZERO), currency),
+        "credit_left": format_amount(amount - used, currency),
+        "allocations": _allocations(data, currency),
+        "refunds": [{**r, "amount": format_amount(r["amount"], currency)} for r in data.get("refunds", [])],
+    }
+
+
+def _allocations(data: Dict[str, Any], currency: str):
+    """An invoice's allocations name their source ("PAYMENT:pay_..."); a credit note's, the invoice."""
+    shown = []
+    for key, amount in sorted(data.get("allocations", {}).items()):
+        source, _, source_id = key.rpartition(":")
+        where = {"source": source.lower(), "source_id": source_id} if source else {"invoice_id": key}
+        shown.append({**where, "amount": format_amount(amount, currency)})
+    return shown

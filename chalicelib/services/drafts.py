@@ -1,0 +1,158 @@
+"""Drafts of priced documents (invoices, credit notes): create, edit, delete.
+
+Drafts change freely. An issued document may still change its amounts until
+it is sent or anything is allocated to or from it (every edit in its
+history); then only its notes and reference. Deleting is for drafts only,
+which have no number, so no number is ever lost.
+"""
+from datetime import date
+from typing import Any, Dict
+
+from ..domain import documents as docs
+from ..domain.changes import diff
+from ..domain.errors import Conflict, invalid
+from ..domain.pricing import Policy
+from ..store.clock import now, stamp
+from ..store.history import history_entry
+from ..store.keys import new_id
+from ..store.models import DocumentItem
+from ..store.unit_of_work import UnitOfWork, Writes
+from .document_types import DocumentType
+from .document_view import present_document as present
+from .invoice_inputs import (customer_snapshot, product_names, references, retrying_stale_reads,
+                             rounding_policy, today_for, usable_customer, usable_products)
+from .records import Actor
+
+# What a client gives on every kind; each kind adds its own extra fields.
+COMMON_FIELDS = ("customer_id", "currency", "issue_date", "reference", "notes", "prices_include_vat", "lines")
+_COMPUTED_LINE_FIELDS = ("discount_amount", "net", "vat", "gross")
+# Recorded by the lifecycle (issue, send, allocations), kept when the input is recomposed.
+_RECORDED = ("number", "supplier", "exchange_rate", "vat_in_base_currency", "base_currency", "amount_paid",
+             "amount_credited", "allocations", "amount", "allocated", "refunded", "refunds", "sent_at",
+             "issued_at", "void_reason", "voided_at", "invoice_number")
+
+
+def create_document(uow: UnitOfWork, dtype: DocumentType, tenant_id: str, actor: Actor,
+                    fields: Dict[str, Any]) -> DocumentItem:
+    document_id = new_id(dtype.id_prefix)
+    fields = dtype.prepare(tenant_id, fields)
+
+    def attempt(use_cache: bool) -> DocumentItem:
+        at = stamp(now())
+        item = dtype.store.new_item(tenant_id, document_id, at)
+        item.status = docs.DRAFT
+        writes = Writes()
+        _compose(item, dtype, tenant_id, fields, None, writes, use_cache)
+        item.updated_at = at
+        dtype.store.place(item, tenant_id)
+        writes.put(item)
+        writes.put(history_entry(item.PK, at, actor.id, "created", diff({}, present(item))))
+        return uow.commit(writes, item)
+
+    return retrying_stale_reads(attempt)
+
+
+def update_document(uow: UnitOfWork, dtype: DocumentType, tenant_id: str, actor: Actor, document_id: str,
+                    changes: Dict[str, Any]) -> DocumentItem:
+    def attempt(use_cache: bool) -> DocumentItem:
+        item = dtype.store.get(tenant_id, document_id)
+        docs.check_editable(item.status, changes, has_allocations(item))
+        before, old_gross = present(item), item.data["totals"]["gross"]
+        writes = Writes()
+        merged = dtype.prepare(tenant_id, {**input_fields(dtype, item.data), **changes})
+        _compose(item, dtype, tenant_id, merged, item.data["rounding"], writes, use_cache)
+        changed = diff(before, present(item))
+        if not changed:
+            return item
+        item.updated_at = stamp(now())
+        dtype.store.place(item, tenant_id)
+        writes.put(item)
+        delta = item.data["totals"]["gross"] - old_gross
+        if item.status != docs.DRAFT and delta:
+            dtype.adjusted(writes, tenant_id, item, item.updated_at, delta)
+            if dtype.money_source:
+                item.data["amount"] = item.data["totals"]["gross"]
+        writes.put(history_entry(item.PK, item.updated_at, actor.id, "updated", changed))
+        return uow.commit(writes, item)
+
+    return retrying_stale_reads(attempt)
+
+
+def delete_draft(uow: UnitOfWork, dtype: DocumentType, tenant_id: str, actor: Actor,
+                 document_id: str) -> DocumentItem:
+    item = dtype.store.get(tenant_id, document_id)
+    if item.status != docs.DRAFT:
+        raise Conflict(f"{dtype.label.capitalize()} {item.number} is issued; void it instead")
+    writes = Writes().delete(item)
+    writes.put(history_entry(item.PK, stamp(now()), actor.id, "deleted", {}))
+    return uow.commit(writes, item)
+
+
+def has_allocations(item: DocumentItem) -> bool:
+    """Money was put against it (an invoice) or taken from it (a credit note)."""
+    return bool(item.data.get("allocations") or item.data.get("refunded"))
+
+
+def input_fields(dtype: DocumentType, data: Dict[str, Any]) -> Dict[str, Any]:
+    """The client-given part of a stored document, as an edit merges into it."""
+    fields = {name: data[name] for name in COMMON_FIELDS + dtype.extra_fields if name in data}
+    fields["lines"] = [{k: v for k, v in line.items() if k not in _COMPUTED_LINE_FIELDS}
+                       for line in data["lines"]]
+    for name in ("issue_date", "due_date"):
+        if name in fields:
+            fields[name] = date.fromisoformat(fields[name])
+    return fields
+
+
+def _compose(item: DocumentItem, dtype: DocumentType, tenant_id: str, fields: Dict[str, Any], rounding,
+             writes: Writes, use_cache: bool) -> None:
+    """Price the document from its input and the records it names; set what follows.
+
+    `writes` gets the checks that records taken from the cache are unchanged."""
+    lines = fields["lines"]
+    found = references(tenant_id, fields["customer_id"], [l["product_id"] for l in lines if l.get("product_id")],
+                       use_cache)
+    customer = usable_customer(found, fields["customer_id"])
+    tenant = found["tenant"]
+    currency = fields.get("currency") or customer.data.get("currency") or tenant.data["base_currency"]
+    completed = docs.complete_lines(lines, usable_products(found, lines), currency)
+    found.verify(writes, "tenant", "customer", *product_names(lines))
+    policy = rounding_policy(tenant, bool(fields.get("prices_include_vat")))
+    if rounding:  # a document keeps the policy it was created with
+        policy = Policy(rounding["vat_level"], rounding["mode"], policy.prices_include_vat)
+    totals = docs.price(completed, currency, policy)
+    issue_date = fields.get("issue_date")
+    item.customer_id, item.currency = customer.id, currency
+    item.doc_date = (issue_date or today_for(tenant)).isoformat()
+    item.due_date = None
+    item.data = {
+        **{k: v for k, v in fields.items() if k in dtype.extra_fields + ("reference", "notes") and v is not None},
+        **{k: v for k, v in (item.data or {}).items() if k in _RECORDED},
+        **({"invoice_number": fields["invoice_number"]} if "invoice_number" in fields else {}),
+        "customer_id": customer.id, "customer": customer_snapshot(customer),
+        "customer_version": customer.version, "currency": currency,
+        "prices_include_vat": policy.prices_include_vat,
+        "rounding": {"vat_level": policy.vat_level, "mode": policy.mode},
+        "lines": docs.priced_lines(completed, totals), "totals": docs.totals_record(totals),
+        **({"issue_date": issue_date.isoformat()} if issue_date else {}),
+    }
+    if dtype.has_due_date:
+        _set_terms(item, customer, fields, issue_date)
+    item.search = " ".join(filter(None, [item.number, customer.data["name"], customer.data.get("company"),
+                                         fields.get("reference")])).lower()
+
+
+def _set_terms(item: DocumentItem, customer, fields: Dict[str, Any], issue_date) -> None:
+    terms = fields.get("payment_terms_days")
+    if terms is None:
+        terms = int(customer.data.get("payment_terms_days", 30))
+    due = fields.get("due_date")
+    if issue_date and not due:
+        due = docs.due_date(issue_date, terms)
+    if issue_date and due and due < issue_date:
+        raise invalid("due_date", "must not be before the issue date")
+    item.due_date = due.isoformat() if due else None
+    item.data["payment_terms_days"] = terms
+    item.data.pop("due_date", None)
+    if due:
+        item.data["due_date"] = item.due_date

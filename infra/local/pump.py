@@ -1,0 +1,129 @@
+"""The dev pump: fires the app's schedules and drains its queues into its handlers,
+in background threads, as EventBridge and Lambda's SQS event source mapping would.
+"""
+import logging
+import threading
+import time
+from typing import Any, Callable, Dict, List, Set
+
+import boto3
+from botocore.exceptions import BotoCoreError, ClientError
+from chalice.app import Chalice, ScheduledEventConfig, SQSEventConfig
+
+from infra.local.event_sources import (lambda_handler, queue_name, schedule_expression,
+                                       scheduled_sources, sqs_sources)
+from infra.local.lambda_events import lambda_context, scheduled_event, sqs_event
+from infra.local.schedules import next_fire_time
+
+log = logging.getLogger(__name__)
+MAX_SQS_BATCH = 10  # ReceiveMessage returns at most 10 messages
+
+
+class DevPump:
+    def __init__(self, app: Chalice, stage: str = "local", retry_after_seconds: int = 5,
+                 poll_seconds: int = 2, clock: Callable[[], float] = time.time):
+        """retry_after_seconds: how long a failed message stays invisible before redelivery.
+        poll_seconds: the long-poll wait, which also bounds how long stop() takes.
+        clock: wall-clock time in Unix seconds, which the schedules follow."""
+        self._app = app
+        self._stage = stage
+        self._retry_after = retry_after_seconds
+        self._poll_seconds = poll_seconds
+        self._clock = clock
+        self._stopping = threading.Event()
+        self._threads: List[threading.Thread] = []
+        self._sqs = boto3.client("sqs")
+        self._region = self._sqs.meta.region_name
+
+    def start(self) -> None:
+        """One thread per schedule and per queue; fails at once if a queue does not exist."""
+        for source in scheduled_sources(self._app):
+            self._spawn(source.name, self._run_schedule, source)
+        for source in sqs_sources(self._app):
+            url = self._sqs.get_queue_url(QueueName=queue_name(source))["QueueUrl"]
+            arn = self._sqs.get_queue_attributes(
+                QueueUrl=url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
+            self._spawn(source.name, self._run_queue, source, url, arn)
+
+    def stop(self, timeout: float = 10.0) -> None:
+        self._stopping.set()
+        deadline = time.monotonic() + timeout
+        for thread in self._threads:
+            thread.join(max(0.0, deadline - time.monotonic()))
+
+    def fire(self, source: ScheduledEventConfig, fired_at: float) -> Any:
+        """Call a schedule's handler once, as if EventBridge fired it at `fired_at`."""
+        name = self._function_name(source)
+        log.info("schedule %s fired", source.name)
+        return lambda_handler(self._app, source)(
+            scheduled_event(name, fired_at, self._region), lambda_context(name))
+
+    def _spawn(self, name: str, target: Callable, *args: Any) -> None:
+        thread = threading.Thread(target=target, args=args, name=f"pump-{name}", daemon=True)
+        thread.start()
+        self._threads.append(thread)
+
+    def _function_name(self, source: Any) -> str:
+        return f"{self._app.app_name}-{self._stage}-{source.name}"
+
+    def _run_schedule(self, source: ScheduledEventConfig) -> None:
+        expression = schedule_expression(source)
+        due = self._clock()
+        while True:
+            # max(): never fire the same occurrence twice if the wait ends a hair early.
+            due = next_fire_time(expression, max(self._clock(), due))
+            if self._stopping.wait(max(0.0, due - self._clock())):
+                return
+            try:
+                self.fire(source, due)
+            except Exception:
+                log.exception("schedule %s failed", source.name)
+
+    def _run_queue(self, source: SQSEventConfig, url: str, arn: str) -> None:
+        while not self._stopping.is_set():
+            try:
+                messages = self._sqs.receive_message(
+                    QueueUrl=url, MaxNumberOfMessages=min(source.batch_size, MAX_SQS_BATCH),
+                    WaitTimeSeconds=self._poll_seconds,
+                    AttributeNames=["All"], MessageAttributeNames=["All"],
+                ).get("Messages", [])
+                if messages:
+                    self._deliver(source, url, arn, messages)
+            except (BotoCoreError, ClientError):
+                if self._stopping.is_set():
+                    return
+                log.exception("queue %s: SQS call failed; retrying", queue_name(source))
+                self._stopping.wait(1)
+
+    def _deliver(self, source: SQSEventConfig, url: str, arn: str,
+                 messages: List[Dict[str, Any]]) -> None:
+        name = self._function_name(source)
+        log.info("queue %s: %d message(s) to %s", queue_name(source), len(messages), source.name)
+        try:
+            result = lambda_handler(self._app, source)(
+                sqs_event(messages, arn, self._region), lambda_context(name))
+        except Exception:
+            log.exception("%s failed; its %d message(s) will be redelivered", name, len(messages))
+            failed_ids = {m["MessageId"] for m in messages}
+        else:
+            failed_ids = _reported_failures(result)
+        done = [m for m in messages if m["MessageId"] not in failed_ids]
+        failed = [m for m in messages if m["MessageId"] in failed_ids]
+        if done:
+            self._sqs.delete_message_batch(QueueUrl=url, Entries=_entries(done))
+        if failed:
+            self._sqs.change_message_visibility_batch(QueueUrl=url, Entries=[
+                dict(entry, VisibilityTimeout=self._retry_after) for entry in _entries(failed)])
+
+
+def _reported_failures(result: Any) -> Set[str]:
+    """Message ids a handler reported as failed in the ReportBatchItemFailures shape
+    (what powertools' process_partial_response returns). Lambda honours it only when
+    the event source mapping enables ReportBatchItemFailures (see ARCHITECTURE.md)."""
+    if not isinstance(result, dict):
+        return set()
+    return {failure["itemIdentifier"] for failure in result.get("batchItemFailures") or []}
+
+
+def _entries(messages: List[Dict[str, Any]]) -> List[Dict[str, str]]:
+    return [{"Id": str(i), "ReceiptHandle": m["ReceiptHandle"]} for i, m in enumerate(messages)]
