@@ -2,6 +2,7 @@
 from chalice import Chalice
 
 from chalicelib.api.auth import auth
+from chalicelib.api.credit_notes import credit_notes
 from chalicelib.api.customers import customers
 from chalicelib.api.invoices import invoices
 from chalicelib.api.meta import meta
@@ -12,5 +13,5 @@ from chalicelib.observability import observe_http
 
 app = Chalice(app_name="invoicing")
 app.register_middleware(observe_http, "http")
-for blueprint in (auth, meta, tenants, customers, products, invoices, payments):
+for blueprint in (auth, meta, tenants, customers, products, invoices, payments, credit_notes):
     app.register_blueprint(blueprint)

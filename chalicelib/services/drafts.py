@@ -38,18 +38,31 @@ def create_document(uow: UnitOfWork, dtype: DocumentType, tenant_id: str, actor:
     fields = dtype.prepare(tenant_id, fields)
 
     def attempt(use_cache: bool) -> DocumentItem:
-        at = stamp(now())
-        item = dtype.store.new_item(tenant_id, document_id, at)
-        item.status = docs.DRAFT
         writes = Writes()
-        _compose(item, dtype, tenant_id, fields, None, writes, use_cache)
-        item.updated_at = at
-        dtype.store.place(item, tenant_id)
-        writes.put(item)
-        writes.put(history_entry(item.PK, at, actor.id, "created", diff({}, present(item))))
+        item = new_draft(dtype, tenant_id, actor, fields, writes, use_cache, document_id)
         return uow.commit(writes, item)
 
     return retrying_stale_reads(attempt)
+
+
+def new_draft(dtype: DocumentType, tenant_id: str, actor: Actor, fields: Dict[str, Any], writes: Writes,
+              use_cache: bool, document_id: str = None) -> DocumentItem:
+    """A priced draft and its history entry, added to `writes` (prepared fields expected)."""
+    at = stamp(now())
+    item = dtype.store.new_item(tenant_id, document_id or new_id(dtype.id_prefix), at)
+    item.status = docs.DRAFT
+    _compose(item, dtype, tenant_id, fields, None, writes, use_cache)
+    item.updated_at = at
+    dtype.store.place(item, tenant_id)
+    writes.put(item)
+    writes.put(history_entry(item.PK, at, actor.id, "created", diff({}, present(item))))
+    return item
+
+
+def reprice(item: DocumentItem, dtype: DocumentType, tenant_id: str, fields: Dict[str, Any], writes: Writes,
+            use_cache: bool) -> None:
+    """Price a stored document again from new input, keeping its rounding policy."""
+    _compose(item, dtype, tenant_id, fields, item.data["rounding"], writes, use_cache)
 
 
 def update_document(uow: UnitOfWork, dtype: DocumentType, tenant_id: str, actor: Actor, document_id: str,

@@ -40,7 +40,8 @@ class Entry:
 def post(writes: Writes, tenant_id: str, customer_id: str, at: str, entry: Entry) -> None:
     """Add the entry and its balance deltas to `writes`."""
     pk = _ledger_pk(tenant_id, customer_id)
-    writes.put(LedgerItem(pk, f"{entry.day}#{at}#{secrets.token_hex(3)}", day=entry.day, at=at,
+    sk = f"{entry.day}#{at}#{writes.sequence():03d}#{secrets.token_hex(3)}"
+    writes.put(LedgerItem(pk, sk, day=entry.day, at=at,
                           kind=entry.kind, currency=entry.currency, amount=entry.amount,
                           allocated=entry.allocated, refs=entry.refs))
     writes.add_to(BalanceItem, keys.tally_pk(tenant_id), _balance_sk(customer_id, entry.currency),

@@ -28,6 +28,12 @@ class Writes:
         # Sums added to the same item by several parts of one change merge into one
         # update: DynamoDB allows one action per item in a transaction.
         self._sums: Dict[Tuple[str, str], Tuple[Any, Dict[str, Any], Dict[str, Any]]] = {}
+        self._sequence = 0
+
+    def sequence(self) -> int:
+        """1, 2, 3...: orders the entries one transaction writes with the same timestamp."""
+        self._sequence += 1
+        return self._sequence
 
     def add_to(self, model_cls, pk: str, sk: str, add: Dict[str, Any], set_: Dict[str, Any] = None) -> "Writes":
         """ADD the numbers in `add` to the item's attributes (and SET those in `set_`)."""
@@ -50,7 +56,9 @@ class Writes:
         return self
 
     def check(self, model_cls, hash_key, range_key, condition, on_fail: DomainError) -> "Writes":
-        self._ops.append(("check", (model_cls, hash_key, range_key), {"condition": condition}, on_fail))
+        """A condition on an item the transaction does not write; the same item is checked once."""
+        if not any(kind == "check" and args[1:] == (hash_key, range_key) for kind, args, _, _ in self._ops):
+            self._ops.append(("check", (model_cls, hash_key, range_key), {"condition": condition}, on_fail))
         return self
 
     def in_sent_order(self):

@@ -63,3 +63,17 @@ def test_a_stale_cached_record_is_caught_by_the_transaction_and_read_again(tenan
         invoice = tenant.post("/invoices", body).body
     assert invoice["rounding"]["vat_level"] == "line"
     assert counted["TransactWriteItems"] == 2 and counted["TransactGetItems"] == 1
+
+
+def test_an_allocation_is_one_transaction(tenant):
+    customer = tenant.post("/customers", {"name": "C"}).body
+    draft = tenant.post("/invoices", {"customer_id": customer["id"],
+                                      "lines": [{"description": "x", "quantity": "1", "unit_price": "10"}]}).body
+    tenant.post(f"/invoices/{draft['id']}/issue", {})
+    payment = tenant.post("/payments", {"customer_id": customer["id"], "amount": "12"}).body
+    CACHE.clear()
+    assert calls(lambda: tenant.post(f"/payments/{payment['id']}/allocations", {"allocations": [
+        {"invoice_id": draft["id"], "amount": "5"}]})) == {"GetItem": 1, "TransactGetItems": 1, "TransactWriteItems": 1}
+    # Warm: the payment and invoice this process just wrote are reused and version-checked.
+    assert calls(lambda: tenant.post(f"/payments/{payment['id']}/allocations", {"allocations": [
+        {"invoice_id": draft["id"], "amount": "5"}]})) == {"GetItem": 1, "TransactWriteItems": 1}

@@ -12,6 +12,8 @@ VALID_BODIES = {
     "/void": {"reason": "test"},
     "/allocations": {"allocations": [{"invoice_id": "inv_x", "amount": "1"}]},
     "/refunds": {"amount": "1"},
+    "/split": {"lines": [0]},
+    "/credit-notes": {"reason": "test"},
 }
 
 
@@ -31,7 +33,13 @@ def make_records(api):
         "/products": api.post("/products", {"name": "Sealed Product", "unit_price": "1"}).body["id"],
         "/invoices": invoice.body["id"],
         "/payments": api.post("/payments", {"customer_id": customer_id, "amount": "5"}).body["id"],
+        "/credit-notes": _credit_note(api, invoice.body["id"]),
     }
+
+
+def _credit_note(api, invoice_id):
+    api.post(f"/invoices/{invoice_id}/issue", {})
+    return api.post(f"/invoices/{invoice_id}/credit-notes", {"reason": "sealed", "amount": "1"}).body["id"]
 
 
 def snapshot(api, ids):

@@ -1,0 +1,75 @@
+"""/credit-notes, and /invoices/{id}/credit-notes to start one from an invoice."""
+from chalice import Blueprint
+
+from ..services.credit_notes import credit_invoice, duplicate_credit_note, split_credit_note
+from ..services.document_types import CREDIT_NOTE
+from ..services.document_view import present_document
+from ..services.sources import allocate_from, deallocate_from, refund_from
+from .document_routes import register_document_routes
+from .invoices import COMMON, list_query
+from .payments import ALLOCATE, REFUND
+from .routing import RequestContext, route
+from .schema import Amount, Array, Integer, Object, String
+
+credit_notes = Blueprint(__name__)
+TAG = "Credit notes"
+STATUSES = ("draft", "issued", "partially_allocated", "allocated", "refunded", "void")
+REASON = String(required=True, max_length=500, description="Why the invoice is corrected")
+
+CREDIT_NOTE_BODY = Object({
+    "invoice_id": String(required=True, max_length=40, description="The invoice this credit note corrects"),
+    "reason": REASON,
+    "customer_id": String(max_length=40, description="The invoice's customer (the default)"),
+    **COMMON,
+})
+FROM_INVOICE = Object({
+    "reason": REASON,
+    "lines": Array(Integer(minimum=0, maximum=499), min_items=1, max_items=500,
+                   description="Credit only these lines of the invoice (by position)"),
+    "amount": Amount(places=3, minimum=0, exclusive_minimum=True,
+                     description="Credit this gross amount, VAT at the invoice's main rate"),
+})
+SPLIT = Object({"lines": Array(Integer(minimum=0, maximum=499), min_items=1, max_items=500, required=True,
+                               description="Lines (by position) that move to the new credit note")})
+
+register_document_routes(credit_notes, path="/credit-notes", tag=TAG, dtype=CREDIT_NOTE,
+                         schema=CREDIT_NOTE_BODY, query=list_query(STATUSES, dated_by_due=False))
+ONE = "/credit-notes/{document_id}"
+
+
+@route(credit_notes, "/invoices/{invoice_id}/credit-notes", "POST", tag=TAG, body=FROM_INVOICE, status=201,
+       render=present_document, response=CREDIT_NOTE_BODY,
+       summary="Start a draft credit note from an invoice: all of it, chosen lines, or an amount")
+def from_invoice(ctx: RequestContext, invoice_id):
+    return credit_invoice(ctx.uow, ctx.tenant_id, ctx.actor, invoice_id, ctx.body)
+
+
+@route(credit_notes, f"{ONE}/duplicate", "POST", tag=TAG, status=201, render=present_document,
+       response=CREDIT_NOTE_BODY, summary="A new draft with the same customer, invoice, reason and lines")
+def duplicate(ctx: RequestContext, document_id):
+    return duplicate_credit_note(ctx.uow, ctx.tenant_id, ctx.actor, document_id)
+
+
+@route(credit_notes, f"{ONE}/split", "POST", tag=TAG, body=SPLIT, status=201,
+       render=lambda parts: {"original": present_document(parts[0]), "new": present_document(parts[1])},
+       summary="Move some lines of a draft to a new draft; the two add up to the original")
+def split(ctx: RequestContext, document_id):
+    return split_credit_note(ctx.uow, ctx.tenant_id, ctx.actor, document_id, ctx.body["lines"])
+
+
+@route(credit_notes, f"{ONE}/allocations", "POST", tag=TAG, body=ALLOCATE, render=present_document,
+       response=CREDIT_NOTE_BODY, summary="Allocate credit to invoices of the same customer")
+def allocate(ctx: RequestContext, document_id):
+    return allocate_from(ctx.uow, CREDIT_NOTE.store, ctx.tenant_id, ctx.actor, document_id, ctx.body["allocations"])
+
+
+@route(credit_notes, f"{ONE}/allocations/{{invoice_id}}", "DELETE", tag=TAG, render=present_document,
+       response=CREDIT_NOTE_BODY, summary="Take the credit back off an invoice")
+def deallocate(ctx: RequestContext, document_id, invoice_id):
+    return deallocate_from(ctx.uow, CREDIT_NOTE.store, ctx.tenant_id, ctx.actor, document_id, invoice_id)
+
+
+@route(credit_notes, f"{ONE}/refunds", "POST", tag=TAG, body=REFUND, render=present_document,
+       response=CREDIT_NOTE_BODY, summary="Refund what is left of the credit")
+def refund(ctx: RequestContext, document_id):
+    return refund_from(ctx.uow, CREDIT_NOTE.store, ctx.tenant_id, ctx.actor, document_id, ctx.body)

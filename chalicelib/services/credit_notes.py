@@ -1,0 +1,84 @@
+"""What only credit notes do: start from an invoice, duplicate, split."""
+from decimal import Decimal
+from typing import Any, Dict, List
+
+from ..domain import documents as docs
+from ..domain.changes import diff
+from ..domain.errors import Conflict, invalid
+from ..store.clock import now, stamp
+from ..store.history import history_entry
+from ..store.models import DocumentItem
+from ..store.unit_of_work import UnitOfWork, Writes
+from .document_types import CREDIT_NOTE, INVOICE
+from .document_view import present_document
+from .drafts import create_document, input_fields, new_draft, reprice
+from .invoice_inputs import retrying_stale_reads
+from .records import Actor
+
+
+def credit_invoice(uow: UnitOfWork, tenant_id: str, actor: Actor, invoice_id: str,
+                   request: Dict[str, Any]) -> DocumentItem:
+    """A draft credit note for all of an invoice, some of its lines, or an amount (gross)."""
+    invoice = INVOICE.store.get(tenant_id, invoice_id)
+    # The invoice's lines already carry what they took from products, which may since be archived.
+    lines = [{k: v for k, v in line.items() if k != "product_id"}
+             for line in input_fields(INVOICE, invoice.data)["lines"]]
+    if request.get("amount") is not None:
+        lines = [_amount_line(invoice, request["amount"])]
+    elif request.get("lines") is not None:
+        lines = [lines[i] for i in _indexes(request["lines"], len(lines), "lines")]
+    fields = {"invoice_id": invoice_id, "reason": request["reason"], "lines": lines,
+              "prices_include_vat": request.get("amount") is not None or invoice.data["prices_include_vat"]}
+    return create_document(uow, CREDIT_NOTE, tenant_id, actor, fields)
+
+
+def duplicate_credit_note(uow: UnitOfWork, tenant_id: str, actor: Actor, note_id: str) -> DocumentItem:
+    note = CREDIT_NOTE.store.get(tenant_id, note_id)
+    return create_document(uow, CREDIT_NOTE, tenant_id, actor, input_fields(CREDIT_NOTE, note.data))
+
+
+def split_credit_note(uow: UnitOfWork, tenant_id: str, actor: Actor, note_id: str, moved: List[int]):
+    """Move the chosen lines of a draft to a new draft; the two totals add up to the original."""
+    def attempt(use_cache: bool):
+        note = CREDIT_NOTE.store.get(tenant_id, note_id)
+        if note.status != docs.DRAFT:
+            raise Conflict("Only a draft credit note can be split; it has no number or allocations yet")
+        fields = input_fields(CREDIT_NOTE, note.data)
+        chosen = _indexes(moved, len(fields["lines"]), "lines")
+        if len(chosen) == len(fields["lines"]):
+            raise invalid("lines", "must leave at least one line on the original")
+        before, whole = present_document(note), note.data["totals"]["gross"]
+        writes = Writes()
+        part = new_draft(CREDIT_NOTE, tenant_id, actor,
+                         {**fields, "lines": [fields["lines"][i] for i in chosen]}, writes, use_cache)
+        reprice(note, CREDIT_NOTE, tenant_id,
+                {**fields, "lines": [l for i, l in enumerate(fields["lines"]) if i not in chosen]}, writes, use_cache)
+        parts = note.data["totals"]["gross"] + part.data["totals"]["gross"]
+        if parts != whole:
+            raise Conflict(f"Split this way, VAT rounded per credit note would total {parts}, not {whole}; "
+                           "choose other lines, or round VAT per line", [("lines", "do not split evenly")])
+        note.updated_at = stamp(now())
+        CREDIT_NOTE.store.place(note, tenant_id)
+        writes.put(note)
+        writes.put(history_entry(note.PK, note.updated_at, actor.id, "split",
+                                 {**diff(before, present_document(note)),
+                                  "split_to": {"before": None, "after": part.id}}))
+        uow.commit(writes, (note, part))
+        return note, part
+
+    return retrying_stale_reads(attempt)
+
+
+def _amount_line(invoice: DocumentItem, amount: Decimal) -> Dict[str, Any]:
+    if amount > invoice.data["totals"]["gross"]:
+        raise invalid("amount", "is more than the invoice total")
+    main = invoice.data["totals"]["rates"][0]  # the highest rate
+    return {"description": f"Credit against {invoice.number}", "quantity": Decimal(1), "unit_price": amount,
+            "vat_category": main["vat_category"], "vat_rate": main["vat_rate"]}
+
+
+def _indexes(wanted: List[int], count: int, field: str) -> List[int]:
+    chosen = sorted(set(wanted))
+    if not chosen or chosen[0] < 0 or chosen[-1] >= count:
+        raise invalid(field, f"must name lines between 0 and {count - 1}")
+    return chosen
