@@ -9,16 +9,28 @@ from concurrent.futures import ThreadPoolExecutor
 from datetime import date, timedelta
 from decimal import Decimal
 
-from stack import local_stack
+from stack import local_stack  # sets the environment: import it before chalicelib
+
+from chalicelib.services.customers import CUSTOMERS  # noqa: E402
+from chalicelib.services.dashboard import dashboard  # noqa: E402
+from chalicelib.services.document_types import INVOICE  # noqa: E402
+from chalicelib.services.drafts import create_document  # noqa: E402
+from chalicelib.services.issuing import issue_document  # noqa: E402
+from chalicelib.services.payments import record_payment  # noqa: E402
+from chalicelib.services.products import PRODUCTS  # noqa: E402
+from chalicelib.services.records import Actor, create_record  # noqa: E402
+from chalicelib.services.sources import PAYMENTS, allocate_from  # noqa: E402
+from chalicelib.services.tenants import create_tenant  # noqa: E402
+from chalicelib.store.diagnostics import count_dynamodb_calls  # noqa: E402
+from chalicelib.store.unit_of_work import UnitOfWork  # noqa: E402
 
 LINES = 10
+ACTOR = Actor("bench")
 
 
 def main() -> None:
     args = _arguments()
     with local_stack():
-        from chalicelib.store.diagnostics import count_dynamodb_calls
-
         tenant_id, customer_id, product_id = _books()
         body = _draft_body(customer_id, product_id)
         with count_dynamodb_calls() as create_calls:
@@ -31,6 +43,11 @@ def main() -> None:
         print(f"  create: {dict(create_calls)}")
         print(f"  issue:  {dict(issue_calls)}")
         print(f"  get:    {dict(get_calls)}")
+        payment = record_payment(UnitOfWork(), tenant_id, ACTOR, {"customer_id": customer_id, "amount": Decimal(5)})
+        with count_dynamodb_calls() as allocate_calls:
+            allocate_from(UnitOfWork(), PAYMENTS, tenant_id, ACTOR, payment.id,
+                          [{"invoice_id": sample.id, "amount": Decimal(1)}])
+        print(f"  allocate a payment: {dict(allocate_calls)}")
 
         ours = _time(lambda: [_issue(tenant_id, _create(tenant_id, body).id) for _ in range(args.invoices)])
         floor = _time(lambda: _raw_boto3_floor(tenant_id, sample.id, args.invoices))
@@ -41,7 +58,6 @@ def main() -> None:
         print(f"  ratio: {ours / floor:.2f} (target <= 1.5)")
 
         _fill_year(tenant_id, body, args.dashboard_invoices - args.invoices - 1)
-        from chalicelib.services.dashboard import dashboard
         with count_dynamodb_calls() as board_calls:
             started = time.perf_counter()
             board = dashboard(tenant_id, "2026-01-01", "2026-12-31")
@@ -58,17 +74,10 @@ def _arguments():
 
 
 def _books():
-    from chalicelib.services.customers import CUSTOMERS
-    from chalicelib.services.products import PRODUCTS
-    from chalicelib.services.records import Actor, create_record
-    from chalicelib.services.tenants import create_tenant
-    from chalicelib.store.unit_of_work import UnitOfWork
-
-    actor = Actor("bench")
-    tenant = create_tenant(UnitOfWork(), actor, {"legal_name": "Bench Ltd"})
-    customer = create_record(UnitOfWork(), CUSTOMERS, tenant.id, actor,
+    tenant = create_tenant(UnitOfWork(), ACTOR, {"legal_name": "Bench Ltd"})
+    customer = create_record(UnitOfWork(), CUSTOMERS, tenant.id, ACTOR,
                              {"name": "Customer", "currency": "GBP", "payment_terms_days": 30})
-    product = create_record(UnitOfWork(), PRODUCTS, tenant.id, actor,
+    product = create_record(UnitOfWork(), PRODUCTS, tenant.id, ACTOR,
                             {"name": "Minutes", "unit_price": Decimal("0.0125"), "currency": "GBP",
                              "vat_category": "standard", "vat_rate": Decimal(20)})
     return tenant.id, customer.id, product.id
@@ -82,25 +91,14 @@ def _draft_body(customer_id, product_id, issue_date=None):
 
 
 def _create(tenant_id, body):
-    from chalicelib.services.document_types import INVOICE
-from chalicelib.services.drafts import create_document
-    from chalicelib.services.records import Actor
-    from chalicelib.store.unit_of_work import UnitOfWork
-
-    return create_document(UnitOfWork(), INVOICE, tenant_id, Actor("bench"), body)
+    return create_document(UnitOfWork(), INVOICE, tenant_id, ACTOR, body)
 
 
 def _issue(tenant_id, invoice_id):
-    from chalicelib.services.issuing import issue_document
-    from chalicelib.services.records import Actor
-    from chalicelib.store.unit_of_work import UnitOfWork
-
-    return issue_document(UnitOfWork(), INVOICE, tenant_id, Actor("bench"), invoice_id, {})
+    return issue_document(UnitOfWork(), INVOICE, tenant_id, ACTOR, invoice_id, {})
 
 
 def _get(tenant_id, invoice_id):
-    from chalicelib.services.invoices import INVOICES
-
     return INVOICE.store.get(tenant_id, invoice_id)
 
 
