@@ -17,7 +17,8 @@ from infra.local.environment import free_port, local_environment  # noqa: E402
 _DYNAMODB_PORT, _MOTO_PORT = free_port(), free_port()
 os.environ.update(local_environment(_DYNAMODB_PORT, _MOTO_PORT, table_name="invoicing-bench",
                                     admin_key="bench-admin-key"))
-os.environ.setdefault("POWERTOOLS_METRICS_DISABLED", "true")
+# Figures, not request logs, on the console.
+os.environ.update(POWERTOOLS_METRICS_DISABLED="true", POWERTOOLS_LOG_LEVEL="WARNING", LOG_LEVEL="WARNING")
 
 
 @contextmanager

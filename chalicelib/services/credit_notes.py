@@ -12,8 +12,8 @@ from ..store.unit_of_work import UnitOfWork, Writes
 from .document_types import CREDIT_NOTE, INVOICE
 from .document_view import present_document
 from .drafts import create_document, input_fields, new_draft, reprice
-from .invoice_inputs import retrying_stale_reads
 from .records import Actor
+from .retry import retry_on_conflict
 
 
 def credit_invoice(uow: UnitOfWork, tenant_id: str, actor: Actor, invoice_id: str,
@@ -66,7 +66,7 @@ def split_credit_note(uow: UnitOfWork, tenant_id: str, actor: Actor, note_id: st
         uow.commit(writes, (note, part))
         return note, part
 
-    return retrying_stale_reads(attempt)
+    return retry_on_conflict(attempt)
 
 
 def _amount_line(invoice: DocumentItem, amount: Decimal) -> Dict[str, Any]:

@@ -19,9 +19,10 @@ from ..store.models import DocumentItem
 from ..store.unit_of_work import UnitOfWork, Writes
 from .document_types import DocumentType
 from .document_view import present_document as present
-from .invoice_inputs import (customer_snapshot, product_names, references, retrying_stale_reads,
+from .invoice_inputs import (customer_snapshot, product_names, references,
                              rounding_policy, today_for, usable_customer, usable_products)
 from .records import Actor
+from .retry import retry_on_conflict
 
 # What a client gives on every kind; each kind adds its own extra fields.
 COMMON_FIELDS = ("customer_id", "currency", "issue_date", "reference", "notes", "prices_include_vat", "lines")
@@ -42,7 +43,7 @@ def create_document(uow: UnitOfWork, dtype: DocumentType, tenant_id: str, actor:
         item = new_draft(dtype, tenant_id, actor, fields, writes, use_cache, document_id)
         return uow.commit(writes, item)
 
-    return retrying_stale_reads(attempt)
+    return retry_on_conflict(attempt)
 
 
 def new_draft(dtype: DocumentType, tenant_id: str, actor: Actor, fields: Dict[str, Any], writes: Writes,
@@ -88,7 +89,7 @@ def update_document(uow: UnitOfWork, dtype: DocumentType, tenant_id: str, actor:
         writes.put(history_entry(item.PK, item.updated_at, actor.id, "updated", changed))
         return uow.commit(writes, item)
 
-    return retrying_stale_reads(attempt)
+    return retry_on_conflict(attempt)
 
 
 def delete_draft(uow: UnitOfWork, dtype: DocumentType, tenant_id: str, actor: Actor,

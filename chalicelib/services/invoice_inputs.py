@@ -1,12 +1,12 @@
 """Everything an invoice takes from other records: tenant settings, customer, products."""
 from datetime import date
-from typing import Any, Callable, Dict, Iterable, List, Optional
+from typing import Any, Dict, Iterable, List, Optional
 
 from ..domain.errors import InvalidReference, invalid
 from ..domain.pricing import Policy
 from ..store import keys
 from ..store.models import RecordItem
-from ..store.reads import MAX_ITEMS, Snapshot, StaleRead
+from ..store.reads import MAX_ITEMS, Snapshot
 from .customers import CUSTOMERS
 from .products import PRODUCTS
 from .records import ACTIVE
@@ -30,13 +30,6 @@ def product_names(lines) -> List[str]:
     """Snapshot names of the distinct products the lines name."""
     return [f"product:{product_id}" for product_id in sorted({l["product_id"] for l in lines if l.get("product_id")})]
 
-
-def retrying_stale_reads(action: Callable[[bool], Any]) -> Any:
-    """Run `action(use_cache)`; if a cached record turned out stale, run it once more from fresh reads."""
-    try:
-        return action(True)
-    except StaleRead:
-        return action(False)
 
 
 def usable_customer(found: Dict[str, Any], customer_id: str) -> RecordItem:

@@ -14,9 +14,11 @@ from ..store import keys
 from ..store.clock import now, stamp
 from ..store.history import history_entry
 from ..store.models import RecordItem, UniqueValueItem
+from ..store.reads import StaleRead
 from ..store.records import RecordStore
 from ..store.tallies import count_active
 from ..store.unit_of_work import UnitOfWork, Writes
+from .retry import retry_on_conflict
 
 ACTIVE = "active"
 ARCHIVED = "archived"
@@ -67,7 +69,11 @@ def create_record(uow: UnitOfWork, rtype: RecordType, tenant_id: str, actor: Act
 def update_record(uow: UnitOfWork, rtype: RecordType, tenant_id: str, actor: Actor,
                   record_id: str, changes: Dict[str, Any]) -> RecordItem:
     """Apply the given fields (None clears one); refused while the record is archived."""
-    item = rtype.store.get(tenant_id, record_id)
+    return retry_on_conflict(lambda use_cache: _update(uow, rtype, tenant_id, actor, record_id, changes, use_cache))
+
+
+def _update(uow, rtype, tenant_id, actor, record_id, changes, use_cache) -> RecordItem:
+    item = rtype.store.read(tenant_id, record_id, use_cache)
     if item.status != ACTIVE:
         raise Conflict(f"This {rtype.store.label} is {item.status}; restore it before editing")
     before = rtype.present(item.data)
@@ -78,7 +84,7 @@ def update_record(uow: UnitOfWork, rtype: RecordType, tenant_id: str, actor: Act
     _fill(item, rtype, merged, at)
     changed = diff(before, rtype.present(item.data))
     if not changed:
-        return item
+        return _unchanged(item, use_cache)
     writes = Writes().put(item)  # conditioned on the version we read
     for name in rtype.unique_fields:
         if _normal(old_data.get(name)) != _normal(item.data.get(name)):
@@ -91,9 +97,14 @@ def update_record(uow: UnitOfWork, rtype: RecordType, tenant_id: str, actor: Act
 def change_status(uow: UnitOfWork, rtype: RecordType, tenant_id: str, actor: Actor,
                   record_id: str, to_status: str, action: str) -> RecordItem:
     """Archive, restore or revoke: idempotent when the record is already there."""
-    item = rtype.store.get(tenant_id, record_id)
+    return retry_on_conflict(
+        lambda use_cache: _change_status(uow, rtype, tenant_id, actor, record_id, to_status, action, use_cache))
+
+
+def _change_status(uow, rtype, tenant_id, actor, record_id, to_status, action, use_cache) -> RecordItem:
+    item = rtype.store.read(tenant_id, record_id, use_cache)
     if item.status == to_status:
-        return item
+        return _unchanged(item, use_cache)
     before = item.status
     at = stamp(now())
     rtype.store.set_status(item, tenant_id, to_status)
@@ -104,6 +115,13 @@ def change_status(uow: UnitOfWork, rtype: RecordType, tenant_id: str, actor: Act
     writes.put(history_entry(item.PK, at, actor.id, action,
                              {"status": {"before": before, "after": to_status}}))
     return uow.commit(writes, item)
+
+
+def _unchanged(item: RecordItem, use_cache: bool) -> RecordItem:
+    """Nothing to write: answer with the record, but never with one only seen in the cache."""
+    if use_cache:
+        raise StaleRead("confirm from a fresh read")
+    return item
 
 
 def _fill(item: RecordItem, rtype: RecordType, fields: Dict[str, Any], at: str) -> None:

@@ -12,6 +12,7 @@ from ..domain.errors import NotFound
 from . import keys
 from .models import RecordItem
 from .pagination import decode_cursor, encode_cursor
+from .reads import Snapshot
 
 # Read a little ahead when a search filter may drop most of a page.
 _SEARCH_PAGE_SIZE = 100
@@ -40,6 +41,13 @@ class RecordStore:
             return RecordItem.get(self.pk(tenant_id, record_id), keys.RECORD_SK, consistent_read=True)
         except RecordItem.DoesNotExist:
             raise NotFound(f"No {self.label} has the id {record_id}") from None
+
+    def read(self, tenant_id: str, record_id: str, use_cache: bool) -> RecordItem:
+        """For a change: from this process's cache when allowed (the change's write verifies it)."""
+        item = Snapshot({"record": (RecordItem, self.pk(tenant_id, record_id), keys.RECORD_SK)}, use_cache)["record"]
+        if item is None:
+            raise NotFound(f"No {self.label} has the id {record_id}")
+        return item
 
     def new_item(self, tenant_id: str, record_id: str, created_at: str) -> RecordItem:
         return RecordItem(

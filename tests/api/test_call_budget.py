@@ -1,4 +1,5 @@
 """DynamoDB calls per request: the API key lookup (one GetItem) plus the operation's own."""
+from chalicelib.services.products import PRODUCTS
 from chalicelib.services.tenants import TENANTS
 from chalicelib.store.diagnostics import count_dynamodb_calls
 from chalicelib.store.models import RecordItem
@@ -21,11 +22,16 @@ def test_each_operation_stays_within_its_budget(tenant):
     assert calls(lambda: tenant.get(f"/products/{product_id}")) == {"GetItem": 2}
     assert calls(lambda: tenant.get("/products?status=active&q=budget")) == {"GetItem": 1, "Query": 1}
     assert calls(lambda: tenant.get(f"/products/{product_id}/history")) == {"GetItem": 1, "Query": 1}
-    # A read-modify-write: one consistent read, then one transaction conditioned on its version.
+    # A change to a record this process holds (it just read or wrote it): one transaction,
+    # conditioned on the version it holds.
     assert calls(lambda: tenant.patch(f"/products/{product_id}", {"code": "B-2"})) == {
-        "GetItem": 2, "TransactWriteItems": 1}
+        "GetItem": 1, "TransactWriteItems": 1}
     assert calls(lambda: tenant.post(f"/products/{product_id}/archive")) == {
-        "GetItem": 2, "TransactWriteItems": 1}
+        "GetItem": 1, "TransactWriteItems": 1}
+    # A cold Lambda reads the record first.
+    CACHE.clear()
+    assert calls(lambda: tenant.post(f"/products/{product_id}/restore")) == {
+        "GetItem": 1, "TransactGetItems": 1, "TransactWriteItems": 1}
     # The idempotency record rides in the same transaction.
     assert calls(lambda: tenant.post("/customers", {"name": "Once"}, headers={"Idempotency-Key": "b1"})) == {
         "GetItem": 1, "TransactWriteItems": 1}
@@ -77,3 +83,24 @@ def test_an_allocation_is_one_transaction(tenant):
     # Warm: the payment and invoice this process just wrote are reused and version-checked.
     assert calls(lambda: tenant.post(f"/payments/{payment['id']}/allocations", {"allocations": [
         {"invoice_id": draft["id"], "amount": "5"}]})) == {"GetItem": 1, "TransactWriteItems": 1}
+
+
+def test_an_edit_based_on_a_stale_cached_record_lands_on_the_fresh_one(tenant):
+    product = tenant.post("/products", {"name": "Old", "unit_price": "1"}).body
+    key = (RecordItem, PRODUCTS.store.pk(tenant.tenant_id, product["id"]), "RECORD")
+    stale = CACHE.get(*key)
+    tenant.patch(f"/products/{product['id']}", {"unit_price": "5"})  # as if another Lambda did it
+    CACHE.put(stale)
+    answer = tenant.patch(f"/products/{product['id']}", {"name": "New"})
+    assert answer.status == 200
+    assert (answer.body["name"], answer.body["unit_price"], answer.body["version"]) == ("New", "5.00", 3)
+
+
+def test_a_refusal_is_never_based_on_a_stale_cached_record(tenant):
+    product = tenant.post("/products", {"name": "P", "unit_price": "1"}).body
+    tenant.post(f"/products/{product['id']}/archive")
+    key = (RecordItem, PRODUCTS.store.pk(tenant.tenant_id, product["id"]), "RECORD")
+    stale = CACHE.get(*key)  # archived
+    tenant.post(f"/products/{product['id']}/restore")
+    CACHE.put(stale)
+    assert tenant.patch(f"/products/{product['id']}", {"name": "Q"}).status == 200
