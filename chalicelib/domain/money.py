@@ -2,6 +2,7 @@
 from decimal import ROUND_HALF_UP, Decimal
 
 from .currencies import minor_units
+from .errors import invalid
 
 # Twelve digits before the point is the largest amount any document may carry.
 MAX_AMOUNT = Decimal("999999999999")
@@ -25,3 +26,10 @@ def format_price(price: Decimal, currency: str) -> str:
     """Unit prices may carry more places than the currency; never fewer are shown."""
     places = max(minor_units(currency), -price.as_tuple().exponent)
     return str(price.quantize(Decimal(1).scaleb(-places)))
+
+
+def check_places(amount: Decimal, currency: str, field: str) -> None:
+    """An amount of money may not be finer than its currency's minor unit."""
+    places = minor_units(currency)
+    if -amount.as_tuple().exponent > places:
+        raise invalid(field, f"must have at most {places} decimal places in {currency}")

@@ -5,6 +5,7 @@ from typing import Any, Dict, List
 from ..domain import documents as docs
 from ..domain.changes import diff
 from ..domain.errors import Conflict, invalid
+from ..domain.money import check_places
 from ..store.clock import now, stamp
 from ..store.history import history_entry
 from ..store.models import DocumentItem
@@ -70,6 +71,7 @@ def split_credit_note(uow: UnitOfWork, tenant_id: str, actor: Actor, note_id: st
 
 
 def _amount_line(invoice: DocumentItem, amount: Decimal) -> Dict[str, Any]:
+    check_places(amount, invoice.currency, "amount")
     if amount > invoice.data["totals"]["gross"]:
         raise invalid("amount", "is more than the invoice total")
     main = invoice.data["totals"]["rates"][0]  # the highest rate

@@ -19,7 +19,7 @@ from ..store.models import DocumentItem
 from ..store.unit_of_work import UnitOfWork, Writes
 from .document_types import DocumentType
 from .document_view import present_document as present
-from .invoice_inputs import (customer_snapshot, product_names, references,
+from .document_inputs import (customer_snapshot, product_names, references,
                              rounding_policy, today_for, usable_customer, usable_products)
 from .records import Actor
 from .retry import retry_on_conflict

@@ -23,7 +23,7 @@ from ..store.history import history_entry
 from ..store.models import DocumentItem, RecordItem, SeriesItem, UniqueValueItem
 from ..store.numbering import series_key, take_next
 from ..store.unit_of_work import UnitOfWork, Writes
-from .invoice_inputs import customer_snapshot, references, supplier_snapshot, today_for, usable_customer
+from .document_inputs import customer_snapshot, references, supplier_snapshot, today_for, usable_customer
 from .customers import CUSTOMERS
 from .document_types import DocumentType
 from .records import ACTIVE, Actor

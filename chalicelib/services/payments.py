@@ -7,6 +7,7 @@ from decimal import Decimal
 from typing import Any, Dict
 
 from ..domain.errors import Conflict, InvalidReference
+from ..domain.money import check_places
 from ..store import keys
 from ..store.clock import now, stamp
 from ..store.models import DocumentItem, RecordItem
@@ -66,6 +67,7 @@ def _record(uow, tenant_id, actor, payment_id, fields, use_cache) -> DocumentIte
     payment.status = "unallocated"
     payment.customer_id = customer.id
     payment.currency = fields.get("currency") or customer.data.get("currency") or found["tenant"].data["base_currency"]
+    check_places(fields["amount"], payment.currency, "amount")
     payment.doc_date = fields["date"].isoformat() if fields.get("date") else today(found)
     payment.data = {"amount": fields["amount"], "allocated": Decimal(0), "refunded": Decimal(0),
                     "allocations": {}, "customer": {"id": customer.id, "name": customer.data["name"]},

@@ -11,6 +11,7 @@ from ..domain import allocations as rules
 from ..domain import documents as docs
 from ..domain.changes import diff
 from ..domain.errors import Conflict, InvalidReference, NotFound, invalid
+from ..domain.money import check_places
 from ..store import keys
 from ..store.clock import now, stamp
 from ..store.documents import DocumentStore
@@ -21,7 +22,7 @@ from ..store.unit_of_work import UnitOfWork, Writes
 from .allocations import allocate, available, take_back
 from .document_types import CREDIT_NOTE, INVOICE
 from .document_view import present_document
-from .invoice_inputs import today_for
+from .document_inputs import today_for
 from .money_events import refunded
 from .payment_view import present_payment
 from .records import Actor
@@ -66,6 +67,7 @@ def refund_from(uow: UnitOfWork, store: DocumentStore, tenant_id: str, actor: Ac
         source, at, before = found["source"], stamp(now()), present_source(found["source"])
         _check_usable(source)
         amount = fields["amount"]
+        check_places(amount, source.currency, "amount")
         if amount > available(source):
             raise Conflict(f"Only {available(source)} is left to refund", [("amount", "is more than what is left")])
         day = fields["date"].isoformat() if fields.get("date") else today(found)
@@ -88,6 +90,7 @@ def allocate_all(writes, tenant_id, actor, source, found, wanted, at, day) -> Li
             raise invalid(field + ".invoice_id", "appears twice")
         seen.add(allocation["invoice_id"])
         invoice = invoice_in(found, allocation["invoice_id"], field + ".invoice_id")
+        check_places(allocation["amount"], source.currency, field + ".amount")
         allocate(writes, tenant_id, actor, source, invoice, allocation["amount"], at, day, field)
         touched.append(invoice)
     return touched

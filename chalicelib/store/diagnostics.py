@@ -1,4 +1,5 @@
-"""Counting DynamoDB calls, for the tests and benchmarks that hold us to a budget."""
+"""Watching DynamoDB calls, for the tests and benchmarks that hold us to a budget."""
+import copy
 from collections import Counter
 from contextlib import contextmanager
 
@@ -13,9 +14,27 @@ def count_dynamodb_calls():
     def record(model, **_):
         calls[model.name] += 1
 
-    events = connection().client.meta.events
-    events.register("before-call.dynamodb", record)
-    try:
+    with _listening("before-call.dynamodb", record):
         yield calls
+
+
+@contextmanager
+def captured_transactions():
+    """The TransactWriteItems requests made in the block, as sent."""
+    requests = []
+
+    def keep(params, **_):
+        requests.append(copy.deepcopy(params))
+
+    with _listening("provide-client-params.dynamodb.TransactWriteItems", keep):
+        yield requests
+
+
+@contextmanager
+def _listening(event: str, handler):
+    events = connection().client.meta.events
+    events.register(event, handler)
+    try:
+        yield
     finally:
-        events.unregister("before-call.dynamodb", record)
+        events.unregister(event, handler)

@@ -67,6 +67,7 @@ def test_deallocate_refund_and_delete(billed):
     ({"amount": "120.01"}, 409, "allocations[0].amount"),
     ({"amount": "0"}, 400, "allocations[0].amount"),
     ({"amount": "-5"}, 400, "allocations[0].amount"),
+    ({"amount": "1.005"}, 400, "allocations[0].amount"),
     ({"invoice_id": "inv_missing000000000"}, 422, "allocations[0].invoice_id"),
 ])
 def test_bad_allocations_are_refused_and_nothing_is_written(billed, allocation, status, field):
@@ -118,3 +119,10 @@ def test_payments_list_filters(billed):
     assert [p["amount"] for p in billed.get("/payments?q=chq").body["data"]] == ["10.00"]
     assert [p["amount"] for p in billed.get("/payments?timeframe=last_year").body["data"]] == ["20.00"]
     assert len(billed.get(f"/payments?customer_id={billed.customer['id']}&status=unallocated").body["data"]) == 2
+
+
+def test_amounts_finer_than_the_currency_are_refused(billed):
+    answer = billed.post("/payments", {"customer_id": billed.customer["id"], "amount": "10.001"})
+    assert answer.status == 400 and answer.error_fields == ["amount"]
+    payment = pay(billed, "10.00")
+    assert billed.post(f"/payments/{payment['id']}/refunds", {"amount": "0.005"}).error_fields == ["amount"]

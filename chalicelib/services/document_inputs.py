@@ -1,4 +1,4 @@
-"""Everything an invoice takes from other records: tenant settings, customer, products."""
+"""Everything a priced document takes from other records: tenant settings, customer, products."""
 from datetime import date
 from typing import Any, Dict, Iterable, List, Optional
 
