@@ -39,7 +39,10 @@ def document_query(ctx: RequestContext) -> DocumentQuery:
 
 
 def register_document_routes(bp: Blueprint, *, path: str, tag: str, dtype: DocumentType, schema: Object,
-                             query: Dict[str, Field]) -> None:
+                             query: Dict[str, Field], actions=("issue", "mark-sent", "void"),
+                             list_view=None) -> None:
+    """The shared routes of a document kind; `actions` picks the lifecycle routes it has,
+    `list_view` replaces the plain list (estimates derive "expired")."""
     label, one = dtype.label, f"{path}/{{document_id}}"
 
     @route(bp, path, "POST", summary=f"Create a draft {label}", tag=tag, body=schema, status=201,
@@ -50,6 +53,8 @@ def register_document_routes(bp: Blueprint, *, path: str, tag: str, dtype: Docum
     @route(bp, path, "GET", summary=f"List {label}s, newest first", tag=tag, query=query, response=schema,
            list_response=True, render=lambda body: body)
     def list_documents(ctx: RequestContext):
+        if list_view:
+            return list_view(ctx)
         items, cursor = dtype.store.list(ctx.tenant_id, document_query(ctx))
         lines = ctx.query.get("expand") == "lines"
         return page([present_document(item, with_lines=lines) for item in items], cursor)
@@ -69,22 +74,42 @@ def register_document_routes(bp: Blueprint, *, path: str, tag: str, dtype: Docum
     def delete(ctx: RequestContext, document_id):
         return delete_draft(ctx.uow, dtype, ctx.tenant_id, ctx.actor, document_id)
 
+    _register_actions(bp, one, tag, dtype, schema, actions)
+
+    @route(bp, f"{one}/history", "GET", summary=f"Every change to a {label}", tag=tag, query=HISTORY_QUERY,
+           render=lambda body: body)
+    def history(ctx: RequestContext, document_id):
+        return history_page(dtype.store.pk(ctx.tenant_id, document_id), ctx)
+
+
+def _register_actions(bp, one, tag, dtype, schema, actions):
+    registrars = {"issue": _issue_route, "mark-sent": _sent_route, "void": _void_route}
+    for action in actions:
+        registrars[action](bp, one, tag, dtype, schema)
+
+
+def _issue_route(bp, one, tag, dtype, schema):
+    label = dtype.label
+
     @route(bp, f"{one}/issue", "POST", tag=tag, body=ISSUE, render=present_document, response=schema,
            summary=f"Issue a draft {label}: it takes the next number of its series")
     def issue(ctx: RequestContext, document_id):
         return issue_document(ctx.uow, dtype, ctx.tenant_id, ctx.actor, document_id, ctx.body)
+
+
+def _sent_route(bp, one, tag, dtype, schema):
+    label = dtype.label
 
     @route(bp, f"{one}/mark-sent", "POST", tag=tag, render=present_document, response=schema,
            summary=f"Record that the customer has the {label}; its amounts lock")
     def sent(ctx: RequestContext, document_id):
         return mark_sent(ctx.uow, dtype, ctx.tenant_id, ctx.actor, document_id)
 
+
+def _void_route(bp, one, tag, dtype, schema):
+    label = dtype.label
+
     @route(bp, f"{one}/void", "POST", tag=tag, body=VOID, render=present_document, response=schema,
            summary=f"Void an issued {label}; it keeps its number")
     def void(ctx: RequestContext, document_id):
         return void_document(ctx.uow, dtype, ctx.tenant_id, ctx.actor, document_id, ctx.body["reason"])
-
-    @route(bp, f"{one}/history", "GET", summary=f"Every change to a {label}", tag=tag, query=HISTORY_QUERY,
-           render=lambda body: body)
-    def history(ctx: RequestContext, document_id):
-        return history_page(dtype.store.pk(ctx.tenant_id, document_id), ctx)

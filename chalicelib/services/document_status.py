@@ -22,7 +22,7 @@ def mark_sent(uow: UnitOfWork, dtype: DocumentType, tenant_id: str, actor: Actor
         return item
     # An invoice moves to "sent"; anything further along keeps its status.
     status = docs.SENT if item.status == docs.ISSUED and not dtype.money_source else item.status
-    return _move(uow, dtype, tenant_id, actor, item, status, "sent", sent_at=stamp(now()))
+    return move_status(uow, dtype, tenant_id, actor, item, status, "sent", sent_at=stamp(now()))
 
 
 def void_document(uow: UnitOfWork, dtype: DocumentType, tenant_id: str, actor: Actor, document_id: str,
@@ -36,11 +36,13 @@ def void_document(uow: UnitOfWork, dtype: DocumentType, tenant_id: str, actor: A
         raise Conflict(f"Money is allocated to or from this {dtype.label}; remove the allocations first")
     writes = Writes()
     dtype.voided(writes, tenant_id, item, stamp(now()), item.data["totals"]["gross"])
-    return _move(uow, dtype, tenant_id, actor, item, docs.VOID, "voided", writes,
+    return move_status(uow, dtype, tenant_id, actor, item, docs.VOID, "voided", writes,
                  void_reason=reason, voided_at=stamp(now()))
 
 
-def _move(uow, dtype, tenant_id, actor, item, status, action, writes=None, **recorded) -> DocumentItem:
+def move_status(uow, dtype, tenant_id, actor, item, status, action, writes=None, **recorded) -> DocumentItem:
+    """Set the status and record fields, with a history entry; committed unless `uow` is None
+    (then the caller commits `writes` with more)."""
     before = item.status
     item.status = status
     item.updated_at = stamp(now())
@@ -50,4 +52,4 @@ def _move(uow, dtype, tenant_id, actor, item, status, action, writes=None, **rec
     changes = {**({"status": {"before": before, "after": status}} if before != status else {}),
                **{name: {"before": None, "after": value} for name, value in recorded.items()}}
     writes.put(history_entry(item.PK, item.updated_at, actor.id, action, changes))
-    return uow.commit(writes, item)
+    return uow.commit(writes, item) if uow else item

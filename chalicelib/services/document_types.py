@@ -34,6 +34,7 @@ class DocumentType:
     # Completes or checks the client's fields before pricing (a credit note takes its
     # customer and currency from the invoice it corrects).
     prepare: Callable[[str, Dict[str, Any]], Dict[str, Any]] = lambda tenant_id, fields: fields
+    issued_status: str = docs.ISSUED  # an estimate is "sent" when it takes its number
 
     @property
     def label(self) -> str:
@@ -80,4 +81,12 @@ CREDIT_NOTE = DocumentType(
         writes, tenant_id, doc, at, "credit_note_void", -amount),
     prepare=_link_corrected_invoice,
 )
-BY_KIND: Dict[str, DocumentType] = {t.store.kind: t for t in (INVOICE, CREDIT_NOTE)}
+def _no_money_moves(writes, tenant_id, doc, at, amount) -> None:
+    """An estimate is a quote: nothing is owed until it becomes an invoice."""
+
+
+ESTIMATE = DocumentType(
+    store=DocumentStore("ESTIMATE", "estimate"), id_prefix="est", series="estimate", has_due_date=False,
+    money_source=False, extra_fields=("expiry_date",), issued=_no_money_moves, adjusted=_no_money_moves,
+    voided=_no_money_moves, issued_status=docs.SENT,
+)

@@ -4,11 +4,13 @@ from decimal import Decimal
 from typing import Any, Dict
 
 from ..domain import documents as docs
+from ..domain import estimates
 from ..domain.money import format_amount
 from ..store.models import DocumentItem
 
 _PLAIN = ("customer", "reference", "notes", "prices_include_vat", "rounding", "supplier", "sent_at",
-          "issued_at", "void_reason", "voided_at", "base_currency", "invoice_id", "invoice_number", "reason")
+          "issued_at", "void_reason", "voided_at", "base_currency", "invoice_id", "invoice_number", "reason",
+          "estimate_id", "accepted_at", "declined_at", "decline_reason")
 ZERO = Decimal(0)
 
 
@@ -27,7 +29,7 @@ def present_document(item: DocumentItem, with_lines: bool = True) -> Dict[str, A
         "customer_id": item.customer_id, "currency": currency, "issue_date": data.get("issue_date"),
         **{name: data[name] for name in _PLAIN if name in data},
         "totals": docs.present_totals(data["totals"], currency),
-        **(_credit_amounts(data, currency) if item.kind == "CREDIT_NOTE" else _invoice_amounts(item)),
+        **_KIND_FIELDS[item.kind](item),
         "line_count": len(data["lines"]),
     }
     if "exchange_rate" in data:
@@ -53,7 +55,14 @@ def _invoice_amounts(item: DocumentItem) -> Dict[str, Any]:
     }
 
 
-def _credit_amounts(data: Dict[str, Any], currency: str) -> Dict[str, Any]:
+def _estimate_fields(item: DocumentItem) -> Dict[str, Any]:
+    today = datetime.now(timezone.utc).date().isoformat()
+    return {"status": estimates.shown_status(item.status, item.due_date, today),
+            "expiry_date": item.data.get("expiry_date"), "print_ready": bool(item.data.get("print_ready"))}
+
+
+def _credit_amounts(item: DocumentItem) -> Dict[str, Any]:
+    data, currency = item.data, item.currency
     amount = data.get("amount", ZERO)
     used = data.get("allocated", ZERO) + data.get("refunded", ZERO)
     return {
@@ -73,3 +82,6 @@ def _allocations(data: Dict[str, Any], currency: str):
         where = {"source": source.lower(), "source_id": source_id} if source else {"invoice_id": key}
         shown.append({**where, "amount": format_amount(amount, currency)})
     return shown
+
+
+_KIND_FIELDS = {"INVOICE": _invoice_amounts, "CREDIT_NOTE": _credit_amounts, "ESTIMATE": _estimate_fields}

@@ -30,7 +30,8 @@ _COMPUTED_LINE_FIELDS = ("discount_amount", "net", "vat", "gross")
 # Recorded by the lifecycle (issue, send, allocations), kept when the input is recomposed.
 _RECORDED = ("number", "supplier", "exchange_rate", "vat_in_base_currency", "base_currency", "amount_paid",
              "amount_credited", "allocations", "amount", "allocated", "refunded", "refunds", "sent_at",
-             "issued_at", "void_reason", "voided_at", "invoice_number")
+             "issued_at", "void_reason", "voided_at", "invoice_number", "estimate_id", "print_ready",
+             "accepted_at", "declined_at", "decline_reason")
 
 
 def create_document(uow: UnitOfWork, dtype: DocumentType, tenant_id: str, actor: Actor,
@@ -112,7 +113,7 @@ def input_fields(dtype: DocumentType, data: Dict[str, Any]) -> Dict[str, Any]:
     fields = {name: data[name] for name in COMMON_FIELDS + dtype.extra_fields if name in data}
     fields["lines"] = [{k: v for k, v in line.items() if k not in _COMPUTED_LINE_FIELDS}
                        for line in data["lines"]]
-    for name in ("issue_date", "due_date"):
+    for name in ("issue_date", "due_date", "expiry_date"):
         if name in fields:
             fields[name] = date.fromisoformat(fields[name])
     return fields
@@ -152,8 +153,17 @@ def _compose(item: DocumentItem, dtype: DocumentType, tenant_id: str, fields: Di
     }
     if dtype.has_due_date:
         _set_terms(item, customer, fields, issue_date)
+    elif fields.get("expiry_date"):
+        _set_expiry(item, fields["expiry_date"], issue_date)
     item.search = " ".join(filter(None, [item.number, customer.data["name"], customer.data.get("company"),
                                          fields.get("reference")])).lower()
+
+
+def _set_expiry(item: DocumentItem, expiry: date, issue_date) -> None:
+    """An estimate's expiry date is its due date: the open-by-due index then finds expired ones."""
+    if issue_date and expiry < issue_date:
+        raise invalid("expiry_date", "must not be before the estimate's date")
+    item.due_date = item.data["expiry_date"] = expiry.isoformat()
 
 
 def _set_terms(item: DocumentItem, customer, fields: Dict[str, Any], issue_date) -> None:

@@ -85,7 +85,7 @@ def _issue_once(uow, dtype, tenant_id, actor, document_id, options, fresh_custom
                                 [("number", "is already used")]))
     dtype.issued(writes, tenant_id, item, item.updated_at, item.data["totals"]["gross"])
     writes.put(history_entry(item.PK, item.updated_at, actor.id, "issued",
-                             {"status": {"before": docs.DRAFT, "after": docs.ISSUED},
+                             {"status": {"before": docs.DRAFT, "after": item.status},
                               "number": {"before": None, "after": number}}))
     return uow.commit(writes, item)
 
@@ -93,9 +93,11 @@ def _issue_once(uow, dtype, tenant_id, actor, document_id, options, fresh_custom
 def _record_issue(item, dtype, tenant, issue_date: date, number: str, options) -> None:
     data = item.data
     base = tenant.data["base_currency"]
-    item.status, item.number = docs.ISSUED, number
+    item.status, item.number = dtype.issued_status, number
     item.doc_date = issue_date.isoformat()
     item.updated_at = stamp(now())
+    if item.status == docs.SENT:
+        data["sent_at"] = item.updated_at
     if dtype.has_due_date:
         _fall_due(item, issue_date)
     data.update(number=number, issue_date=item.doc_date, issued_at=item.updated_at,

@@ -13,6 +13,7 @@ VALID_BODIES = {
     "/allocations": {"allocations": [{"invoice_id": "inv_x", "amount": "1"}]},
     "/refunds": {"amount": "1"},
     "/split": {"lines": [0]},
+    "/print-ready": {"print_ready": True},
     "/credit-notes": {"reason": "test"},
 }
 
@@ -34,6 +35,8 @@ def make_records(api):
         "/invoices": invoice.body["id"],
         "/payments": api.post("/payments", {"customer_id": customer_id, "amount": "5"}).body["id"],
         "/credit-notes": _credit_note(api, invoice.body["id"]),
+        "/estimates": api.post("/estimates", {"customer_id": customer_id, "lines": [
+            {"description": "x", "quantity": "1", "unit_price": "1"}]}).body["id"],
     }
 
 

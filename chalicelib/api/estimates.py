@@ -1,0 +1,81 @@
+"""/estimates"""
+from chalice import Blueprint
+
+from ..domain.documents import OVERDUE
+from ..domain.estimates import EXPIRED, STATUSES
+from ..domain.timeframes import PRESETS, resolve
+from ..services.document_types import ESTIMATE
+from ..services.document_view import present_document
+from ..services.estimates import (answer_estimate, convert_to_invoice, estimate_summary, mark_print_ready,
+                                  send_estimate)
+from .document_routes import ISSUE, document_query, register_document_routes, today
+from .invoices import COMMON, list_query
+from .record_routes import page
+from .routing import RequestContext, route
+from .schema import Boolean, Choice, Date, Object, String
+
+estimates = Blueprint(__name__)
+TAG = "Estimates"
+ONE = "/estimates/{document_id}"
+
+ESTIMATE_BODY = Object({
+    "customer_id": String(required=True, max_length=40),
+    **COMMON,
+    "expiry_date": Date(description="After this day the estimate can no longer be accepted"),
+})
+DECLINE = Object({"reason": String(max_length=500)})
+PRINT_READY = Object({"print_ready": Boolean(required=True)})
+CONVERT = Object({"issue": Boolean(description="Issue the new invoice at once (default: leave a draft)")})
+
+# Estimates are never voided, only declined; sending one is what gives it its number (below).
+register_document_routes(estimates, path="/estimates", tag=TAG, dtype=ESTIMATE, schema=ESTIMATE_BODY,
+                         query=list_query(STATUSES, dated_by_due=False), actions=(),
+                         list_view=lambda ctx: _expired_as_overdue(ctx))
+
+
+def _expired_as_overdue(ctx: RequestContext):
+    """Expired is derived from the expiry date, as overdue is from the due date: same index."""
+    query = document_query(ctx)
+    if query.status == EXPIRED:
+        query = query.__class__(**{**query.__dict__, "status": OVERDUE})
+    items, cursor = ESTIMATE.store.list(ctx.tenant_id, query)
+    return page([present_document(item, with_lines=ctx.query.get("expand") == "lines") for item in items], cursor)
+
+
+@route(estimates, f"{ONE}/mark-sent", "POST", tag=TAG, body=ISSUE, render=present_document,
+       response=ESTIMATE_BODY, summary="Send a draft: it takes the next estimate number (EST-0001)")
+def sent(ctx: RequestContext, document_id):
+    return send_estimate(ctx.uow, ctx.tenant_id, ctx.actor, document_id, ctx.body)
+
+
+@route(estimates, f"{ONE}/accept", "POST", tag=TAG, render=present_document, response=ESTIMATE_BODY,
+       summary="The customer accepted the estimate (refused once it has expired)")
+def accept(ctx: RequestContext, document_id):
+    return answer_estimate(ctx.uow, ctx.tenant_id, ctx.actor, document_id, accepted=True)
+
+
+@route(estimates, f"{ONE}/decline", "POST", tag=TAG, body=DECLINE, render=present_document,
+       response=ESTIMATE_BODY, summary="The customer declined the estimate")
+def decline(ctx: RequestContext, document_id):
+    return answer_estimate(ctx.uow, ctx.tenant_id, ctx.actor, document_id, accepted=False,
+                           reason=ctx.body.get("reason"))
+
+
+@route(estimates, f"{ONE}/print-ready", "POST", tag=TAG, body=PRINT_READY, render=present_document,
+       response=ESTIMATE_BODY, summary="Flag (or unflag) the estimate as ready to print; kept in every state")
+def print_ready(ctx: RequestContext, document_id):
+    return mark_print_ready(ctx.uow, ctx.tenant_id, ctx.actor, document_id, ctx.body["print_ready"])
+
+
+@route(estimates, f"{ONE}/convert", "POST", tag=TAG, body=CONVERT, status=201, render=present_document,
+       summary="Turn an accepted estimate into an invoice (draft, or issued), linked both ways")
+def convert(ctx: RequestContext, document_id):
+    return convert_to_invoice(ctx.uow, ctx.tenant_id, ctx.actor, document_id, bool(ctx.body.get("issue")))
+
+
+@route(estimates, "/estimates/summary", "GET", tag=TAG, render=lambda body: body,
+       query={"from": Date(), "to": Date(), "timeframe": Choice(PRESETS)},
+       summary="Count and value of estimates per state, within a timeframe (by estimate date)")
+def summary(ctx: RequestContext):
+    start, end = resolve(ctx.query.get("from"), ctx.query.get("to"), ctx.query.get("timeframe"), today())
+    return estimate_summary(ctx.tenant_id, start and start.isoformat(), end and end.isoformat())
