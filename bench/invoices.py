@@ -123,7 +123,8 @@ def _raw_boto3_floor(requests, sample, count, keep_conditions):
     for marker in ("SERIES#", "TALLY", "LEDGER#"):
         template = template.replace(marker, "FLOOR" + marker)
     for i in range(count):
-        replay = template.replace(sample.id, f"{sample.id}f{i}").replace(sample.number, f"FLOOR-{i}")
+        replay = (template.replace(sample.id, f"{sample.id}f{i}").replace(sample.number, f"FLOOR-{i}")
+                  .replace(sample.number.lower(), f"floor-{i}"))
         for request in json.loads(replay):
             client.transact_write_items(**request)
 

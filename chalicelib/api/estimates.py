@@ -37,7 +37,7 @@ def _expired_as_overdue(ctx: RequestContext):
     """Expired is derived from the expiry date, as overdue is from the due date: same index."""
     query = document_query(ctx)
     if query.status == EXPIRED:
-        query = query.__class__(**{**query.__dict__, "status": OVERDUE})
+        query = query._replace(status=OVERDUE)
     items, cursor = ESTIMATE.store.list(ctx.tenant_id, query)
     return page([present_document(item, with_lines=ctx.query.get("expand") == "lines") for item in items], cursor)
 

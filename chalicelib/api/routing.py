@@ -6,10 +6,9 @@ records what /openapi.json needs to describe it. A view function receives a
 and returns a result that the route's `render` turns into the response body.
 """
 import json
-from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import wraps
-from typing import Any, Callable, Dict, List, Optional
+from typing import Any, Callable, Dict, List, NamedTuple, Optional
 
 from chalice import Blueprint, Response
 
@@ -25,8 +24,7 @@ from .errors import error_response, json_response
 from .schema import Field, Object, parse_body, parse_query
 
 
-@dataclass
-class RequestContext:
+class RequestContext(NamedTuple):
     identity: Dict[str, str]
     body: Optional[Dict[str, Any]]
     query: Dict[str, Any]
@@ -45,8 +43,7 @@ class RequestContext:
         return Actor(self.identity.get("key_id", "admin"))
 
 
-@dataclass
-class RouteDoc:
+class RouteDoc(NamedTuple):
     method: str
     path: str
     summary: str
@@ -54,7 +51,7 @@ class RouteDoc:
     access: str
     status: int
     body: Optional[Object]
-    query: Dict[str, Field] = field(default_factory=dict)
+    query: Dict[str, Field] = {}  # never changed: read only
     response: Optional[Object] = None
     list_response: bool = False
 

@@ -13,9 +13,8 @@ The policy follows HMRC VAT Notice 700 section 17:
 - Prices entered tax-exclusive (VAT added on top) or tax-inclusive (VAT is the
   fraction rate / (100 + rate) of the amount).
 """
-from dataclasses import dataclass
 from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
-from typing import Dict, List, Optional, Sequence, Tuple
+from typing import Dict, List, NamedTuple, Optional, Sequence, Tuple
 
 from .errors import ValidationError
 from .money import MAX_AMOUNT, exponent, round_money
@@ -26,15 +25,13 @@ LINE, INVOICE = "line", "invoice"
 PERCENT, AMOUNT = "percent", "amount"
 
 
-@dataclass(frozen=True)
-class Policy:
+class Policy(NamedTuple):
     vat_level: str = INVOICE  # "line" or "invoice"
     mode: str = "half_up"  # "half_up" or "down"
     prices_include_vat: bool = False
 
 
-@dataclass(frozen=True)
-class LineInput:
+class LineInput(NamedTuple):
     quantity: Decimal
     unit_price: Decimal
     vat_category: str
@@ -43,16 +40,14 @@ class LineInput:
     discount_value: Decimal = Decimal(0)
 
 
-@dataclass(frozen=True)
-class LineAmounts:
+class LineAmounts(NamedTuple):
     discount: Decimal  # money taken off quantity x price, rounded
     net: Decimal
     vat: Decimal
     gross: Decimal
 
 
-@dataclass(frozen=True)
-class RateTotal:
+class RateTotal(NamedTuple):
     vat_category: str
     vat_rate: Decimal
     net: Decimal
@@ -60,8 +55,7 @@ class RateTotal:
     gross: Decimal
 
 
-@dataclass(frozen=True)
-class Totals:
+class Totals(NamedTuple):
     lines: Tuple[LineAmounts, ...]
     rates: Tuple[RateTotal, ...]
     net: Decimal

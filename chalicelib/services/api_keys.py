@@ -6,8 +6,7 @@ the one record to compare against, with a single GetItem.
 import hashlib
 import hmac
 import secrets
-from dataclasses import dataclass
-from typing import Optional, Tuple
+from typing import NamedTuple, Optional, Tuple
 
 from ..domain.errors import NotFound
 from ..store import keys
@@ -26,8 +25,7 @@ API_KEYS = RecordType(
 )
 
 
-@dataclass(frozen=True)
-class KeyIdentity:
+class KeyIdentity(NamedTuple):
     tenant_id: str
     key_id: str
     scopes: Tuple[str, ...]

@@ -5,9 +5,8 @@ sending and voiding; a `DocumentType` says what is particular to each: its
 number series, whether it falls due, and what issuing or voiding it does to
 the customer's ledger and the dashboard.
 """
-from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any, Callable, Dict, Tuple
+from typing import Any, Callable, Dict, NamedTuple, Tuple
 
 from ..domain import documents as docs
 from ..domain.errors import Conflict, InvalidReference, NotFound
@@ -20,8 +19,7 @@ from .money_events import credit_note_issued, invoice_raised
 MoneyEvent = Callable[[Writes, str, DocumentItem, str, Decimal], None]
 
 
-@dataclass(frozen=True)
-class DocumentType:
+class DocumentType(NamedTuple):
     store: DocumentStore
     id_prefix: str
     series: str  # the tenant's numbering settings and series item of this kind

@@ -52,7 +52,8 @@ def mark_print_ready(uow: UnitOfWork, tenant_id: str, actor: Actor, estimate_id:
 def convert_to_invoice(uow: UnitOfWork, tenant_id: str, actor: Actor, estimate_id: str,
                        issue: bool) -> DocumentItem:
     """A draft invoice from an accepted estimate, linked both ways, in one transaction; then
-    issued if asked (a failed issue leaves the linked draft, to issue later)."""
+    issued if asked (a failed issue leaves the linked draft, to issue later). When both
+    happen, the request's answer (and an Idempotency-Key's) is the issued invoice."""
     def attempt(use_cache: bool) -> DocumentItem:
         estimate = ESTIMATE.store.get(tenant_id, estimate_id)
         rules.check_convertible(estimate.status)
@@ -63,7 +64,7 @@ def convert_to_invoice(uow: UnitOfWork, tenant_id: str, actor: Actor, estimate_i
         invoice.data["estimate_id"] = estimate.id
         move_status(None, ESTIMATE, tenant_id, actor, estimate, rules.INVOICED, "invoiced", writes,
                     invoice_id=invoice.id)
-        return uow.commit(writes, invoice)
+        return (UnitOfWork() if issue else uow).commit(writes, invoice)
 
     invoice = retry_on_conflict(attempt)
     return issue_document(uow, INVOICE, tenant_id, actor, invoice.id, {}) if issue else invoice

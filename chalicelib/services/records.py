@@ -5,8 +5,7 @@ Each write commits the record and its history entry in one transaction
 a history entry saying who changed what, and two records can never hold the
 same unique value.
 """
-from dataclasses import dataclass
-from typing import Any, Callable, Dict, Optional, Tuple
+from typing import Any, Callable, Dict, NamedTuple, Optional, Tuple
 
 from ..domain.changes import diff
 from ..domain.errors import Conflict
@@ -24,8 +23,7 @@ ACTIVE = "active"
 ARCHIVED = "archived"
 
 
-@dataclass(frozen=True)
-class RecordType:
+class RecordType(NamedTuple):
     store: RecordStore
     id_prefix: str
     # The JSON form of a record's fields (money as strings); history stores this form.
@@ -40,8 +38,7 @@ class RecordType:
     counted: bool = False
 
 
-@dataclass(frozen=True)
-class Actor:
+class Actor(NamedTuple):
     """Who makes a change: an API key id, or "admin"."""
     id: str
 

@@ -6,8 +6,7 @@ otherwise every document), with the timeframe as a key condition where the
 index sorts by the same date, and the remaining filters as a filter
 expression on that one Query. No Scan.
 """
-from dataclasses import dataclass
-from typing import List, Optional, Tuple
+from typing import List, NamedTuple, Optional, Tuple
 
 from ..domain.documents import OPEN, OVERDUE
 from ..domain.errors import NotFound
@@ -19,8 +18,7 @@ _FILTERED_PAGE_SIZE = 100
 _END_OF_DAY = "~"  # sorts after "#<id>", so "<day>~" closes a day inclusively
 
 
-@dataclass(frozen=True)
-class DocumentQuery:
+class DocumentQuery(NamedTuple):
     status: Optional[str] = None  # a stored status, or "overdue"
     date_from: Optional[str] = None  # ISO dates, inclusive
     date_to: Optional[str] = None

@@ -12,9 +12,8 @@ allocation moves money between the customer's credit and an invoice: it does
 not change the balance, so its effect is 0 and its size is in `allocated`.
 """
 import secrets
-from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Dict, List, Optional
+from typing import Dict, List, NamedTuple, Optional
 
 from . import keys
 from .models import BalanceItem, LedgerItem
@@ -25,16 +24,15 @@ ZERO = Decimal(0)
 BALANCE_FIELDS = ("invoiced", "received", "credited", "refunded", "allocated")
 
 
-@dataclass(frozen=True)
-class Entry:
+class Entry(NamedTuple):
     kind: str  # invoice, invoice_adjusted, invoice_void, payment, payment_deleted, allocation, ...
     day: str  # ISO date the event counts on (document or payment date)
     currency: str
     amount: Decimal = ZERO  # effect on the balance owed
     allocated: Decimal = ZERO  # money moved from credit to invoices (negative: moved back)
-    refs: Dict[str, str] = field(default_factory=dict)  # document ids and numbers
+    refs: Dict[str, str] = {}  # document ids and numbers (read only)
     # Deltas of the customer's balance fields this entry causes.
-    balances: Dict[str, Decimal] = field(default_factory=dict)
+    balances: Dict[str, Decimal] = {}  # read only
 
 
 def post(writes: Writes, tenant_id: str, customer_id: str, at: str, entry: Entry) -> None:

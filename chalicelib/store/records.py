@@ -5,8 +5,7 @@ version. Listing reads one index partition in creation order, newest first:
 GSI1 holds every record of the kind, GSI2 those of one status, so a filter by
 status or timeframe is a key condition, never a Scan.
 """
-from dataclasses import dataclass
-from typing import List, Optional, Tuple
+from typing import List, NamedTuple, Optional, Tuple
 
 from ..domain.errors import NotFound
 from . import keys
@@ -18,8 +17,7 @@ from .reads import Snapshot
 _SEARCH_PAGE_SIZE = 100
 
 
-@dataclass(frozen=True)
-class ListQuery:
+class ListQuery(NamedTuple):
     status: Optional[str] = None
     created_from: Optional[str] = None  # inclusive ISO timestamps
     created_to: Optional[str] = None

@@ -93,3 +93,14 @@ def test_bad_estimates_are_refused(quoting):
     draft = estimate(quoting)
     assert quoting.post(f"/estimates/{draft['id']}/accept").status == 409  # a draft
     assert quoting.post(f"/estimates/{draft['id']}/void", {"reason": "x"}).status == 404
+
+
+def test_a_retried_conversion_replays_the_issued_invoice(quoting):
+    draft = estimate(quoting)
+    quoting.post(f"/estimates/{draft['id']}/mark-sent", {})
+    quoting.post(f"/estimates/{draft['id']}/accept")
+    first = quoting.post(f"/estimates/{draft['id']}/convert", {"issue": True}, headers={"Idempotency-Key": "conv-1"})
+    again = quoting.post(f"/estimates/{draft['id']}/convert", {"issue": True}, headers={"Idempotency-Key": "conv-1"})
+    assert first.status == again.status == 201
+    assert again.body == first.body and first.body["status"] == "issued"
+    assert len(quoting.get("/invoices").body["data"]) == 1

@@ -238,3 +238,13 @@ def test_issuing_to_an_archived_customer_is_refused(books):
     books.post(f"/customers/{books.customer['id']}/archive")
     assert books.post(f"/invoices/{invoice['id']}/issue", {}).status == 422
     assert books.get(f"/invoices/{invoice['id']}").body["status"] == "draft"
+
+
+def test_a_500_line_invoice_is_priced_stored_and_issued(books):
+    lines = [{"description": f"Call bundle {i}", "quantity": "1.5", "unit_price": "0.0133"} for i in range(500)]
+    invoice = books.post("/invoices", {"customer_id": books.customer["id"], "lines": lines})
+    assert invoice.status == 201, invoice.body
+    assert invoice.body["line_count"] == 500 and invoice.body["totals"]["net"] == "10.00"
+    issued = books.post(f"/invoices/{invoice.body['id']}/issue", {})
+    assert issued.status == 200 and len(issued.body["lines"]) == 500
+    assert books.post("/invoices", {"customer_id": books.customer["id"], "lines": lines + lines[:1]}).status == 400
