@@ -10,9 +10,10 @@ import hmac
 from chalice import AuthResponse, Blueprint
 
 from .. import config
-from ..services.api_keys import resolve_api_key
+from ..lazy import lazy
 
 auth = Blueprint(__name__)
+resolve_api_key = lazy("chalicelib.services.api_keys", "resolve_api_key")
 
 
 # No caching: a revoked key stops working on its next request.

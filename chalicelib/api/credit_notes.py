@@ -1,17 +1,21 @@
 """/credit-notes, and /invoices/{id}/credit-notes to start one from an invoice."""
 from chalice import Blueprint
 
-from ..services.credit_notes import credit_invoice, duplicate_credit_note, split_credit_note
-from ..services.document_types import CREDIT_NOTE
-from ..services.document_view import present_document
-from ..services.sources import allocate_from, deallocate_from, refund_from
-from .document_routes import register_document_routes
+from ..lazy import lazy
+from .document_routes import present_document, register_document_routes
 from .invoices import COMMON, list_query
 from .payments import ALLOCATE, REFUND
 from .routing import RequestContext, route
 from .schema import Amount, Array, Integer, Object, String
 
 credit_notes = Blueprint(__name__)
+CREDIT_NOTE = lazy("chalicelib.services.document_types", "CREDIT_NOTE")
+credit_invoice = lazy("chalicelib.services.credit_notes", "credit_invoice")
+duplicate_credit_note = lazy("chalicelib.services.credit_notes", "duplicate_credit_note")
+split_credit_note = lazy("chalicelib.services.credit_notes", "split_credit_note")
+allocate_from = lazy("chalicelib.services.sources", "allocate_from")
+deallocate_from = lazy("chalicelib.services.sources", "deallocate_from")
+refund_from = lazy("chalicelib.services.sources", "refund_from")
 TAG = "Credit notes"
 STATUSES = ("draft", "issued", "partially_allocated", "allocated", "refunded", "void")
 REASON = String(required=True, max_length=500, description="Why the invoice is corrected")
@@ -32,7 +36,7 @@ FROM_INVOICE = Object({
 SPLIT = Object({"lines": Array(Integer(minimum=0, maximum=499), min_items=1, max_items=500, required=True,
                                description="Lines (by position) that move to the new credit note")})
 
-register_document_routes(credit_notes, path="/credit-notes", tag=TAG, dtype=CREDIT_NOTE,
+register_document_routes(credit_notes, path="/credit-notes", tag=TAG, label="credit note", dtype=CREDIT_NOTE,
                          schema=CREDIT_NOTE_BODY, query=list_query(STATUSES, dated_by_due=False))
 ONE = "/credit-notes/{document_id}"
 
@@ -60,16 +64,16 @@ def split(ctx: RequestContext, document_id):
 @route(credit_notes, f"{ONE}/allocations", "POST", tag=TAG, body=ALLOCATE, render=present_document,
        response=CREDIT_NOTE_BODY, summary="Allocate credit to invoices of the same customer")
 def allocate(ctx: RequestContext, document_id):
-    return allocate_from(ctx.uow, CREDIT_NOTE.store, ctx.tenant_id, ctx.actor, document_id, ctx.body["allocations"])
+    return allocate_from(ctx.uow, CREDIT_NOTE.resolve().store, ctx.tenant_id, ctx.actor, document_id, ctx.body["allocations"])
 
 
 @route(credit_notes, f"{ONE}/allocations/{{invoice_id}}", "DELETE", tag=TAG, render=present_document,
        response=CREDIT_NOTE_BODY, summary="Take the credit back off an invoice")
 def deallocate(ctx: RequestContext, document_id, invoice_id):
-    return deallocate_from(ctx.uow, CREDIT_NOTE.store, ctx.tenant_id, ctx.actor, document_id, invoice_id)
+    return deallocate_from(ctx.uow, CREDIT_NOTE.resolve().store, ctx.tenant_id, ctx.actor, document_id, invoice_id)
 
 
 @route(credit_notes, f"{ONE}/refunds", "POST", tag=TAG, body=REFUND, render=present_document,
        response=CREDIT_NOTE_BODY, summary="Refund what is left of the credit")
 def refund(ctx: RequestContext, document_id):
-    return refund_from(ctx.uow, CREDIT_NOTE.store, ctx.tenant_id, ctx.actor, document_id, ctx.body)
+    return refund_from(ctx.uow, CREDIT_NOTE.resolve().store, ctx.tenant_id, ctx.actor, document_id, ctx.body)

@@ -4,15 +4,17 @@ from datetime import datetime, timezone
 from chalice import Blueprint
 
 from ..domain.timeframes import PRESETS, resolve
-from ..services.customer_accounts import account_summary, statement
-from ..services.customers import CUSTOMERS, DEFAULT_PAYMENT_TERMS_DAYS
-from ..services.records import ACTIVE, ARCHIVED
+from ..domain.records import ACTIVE, ARCHIVED, DEFAULT_PAYMENT_TERMS_DAYS
+from ..lazy import lazy
 from .fields import ADDRESS, NOTES, PHONE, VAT_NUMBER, list_query
 from .record_routes import register_record_routes
 from .routing import RequestContext, route
 from .schema import Array, Choice, CurrencyCode, Date, Email, Integer, Object, String
 
 customers = Blueprint(__name__)
+CUSTOMERS = lazy("chalicelib.services.customers", "CUSTOMERS")
+account_summary = lazy("chalicelib.services.customer_accounts", "account_summary")
+statement = lazy("chalicelib.services.customer_accounts", "statement")
 
 CUSTOMER = Object({
     "name": String(required=True, description="How the customer appears on documents",
@@ -30,7 +32,7 @@ CUSTOMER = Object({
 })
 
 register_record_routes(
-    customers, path="/customers", tag="Customers", rtype=CUSTOMERS, schema=CUSTOMER,
+    customers, path="/customers", tag="Customers", label="customer", rtype=CUSTOMERS, schema=CUSTOMER,
     query=list_query((ACTIVE, ARCHIVED)),
     defaults=lambda ctx: {"currency": ctx.base_currency,
                           "payment_terms_days": DEFAULT_PAYMENT_TERMS_DAYS},

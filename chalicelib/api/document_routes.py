@@ -5,15 +5,19 @@ from typing import Dict
 from chalice import Blueprint
 
 from ..domain.timeframes import resolve
-from ..services.document_status import mark_sent, void_document
-from ..services.document_types import DocumentType
-from ..services.document_view import present_document
-from ..services.drafts import create_document, delete_draft, update_document
-from ..services.issuing import issue_document
-from ..store.documents import DocumentQuery
+from ..lazy import lazy
 from .record_routes import HISTORY_QUERY, history_page, page
 from .routing import RequestContext, route
 from .schema import Amount, Date, Field, Object, String
+
+mark_sent = lazy("chalicelib.services.document_status", "mark_sent")
+void_document = lazy("chalicelib.services.document_status", "void_document")
+present_document = lazy("chalicelib.services.document_view", "present_document")
+create_document = lazy("chalicelib.services.drafts", "create_document")
+delete_draft = lazy("chalicelib.services.drafts", "delete_draft")
+update_document = lazy("chalicelib.services.drafts", "update_document")
+issue_document = lazy("chalicelib.services.issuing", "issue_document")
+DocumentQuery = lazy("chalicelib.store.documents", "DocumentQuery")
 
 ISSUE = Object({
     "issue_date": Date(),
@@ -38,17 +42,18 @@ def document_query(ctx: RequestContext) -> DocumentQuery:
         limit=q.get("limit") or 50, cursor=q.get("cursor"), today=today().isoformat())
 
 
-def register_document_routes(bp: Blueprint, *, path: str, tag: str, dtype: DocumentType, schema: Object,
+def register_document_routes(bp: Blueprint, *, path: str, tag: str, label: str, dtype: lazy, schema: Object,
                              query: Dict[str, Field], actions=("issue", "mark-sent", "void"),
                              list_view=None) -> None:
-    """The shared routes of a document kind; `actions` picks the lifecycle routes it has,
+    """The shared routes of a document kind (`dtype`, a services.document_types.DocumentType,
+    resolved when a request needs it); `actions` picks the lifecycle routes it has,
     `list_view` replaces the plain list (estimates derive "expired")."""
-    label, one = dtype.label, f"{path}/{{document_id}}"
+    one = f"{path}/{{document_id}}"
 
     @route(bp, path, "POST", summary=f"Create a draft {label}", tag=tag, body=schema, status=201,
            render=present_document, response=schema)
     def create(ctx: RequestContext):
-        return create_document(ctx.uow, dtype, ctx.tenant_id, ctx.actor, ctx.body)
+        return create_document(ctx.uow, dtype.resolve(), ctx.tenant_id, ctx.actor, ctx.body)
 
     @route(bp, path, "GET", summary=f"List {label}s, newest first", tag=tag, query=query, response=schema,
            list_response=True, render=lambda body: body)
@@ -67,14 +72,14 @@ def register_document_routes(bp: Blueprint, *, path: str, tag: str, dtype: Docum
     @route(bp, one, "PATCH", tag=tag, body=schema, partial=True, render=present_document, response=schema,
            summary=f"Edit a draft, or an issued {label} not yet sent or allocated (every edit is in its history)")
     def update(ctx: RequestContext, document_id):
-        return update_document(ctx.uow, dtype, ctx.tenant_id, ctx.actor, document_id, ctx.body)
+        return update_document(ctx.uow, dtype.resolve(), ctx.tenant_id, ctx.actor, document_id, ctx.body)
 
     @route(bp, one, "DELETE", summary=f"Delete a draft {label} (it has no number)", tag=tag,
            render=lambda item: {"id": item.id, "deleted": True})
     def delete(ctx: RequestContext, document_id):
-        return delete_draft(ctx.uow, dtype, ctx.tenant_id, ctx.actor, document_id)
+        return delete_draft(ctx.uow, dtype.resolve(), ctx.tenant_id, ctx.actor, document_id)
 
-    _register_actions(bp, one, tag, dtype, schema, actions)
+    _register_actions(bp, one, tag, label, dtype, schema, actions)
 
     @route(bp, f"{one}/history", "GET", summary=f"Every change to a {label}", tag=tag, query=HISTORY_QUERY,
            render=lambda body: body)
@@ -82,34 +87,31 @@ def register_document_routes(bp: Blueprint, *, path: str, tag: str, dtype: Docum
         return history_page(dtype.store.pk(ctx.tenant_id, document_id), ctx)
 
 
-def _register_actions(bp, one, tag, dtype, schema, actions):
+def _register_actions(bp, one, tag, label, dtype, schema, actions):
     registrars = {"issue": _issue_route, "mark-sent": _sent_route, "void": _void_route}
     for action in actions:
-        registrars[action](bp, one, tag, dtype, schema)
+        registrars[action](bp, one, tag, label, dtype, schema)
 
 
-def _issue_route(bp, one, tag, dtype, schema):
-    label = dtype.label
+def _issue_route(bp, one, tag, label, dtype, schema):
 
     @route(bp, f"{one}/issue", "POST", tag=tag, body=ISSUE, render=present_document, response=schema,
            summary=f"Issue a draft {label}: it takes the next number of its series")
     def issue(ctx: RequestContext, document_id):
-        return issue_document(ctx.uow, dtype, ctx.tenant_id, ctx.actor, document_id, ctx.body)
+        return issue_document(ctx.uow, dtype.resolve(), ctx.tenant_id, ctx.actor, document_id, ctx.body)
 
 
-def _sent_route(bp, one, tag, dtype, schema):
-    label = dtype.label
+def _sent_route(bp, one, tag, label, dtype, schema):
 
     @route(bp, f"{one}/mark-sent", "POST", tag=tag, render=present_document, response=schema,
            summary=f"Record that the customer has the {label}; its amounts lock")
     def sent(ctx: RequestContext, document_id):
-        return mark_sent(ctx.uow, dtype, ctx.tenant_id, ctx.actor, document_id)
+        return mark_sent(ctx.uow, dtype.resolve(), ctx.tenant_id, ctx.actor, document_id)
 
 
-def _void_route(bp, one, tag, dtype, schema):
-    label = dtype.label
+def _void_route(bp, one, tag, label, dtype, schema):
 
     @route(bp, f"{one}/void", "POST", tag=tag, body=VOID, render=present_document, response=schema,
            summary=f"Void an issued {label}; it keeps its number")
     def void(ctx: RequestContext, document_id):
-        return void_document(ctx.uow, dtype, ctx.tenant_id, ctx.actor, document_id, ctx.body["reason"])
+        return void_document(ctx.uow, dtype.resolve(), ctx.tenant_id, ctx.actor, document_id, ctx.body["reason"])

@@ -4,17 +4,21 @@ from chalice import Blueprint
 from ..domain.documents import OVERDUE
 from ..domain.estimates import EXPIRED, STATUSES
 from ..domain.timeframes import PRESETS, resolve
-from ..services.document_types import ESTIMATE
-from ..services.document_view import present_document
-from ..services.estimates import (answer_estimate, convert_to_invoice, estimate_summary, mark_print_ready,
-                                  send_estimate)
-from .document_routes import ISSUE, document_query, register_document_routes, today
+from ..lazy import lazy
+from .document_routes import ISSUE, document_query, present_document, register_document_routes, today
 from .invoices import COMMON, list_query
 from .record_routes import page
 from .routing import RequestContext, route
 from .schema import Boolean, Choice, Date, Object, String
 
 estimates = Blueprint(__name__)
+ESTIMATE = lazy("chalicelib.services.document_types", "ESTIMATE")
+_SERVICE = "chalicelib.services.estimates"
+answer_estimate = lazy(_SERVICE, "answer_estimate")
+convert_to_invoice = lazy(_SERVICE, "convert_to_invoice")
+estimate_summary = lazy(_SERVICE, "estimate_summary")
+mark_print_ready = lazy(_SERVICE, "mark_print_ready")
+send_estimate = lazy(_SERVICE, "send_estimate")
 TAG = "Estimates"
 ONE = "/estimates/{document_id}"
 
@@ -28,7 +32,8 @@ PRINT_READY = Object({"print_ready": Boolean(required=True)})
 CONVERT = Object({"issue": Boolean(description="Issue the new invoice at once (default: leave a draft)")})
 
 # Estimates are never voided, only declined; sending one is what gives it its number (below).
-register_document_routes(estimates, path="/estimates", tag=TAG, dtype=ESTIMATE, schema=ESTIMATE_BODY,
+register_document_routes(estimates, path="/estimates", tag=TAG, label="estimate", dtype=ESTIMATE,
+                         schema=ESTIMATE_BODY,
                          query=list_query(STATUSES, dated_by_due=False), actions=(),
                          list_view=lambda ctx: _expired_as_overdue(ctx))
 

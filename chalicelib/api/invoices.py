@@ -3,14 +3,15 @@ from chalice import Blueprint
 
 from ..domain.documents import INVOICE_STATUSES, OVERDUE
 from ..domain.timeframes import PRESETS, resolve
-from ..services.dashboard import dashboard
-from ..services.document_types import INVOICE
+from ..lazy import lazy
 from .document_routes import register_document_routes, today
 from .fields import NOTES, VAT_CATEGORY, VAT_RATE
 from .routing import RequestContext, route
 from .schema import Amount, Array, Boolean, Choice, CurrencyCode, Date, Integer, Object, String
 
 invoices = Blueprint(__name__)
+INVOICE = lazy("chalicelib.services.document_types", "INVOICE")
+dashboard = lazy("chalicelib.services.dashboard", "dashboard")
 
 LINE = Object({
     "product_id": String(max_length=40, description="Copies the product's name, price, unit and VAT "
@@ -54,7 +55,8 @@ def list_query(statuses, dated_by_due: bool) -> dict:
     }
 
 
-register_document_routes(invoices, path="/invoices", tag="Invoices", dtype=INVOICE, schema=INVOICE_BODY,
+register_document_routes(invoices, path="/invoices", tag="Invoices", label="invoice", dtype=INVOICE,
+                         schema=INVOICE_BODY,
                          query=list_query(INVOICE_STATUSES + (OVERDUE,), dated_by_due=True))
 
 DASHBOARD_QUERY = {"from": Date(), "to": Date(), "timeframe": Choice(PRESETS)}

@@ -4,15 +4,21 @@ from datetime import datetime, timezone
 from chalice import Blueprint
 
 from ..domain.timeframes import PRESETS, resolve
-from ..services.payment_view import present_payment
-from ..services.payments import METHODS, STATUSES, delete_payment, record_payment
-from ..services.sources import PAYMENTS, allocate_from, deallocate_from, refund_from
-from ..store.documents import DocumentQuery
+from ..domain.payments import METHODS, STATUSES
+from ..lazy import lazy
 from .record_routes import HISTORY_QUERY, history_page, page
 from .routing import RequestContext, route
 from .schema import Amount, Array, Choice, CurrencyCode, Date, Integer, Object, String
 
 payments = Blueprint(__name__)
+present_payment = lazy("chalicelib.services.payment_view", "present_payment")
+delete_payment = lazy("chalicelib.services.payments", "delete_payment")
+record_payment = lazy("chalicelib.services.payments", "record_payment")
+PAYMENTS = lazy("chalicelib.services.sources", "PAYMENTS")
+allocate_from = lazy("chalicelib.services.sources", "allocate_from")
+deallocate_from = lazy("chalicelib.services.sources", "deallocate_from")
+refund_from = lazy("chalicelib.services.sources", "refund_from")
+DocumentQuery = lazy("chalicelib.store.documents", "DocumentQuery")
 TAG = "Payments"
 
 MONEY = dict(places=3, minimum=0, exclusive_minimum=True)
@@ -70,20 +76,20 @@ def get(ctx: RequestContext, payment_id):
        render=present_payment, response=PAYMENT,
        summary="Allocate what is left of a payment to invoices of the same customer")
 def allocate(ctx: RequestContext, payment_id):
-    return allocate_from(ctx.uow, PAYMENTS, ctx.tenant_id, ctx.actor, payment_id, ctx.body["allocations"])
+    return allocate_from(ctx.uow, PAYMENTS.resolve(), ctx.tenant_id, ctx.actor, payment_id, ctx.body["allocations"])
 
 
 @route(payments, "/payments/{payment_id}/allocations/{invoice_id}", "DELETE", tag=TAG,
        render=present_payment, response=PAYMENT,
        summary="Take a payment's allocation off an invoice; the money becomes credit again")
 def deallocate(ctx: RequestContext, payment_id, invoice_id):
-    return deallocate_from(ctx.uow, PAYMENTS, ctx.tenant_id, ctx.actor, payment_id, invoice_id)
+    return deallocate_from(ctx.uow, PAYMENTS.resolve(), ctx.tenant_id, ctx.actor, payment_id, invoice_id)
 
 
 @route(payments, "/payments/{payment_id}/refunds", "POST", tag=TAG, body=REFUND, render=present_payment,
        response=PAYMENT, summary="Refund part or all of what is unallocated")
 def refund(ctx: RequestContext, payment_id):
-    return refund_from(ctx.uow, PAYMENTS, ctx.tenant_id, ctx.actor, payment_id, ctx.body)
+    return refund_from(ctx.uow, PAYMENTS.resolve(), ctx.tenant_id, ctx.actor, payment_id, ctx.body)
 
 
 @route(payments, "/payments/{payment_id}", "DELETE", tag=TAG, render=present_payment, response=PAYMENT,

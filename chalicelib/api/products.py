@@ -3,13 +3,14 @@
 from chalice import Blueprint
 
 from ..domain import vat
-from ..services.products import PRODUCTS
-from ..services.records import ACTIVE, ARCHIVED
+from ..domain.records import ACTIVE, ARCHIVED
+from ..lazy import lazy
 from .fields import VAT_CATEGORY, VAT_RATE, list_query
 from .record_routes import register_record_routes
 from .schema import Amount, CurrencyCode, Object, String
 
 products = Blueprint(__name__)
+PRODUCTS = lazy("chalicelib.services.products", "PRODUCTS")
 
 PRODUCT = Object({
     "name": String(required=True, example="Bookkeeping, monthly"),
@@ -25,7 +26,7 @@ PRODUCT = Object({
 })
 
 register_record_routes(
-    products, path="/products", tag="Products", rtype=PRODUCTS, schema=PRODUCT,
+    products, path="/products", tag="Products", label="product", rtype=PRODUCTS, schema=PRODUCT,
     query=list_query((ACTIVE, ARCHIVED)),
     # The VAT rate follows the category unless given (services/products.py).
     defaults=lambda ctx: {"currency": ctx.base_currency, "vat_category": vat.STANDARD},

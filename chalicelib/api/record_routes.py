@@ -6,11 +6,16 @@ from chalice import Blueprint
 
 from ..domain.errors import NotFound
 from ..domain.timeframes import resolve
-from ..services.records import ACTIVE, ARCHIVED, RecordType, change_status, create_record, update_record
-from ..store.history import list_history
-from ..store.records import ListQuery
+from ..domain.records import ACTIVE, ARCHIVED
+from ..lazy import lazy
 from .routing import RequestContext, route
 from .schema import Field, Integer, Object, String
+
+change_status = lazy("chalicelib.services.records", "change_status")
+create_record = lazy("chalicelib.services.records", "create_record")
+update_record = lazy("chalicelib.services.records", "update_record")
+list_history = lazy("chalicelib.store.history", "list_history")
+ListQuery = lazy("chalicelib.store.records", "ListQuery")
 
 HISTORY_QUERY = {
     "limit": Integer(minimum=1, maximum=100, from_text=True),
@@ -18,7 +23,7 @@ HISTORY_QUERY = {
 }
 
 
-def present_record(rtype: RecordType, item) -> Dict[str, Any]:
+def present_record(rtype, item) -> Dict[str, Any]:
     return {"id": item.id, "status": item.status, **rtype.present(item.data),
             "created_at": item.created_at, "updated_at": item.updated_at, "version": item.version}
 
@@ -50,14 +55,14 @@ def history_page(pk: str, ctx: RequestContext) -> Dict[str, Any]:
     return page(entries, next_cursor)
 
 
-def register_record_routes(bp: Blueprint, *, path: str, tag: str, rtype: RecordType,
+def register_record_routes(bp: Blueprint, *, path: str, tag: str, label: str, rtype: lazy,
                            schema: Object, query: Dict[str, Field],
                            defaults: Callable[[RequestContext], Dict[str, Any]],
                            enrich: Callable[[RequestContext, Any], Dict[str, Any]] = lambda ctx, item: {}) -> None:
     """Declare the seven routes of a record kind on `bp`, under `path` (e.g. /customers).
 
+    `rtype` (a services.records.RecordType) is only resolved when a request needs it;
     `enrich` adds to the answer of GET one record (a customer's balances, say)."""
-    label = rtype.store.label
     one = f"{path}/{{record_id}}"
 
     def render(item):
@@ -70,7 +75,7 @@ def register_record_routes(bp: Blueprint, *, path: str, tag: str, rtype: RecordT
     @route(bp, path, "POST", summary=f"Create a {label}", tag=tag, body=schema, status=201,
            render=render, response=schema)
     def create(ctx: RequestContext):
-        return create_record(ctx.uow, rtype, ctx.tenant_id, ctx.actor, {**defaults(ctx), **ctx.body})
+        return create_record(ctx.uow, rtype.resolve(), ctx.tenant_id, ctx.actor, {**defaults(ctx), **ctx.body})
 
     @route(bp, path, "GET", summary=f"List {label}s, newest first", tag=tag, query=query,
            render=render_page, response=schema, list_response=True)
@@ -85,10 +90,10 @@ def register_record_routes(bp: Blueprint, *, path: str, tag: str, rtype: RecordT
     @route(bp, one, "PATCH", summary=f"Change some fields of a {label}; null clears a field",
            tag=tag, body=schema, partial=True, render=render, response=schema)
     def update(ctx: RequestContext, record_id):
-        return update_record(ctx.uow, rtype, ctx.tenant_id, ctx.actor, record_id, ctx.body)
+        return update_record(ctx.uow, rtype.resolve(), ctx.tenant_id, ctx.actor, record_id, ctx.body)
 
     for action, status in (("archive", ARCHIVED), ("restore", ACTIVE)):
-        _register_status_route(bp, one, action, status, rtype, tag, render)
+        _register_status_route(bp, one, action, status, rtype, label, tag, render)
 
     @route(bp, f"{one}/history", "GET", summary=f"Every change to a {label}, newest first",
            tag=tag, query=HISTORY_QUERY, render=lambda body: body)
@@ -96,8 +101,8 @@ def register_record_routes(bp: Blueprint, *, path: str, tag: str, rtype: RecordT
         return history_page(rtype.store.pk(ctx.tenant_id, record_id), ctx)
 
 
-def _register_status_route(bp, one, action, status, rtype, tag, render):
-    @route(bp, f"{one}/{action}", "POST", summary=f"{action.capitalize()} a {rtype.store.label}",
+def _register_status_route(bp, one, action, status, rtype, label, tag, render):
+    @route(bp, f"{one}/{action}", "POST", summary=f"{action.capitalize()} a {label}",
            tag=tag, render=render)
     def change(ctx: RequestContext, record_id):
-        return change_status(ctx.uow, rtype, ctx.tenant_id, ctx.actor, record_id, status, f"{action}d")
+        return change_status(ctx.uow, rtype.resolve(), ctx.tenant_id, ctx.actor, record_id, status, f"{action}d")

@@ -16,9 +16,8 @@ from .. import config
 from ..domain.errors import (DomainError, Forbidden, PayloadTooLarge, Unauthorized,
                              UnsupportedMediaType, ValidationError)
 from ..observability import logger
-from ..services.records import Actor
-from ..store.unit_of_work import UnitOfWork
-from . import idempotency
+from ..domain.records import Actor
+from ..lazy import lazy
 from .auth import api_key_authorizer
 from .errors import error_response, json_response
 from .schema import Field, Object, parse_body, parse_query
@@ -28,7 +27,7 @@ class RequestContext(NamedTuple):
     identity: Dict[str, str]
     body: Optional[Dict[str, Any]]
     query: Dict[str, Any]
-    uow: UnitOfWork
+    uow: Any  # store.unit_of_work.UnitOfWork
 
     @property
     def tenant_id(self) -> str:
@@ -57,6 +56,8 @@ class RouteDoc(NamedTuple):
 
 
 ROUTES: List[RouteDoc] = []
+UnitOfWork = lazy("chalicelib.store.unit_of_work", "UnitOfWork")
+run_once = lazy("chalicelib.api.idempotency", "run_once")
 
 PUBLIC, ADMIN, READ, WRITE = "public", "admin", "read", "write"
 
@@ -96,7 +97,7 @@ def _run(request, view, path_params, access, body_schema, partial, query_fields,
     if not key:
         ctx = RequestContext(identity, body, query, UnitOfWork())
         return _answer(status, render(view(ctx, **path_params)))
-    return idempotency.run_once(
+    return run_once(
         identity, key, request, status, render,
         lambda uow: view(RequestContext(identity, body, query, uow), **path_params))
 

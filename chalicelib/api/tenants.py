@@ -1,16 +1,21 @@
 """/tenants (admin key) and /tenant (a tenant's own settings)."""
 from chalice import Blueprint
 
-from ..services.api_keys import API_KEYS, SCOPES, create_api_key, revoke_api_key
-from ..services.tenants import TENANTS, create_tenant
-from ..services.records import update_record
-from ..store.records import ListQuery
+from ..domain.records import SCOPES
+from ..lazy import lazy
 from .fields import ADDRESS, PHONE, VAT_NUMBER
 from .record_routes import HISTORY_QUERY, history_page, page, present_record
 from .routing import ADMIN, READ, RequestContext, route
 from .schema import Array, Boolean, Choice, CurrencyCode, Email, Integer, Object, String, TimeZone
 
 tenants = Blueprint(__name__)
+API_KEYS = lazy("chalicelib.services.api_keys", "API_KEYS")
+create_api_key = lazy("chalicelib.services.api_keys", "create_api_key")
+revoke_api_key = lazy("chalicelib.services.api_keys", "revoke_api_key")
+TENANTS = lazy("chalicelib.services.tenants", "TENANTS")
+create_tenant = lazy("chalicelib.services.tenants", "create_tenant")
+update_record = lazy("chalicelib.services.records", "update_record")
+ListQuery = lazy("chalicelib.store.records", "ListQuery")
 
 SERIES = Object({
     "prefix": String(min_length=0, max_length=20, pattern=r"[A-Za-z0-9/_\-]*", example="INV-"),
@@ -64,7 +69,7 @@ def get(ctx: RequestContext, tenant_id):
 @route(tenants, "/tenants/{tenant_id}", "PATCH", summary="Change a tenant's settings", tag="Tenants",
        access=ADMIN, body=TENANT_CHANGES, partial=True, render=_tenant, response=TENANT)
 def update(ctx: RequestContext, tenant_id):
-    return update_record(ctx.uow, TENANTS, tenant_id, ctx.actor, tenant_id, ctx.body)
+    return update_record(ctx.uow, TENANTS.resolve(), tenant_id, ctx.actor, tenant_id, ctx.body)
 
 
 @route(tenants, "/tenants/{tenant_id}/history", "GET", summary="Every change to a tenant",

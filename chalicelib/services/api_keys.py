@@ -9,14 +9,13 @@ import secrets
 from typing import NamedTuple, Optional, Tuple
 
 from ..domain.errors import NotFound
+from ..domain.records import REVOKED, SCOPES
 from ..store import keys
 from ..store.models import RecordItem
 from ..store.records import RecordStore
 from ..store.unit_of_work import UnitOfWork
 from .records import ACTIVE, Actor, RecordType, change_status, create_record
 
-REVOKED = "revoked"
-SCOPES = ("read", "write")
 
 API_KEYS = RecordType(
     store=RecordStore("APIKEY", "API key"),

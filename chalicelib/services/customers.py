@@ -2,7 +2,6 @@
 from ..store.records import RecordStore
 from .records import RecordType
 
-DEFAULT_PAYMENT_TERMS_DAYS = 30
 
 
 def _present(data: dict) -> dict:

@@ -7,6 +7,7 @@ from decimal import Decimal
 from typing import Any, Dict
 
 from ..domain.errors import Conflict, InvalidReference
+from ..domain.payments import DELETED
 from ..domain.money import check_places
 from ..store import keys
 from ..store.clock import now, stamp
@@ -19,12 +20,10 @@ from .money_events import payment_received
 from .payment_view import present_payment
 from .records import Actor
 from .retry import retry_on_conflict
-from .sources import (DELETED, PAYMENTS, allocate_all, commit_source, invoice_in, invoice_keys, read_source,
+from .sources import (PAYMENTS, allocate_all, commit_source, invoice_in, invoice_keys, read_source,
                       today)
 from .tenants import TENANTS
 
-METHODS = ("bank_transfer", "card", "cash", "cheque", "direct_debit", "other")
-STATUSES = ("unallocated", "partially_allocated", "allocated", DELETED)
 
 
 def record_payment(uow: UnitOfWork, tenant_id: str, actor: Actor, fields: Dict[str, Any]) -> DocumentItem:

@@ -8,6 +8,7 @@ same unique value.
 from typing import Any, Callable, Dict, NamedTuple, Optional, Tuple
 
 from ..domain.changes import diff
+from ..domain.records import ACTIVE, ARCHIVED, Actor  # noqa: F401  (re-exported)
 from ..domain.errors import Conflict
 from ..store import keys
 from ..store.clock import now, stamp
@@ -19,8 +20,6 @@ from ..store.tallies import count_active
 from ..store.unit_of_work import UnitOfWork, Writes
 from .retry import retry_on_conflict
 
-ACTIVE = "active"
-ARCHIVED = "archived"
 
 
 class RecordType(NamedTuple):
@@ -36,11 +35,6 @@ class RecordType(NamedTuple):
     check: Callable[[Dict[str, Any]], None] = lambda data: None
     # Keep a count of active records (the dashboard shows the number of customers).
     counted: bool = False
-
-
-class Actor(NamedTuple):
-    """Who makes a change: an API key id, or "admin"."""
-    id: str
 
 
 def create_record(uow: UnitOfWork, rtype: RecordType, tenant_id: str, actor: Actor,

@@ -12,6 +12,7 @@ from ..domain import documents as docs
 from ..domain.changes import diff
 from ..domain.errors import Conflict, InvalidReference, NotFound, invalid
 from ..domain.money import check_places
+from ..domain.payments import DELETED
 from ..store import keys
 from ..store.clock import now, stamp
 from ..store.documents import DocumentStore
@@ -30,7 +31,6 @@ from .retry import retry_on_conflict
 from .tenants import TENANTS
 
 PAYMENTS = DocumentStore("PAYMENT", "payment")
-DELETED = "deleted"
 
 
 def present_source(item: DocumentItem) -> Dict[str, Any]:
