@@ -1,6 +1,6 @@
 """pynamodb attributes that keep numbers exact.
 
-pynamodb's NumberAttribute reads numbers back as float; money must never pass
+pynamodb's number attribute reads numbers back as float; money must never pass
 through float, so records are stored with boto3's type (de)serializer, which
 maps DynamoDB numbers to Decimal both ways.
 """
@@ -25,7 +25,7 @@ class DecimalAttribute(Attribute[Decimal]):
         return Decimal(value)
 
 
-class ExactNumberAttribute(Attribute[Decimal]):
+class ExactNumber(Attribute[Decimal]):
     """A DynamoDB number read back as Decimal, never float; usable with ADD."""
     attr_type = NUMBER
 

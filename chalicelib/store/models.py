@@ -4,7 +4,7 @@ from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
 from pynamodb.models import Model
 
 from .. import config
-from .attributes import ExactNumberAttribute, RecordAttribute
+from .attributes import ExactNumber, RecordAttribute
 from .table import HASH_KEY, RANGE_KEY, index_keys
 
 
@@ -106,18 +106,18 @@ class TallyItem(Item):
     """Running sums kept in the same transactions as the changes they sum (dashboard, counts)."""
     currency = UnicodeAttribute(null=True)
     day = UnicodeAttribute(null=True)
-    documents = ExactNumberAttribute(null=True)
-    raised = ExactNumberAttribute(null=True)
-    received = ExactNumberAttribute(null=True)
-    credited = ExactNumberAttribute(null=True)
-    active = ExactNumberAttribute(null=True)
+    documents = ExactNumber(null=True)
+    raised = ExactNumber(null=True)
+    received = ExactNumber(null=True)
+    credited = ExactNumber(null=True)
+    active = ExactNumber(null=True)
 
 
 class BalanceItem(TallyItem):
     """What one customer owes and holds in credit, in one currency (see store/ledger.py)."""
-    invoiced = ExactNumberAttribute(null=True)
-    refunded = ExactNumberAttribute(null=True)
-    allocated = ExactNumberAttribute(null=True)
+    invoiced = ExactNumber(null=True)
+    refunded = ExactNumber(null=True)
+    allocated = ExactNumber(null=True)
 
 
 class LedgerItem(Item):
@@ -126,8 +126,8 @@ class LedgerItem(Item):
     at = UnicodeAttribute()
     kind = UnicodeAttribute()
     currency = UnicodeAttribute()
-    amount = ExactNumberAttribute()
-    allocated = ExactNumberAttribute()
+    amount = ExactNumber()
+    allocated = ExactNumber()
     refs = RecordAttribute()
 
 
