@@ -1,5 +1,7 @@
 """The Chalice application: registers blueprints, schedules and queue handlers. Thin."""
-from chalice import Chalice
+from datetime import datetime, timezone
+
+from chalice import Chalice, Rate
 
 from chalicelib.api.auth import auth
 from chalicelib.api.credit_notes import credit_notes
@@ -9,11 +11,29 @@ from chalicelib.api.invoices import invoices
 from chalicelib.api.meta import meta
 from chalicelib.api.payments import payments
 from chalicelib.api.products import products
+from chalicelib.api.recurring import recurring
 from chalicelib.api.tenants import tenants
+from chalicelib.config import JOBS_QUEUE
+from chalicelib.lazy import lazy
 from chalicelib.observability import observe_http
 
 app = Chalice(app_name="invoicing")
 app.register_middleware(observe_http, "http")
 for blueprint in (auth, meta, tenants, customers, products, invoices, payments, credit_notes,
-                  estimates):
+                  estimates, recurring):
     app.register_blueprint(blueprint)
+
+
+tick = lazy("chalicelib.jobs.dispatch", "tick")
+handle_jobs = lazy("chalicelib.jobs.dispatch", "handle")
+
+
+@app.schedule(Rate(5, unit=Rate.MINUTES))
+def recurring_tick(event):
+    """Finds the recurring invoices due now and fans them out through the jobs queue."""
+    tick(datetime.now(timezone.utc))
+
+
+@app.on_sqs_message(queue=JOBS_QUEUE, batch_size=10)
+def jobs(event):
+    return handle_jobs({"messageId": r.to_dict()["messageId"], "body": r.body} for r in event)

@@ -31,3 +31,12 @@ def max_body_bytes() -> int:
 
 def idempotency_ttl_seconds() -> int:
     return int(os.environ.get("INVOICING_IDEMPOTENCY_TTL_SECONDS", str(24 * 3600)))
+
+
+# The queue's name is fixed: Chalice reads it when app.py is imported, also at deploy.
+JOBS_QUEUE = "invoicing-jobs"
+
+
+def jobs_queue() -> str:
+    """The SQS queue the scheduled tick fans work out through."""
+    return os.environ.get("INVOICING_JOBS_QUEUE", JOBS_QUEUE)

@@ -35,6 +35,8 @@ class RecordType(NamedTuple):
     check: Callable[[Dict[str, Any]], None] = lambda data: None
     # Keep a count of active records (the dashboard shows the number of customers).
     counted: bool = False
+    # Sets index keys that follow from the record's fields and status (recurring templates).
+    place: Callable[[RecordItem], None] = lambda item: None
 
 
 def create_record(uow: UnitOfWork, rtype: RecordType, tenant_id: str, actor: Actor,
@@ -99,6 +101,7 @@ def _change_status(uow, rtype, tenant_id, actor, record_id, to_status, action, u
     before = item.status
     at = stamp(now())
     rtype.store.set_status(item, tenant_id, to_status)
+    rtype.place(item)
     item.updated_at = at
     writes = Writes().put(item)
     if rtype.counted and ACTIVE in (before, to_status):
@@ -117,6 +120,7 @@ def _unchanged(item: RecordItem, use_cache: bool) -> RecordItem:
 
 def _fill(item: RecordItem, rtype: RecordType, fields: Dict[str, Any], at: str) -> None:
     item.data = {k: v for k, v in fields.items() if v is not None}
+    rtype.place(item)
     item.updated_at = at
     text = " ".join(_searchable(item.data.get(name)) for name in rtype.search_fields)
     item.search = " ".join(text.lower().split()) or None

@@ -42,11 +42,15 @@ class Item(Model):
 
 
 class RecordItem(Item):
-    """A tenant, customer, product or API key: its fields live in `data`."""
+    """A tenant, customer, product, API key or recurring template: its fields live in `data`.
+
+    GSI3 (sparse) holds active recurring templates by the instant they next fall due."""
     GSI1PK = UnicodeAttribute(null=True)
     GSI1SK = UnicodeAttribute(null=True)
     GSI2PK = UnicodeAttribute(null=True)
     GSI2SK = UnicodeAttribute(null=True)
+    GSI3PK = UnicodeAttribute(null=True)
+    GSI3SK = UnicodeAttribute(null=True)
     id = UnicodeAttribute()
     kind = UnicodeAttribute()
     status = UnicodeAttribute()
@@ -59,6 +63,13 @@ class RecordItem(Item):
 
     by_kind = _index("GSI1")
     by_status = _index("GSI2")
+    by_due_time = _index("GSI3")
+
+
+class OccurrenceItem(Item):
+    """Occurrence n of a recurring template was generated, as this invoice; claimed once."""
+    invoice_id = UnicodeAttribute()
+    day = UnicodeAttribute()
 
 
 class DocumentItem(Item):

@@ -1,0 +1,108 @@
+"""/recurring-invoices"""
+from chalice import Blueprint
+
+from ..domain.schedules import UNITS
+from ..lazy import lazy
+from .fields import list_query
+from .invoices import COMMON
+from .record_routes import HISTORY_QUERY, history_page, page, present_record
+from .routing import RequestContext, route
+from .schema import Array, Choice, Date, Integer, Object, String
+
+recurring = Blueprint(__name__)
+TAG = "Recurring invoices"
+ONE = "/recurring-invoices/{template_id}"
+_SERVICE = "chalicelib.services.recurring"
+TEMPLATES = lazy(_SERVICE, "TEMPLATES")
+STATUSES = ("active", "paused", "ended")
+ListQuery = lazy("chalicelib.store.records", "ListQuery")
+
+SCHEDULE = Object({
+    "unit": Choice(UNITS, required=True),
+    "interval": Integer(minimum=1, maximum=365, required=True, description="Every N units"),
+    "start_date": Date(required=True, description="The first occurrence"),
+    "day_of_month": Integer(minimum=1, maximum=31, description="Monthly/yearly; 31 means the month's end"),
+    "end_date": Date(description="No occurrence after this date"),
+    "count": Integer(minimum=1, maximum=1000, description="At most this many invoices"),
+    "time_of_day": String(min_length=5, max_length=5, pattern=r"([01]\d|2[0-3]):[0-5]\d",
+                          description="Local time in the tenant's time zone; default 09:00"),
+})
+TEMPLATE = Object({
+    "name": String(required=True, example="Monthly bookkeeping retainer"),
+    "customer_id": String(required=True, max_length=40),
+    **{k: v for k, v in COMMON.items() if k != "issue_date"},
+    "payment_terms_days": Integer(minimum=0, maximum=365),
+    "schedule": Object(SCHEDULE.fields, required=True),
+    "action": Choice(("draft", "issue"), description="What each occurrence does (default draft)"),
+    "missed": Choice(("generate_each", "skip"),
+                     description="Occurrences missed (tick down, or paused): generate each, or only the latest"),
+})
+
+
+def _render(item):
+    return present_record(TEMPLATES, item)
+
+
+@route(recurring, "/recurring-invoices", "POST", tag=TAG, body=TEMPLATE, status=201, render=_render,
+       response=TEMPLATE, summary="Create a recurring invoice: a template and a schedule")
+def create(ctx: RequestContext):
+    return lazy(_SERVICE, "create_template")(ctx.uow, ctx.tenant_id, ctx.actor,
+                                             {"action": "draft", "missed": "generate_each", **ctx.body})
+
+
+@route(recurring, "/recurring-invoices", "GET", tag=TAG, query=list_query(STATUSES), response=TEMPLATE,
+       list_response=True, render=lambda body: body, summary="List recurring invoices, newest first")
+def list_templates(ctx: RequestContext):
+    from .record_routes import list_query as records_query
+
+    items, cursor = TEMPLATES.store.list(ctx.tenant_id, records_query(ctx))
+    return page([_render(item) for item in items], cursor)
+
+
+@route(recurring, ONE, "GET", tag=TAG, render=_render, response=TEMPLATE, summary="Get a recurring invoice")
+def get(ctx: RequestContext, template_id):
+    return TEMPLATES.store.get(ctx.tenant_id, template_id)
+
+
+@route(recurring, ONE, "PATCH", tag=TAG, body=TEMPLATE, partial=True, render=_render, response=TEMPLATE,
+       summary="Edit a recurring invoice; only occurrences not yet generated change")
+def edit(ctx: RequestContext, template_id):
+    return lazy(_SERVICE, "edit_template")(ctx.uow, ctx.tenant_id, ctx.actor, template_id, ctx.body)
+
+
+def _action(name: str, summary: str):
+    @route(recurring, f"{ONE}/{name}", "POST", tag=TAG, render=_render, response=TEMPLATE, summary=summary)
+    def act(ctx: RequestContext, template_id):
+        return lazy(_SERVICE, f"{name}_template")(ctx.uow, ctx.tenant_id, ctx.actor, template_id)
+
+
+_action("pause", "Pause: nothing is generated until resumed")
+_action("resume", "Resume; what fell due meanwhile follows the template's `missed` setting")
+_action("end", "End: nothing more is generated (the invoices made stay)")
+
+
+@route(recurring, ONE, "DELETE", tag=TAG, render=lambda item: {"id": item.id, "deleted": True},
+       summary="Delete a recurring invoice that never generated one (else end it)")
+def delete(ctx: RequestContext, template_id):
+    return lazy(_SERVICE, "delete_template")(ctx.uow, ctx.tenant_id, ctx.actor, template_id)
+
+
+@route(recurring, f"{ONE}/preview", "GET", tag=TAG, render=lambda body: body,
+       query={"count": Integer(minimum=1, maximum=100, from_text=True)},
+       summary="The dates of the next occurrences")
+def preview(ctx: RequestContext, template_id):
+    item = TEMPLATES.store.get(ctx.tenant_id, template_id)
+    return {"dates": lazy(_SERVICE, "preview")(item, ctx.query.get("count") or 12)}
+
+
+@route(recurring, f"{ONE}/invoices", "GET", tag=TAG, render=lambda body: body,
+       summary="The invoices this recurring invoice generated, one per occurrence")
+def invoices(ctx: RequestContext, template_id):
+    TEMPLATES.store.get(ctx.tenant_id, template_id)
+    return {"data": lazy(_SERVICE, "generated_invoices")(ctx.tenant_id, template_id)}
+
+
+@route(recurring, f"{ONE}/history", "GET", tag=TAG, query=HISTORY_QUERY, render=lambda body: body,
+       summary="Every change to a recurring invoice")
+def history(ctx: RequestContext, template_id):
+    return history_page(TEMPLATES.store.pk(ctx.tenant_id, template_id), ctx)

@@ -1,0 +1,59 @@
+"""Queue plumbing: the tick's messages go out in batches; the worker takes them in."""
+import json
+from datetime import datetime
+from typing import Any, Dict, Iterable, List
+
+from .. import config
+from ..observability import logger
+from .recurring import generate_due, run_tick
+
+
+class QueueSender:
+    """Sends messages to the jobs queue ten at a time (SQS's batch size)."""
+
+    def __init__(self):
+        import boto3
+
+        self._sqs = boto3.client("sqs")
+        self._url = self._sqs.get_queue_url(QueueName=config.jobs_queue())["QueueUrl"]
+        self._pending: List[Dict[str, Any]] = []
+
+    def __call__(self, message: Dict[str, Any]) -> None:
+        self._pending.append(message)
+        if len(self._pending) == 10:
+            self.flush()
+
+    def flush(self) -> None:
+        if self._pending:
+            entries = [{"Id": str(i), "MessageBody": json.dumps(m)} for i, m in enumerate(self._pending)]
+            failed = self._sqs.send_message_batch(QueueUrl=self._url, Entries=entries).get("Failed")
+            if failed:
+                raise RuntimeError(f"SQS refused {len(failed)} messages: {failed[0].get('Message')}")
+            self._pending = []
+
+
+def tick(as_of: datetime) -> int:
+    sender = QueueSender()
+    sent = run_tick(as_of, sender)
+    sender.flush()
+    logger.info("recurring tick", extra={"as_of": as_of.isoformat(), "templates_due": sent})
+    return sent
+
+
+def handle(messages: Iterable[Dict[str, str]]) -> Dict[str, List[Dict[str, str]]]:
+    """Process SQS records ({messageId, body}); report those that failed, so only they come back."""
+    failures = []
+    for message in messages:
+        try:
+            work(json.loads(message["body"]))
+        except Exception:  # one bad message must not hold back the batch; it is retried, then dead-lettered
+            logger.exception("job failed", extra={"message_id": message["messageId"]})
+            failures.append({"itemIdentifier": message["messageId"]})
+    return {"batchItemFailures": failures}
+
+
+def work(job: Dict[str, Any]) -> None:
+    if job.get("kind") == "recurring":
+        generate_due(job["tenant_id"], job["template_id"], datetime.fromisoformat(job["as_of"].replace("Z", "+00:00")))
+    else:
+        raise ValueError(f"unknown job kind {job.get('kind')!r}")

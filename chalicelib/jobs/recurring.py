@@ -1,0 +1,116 @@
+"""The recurring run: a tick finds due templates; a worker generates each occurrence once.
+
+The tick reads the due-time index up to "now" (page by page, so its memory does
+not grow with the number of templates) and sends one message per due template.
+The worker generates every occurrence of that template that has fallen due, each
+in one transaction with a claim on (template, occurrence number): a tick run
+twice, a message delivered twice, or two workers at once can never bill the
+same occurrence twice. If the worker dies between generating a draft and
+issuing it, the redelivered message finishes the issue.
+"""
+from datetime import datetime, timezone
+from typing import Any, Callable, Dict, List
+
+from ..domain import documents as docs
+from ..domain import schedules
+from ..domain.errors import ConcurrentUpdate, Conflict
+from ..domain.records import Actor
+from ..store.clock import now, stamp
+from ..store.history import history_entry
+from ..store.models import OccurrenceItem, RecordItem
+from ..store.unit_of_work import UnitOfWork, Writes
+from ..services.document_types import INVOICE
+from ..services.drafts import new_draft
+from ..services.issuing import issue_document
+from ..services.recurring import (ACTIVE, DUE_PARTITION, ENDED, TEMPLATES, occurrence_key, place_due,
+                                  schedule_of)
+from ..services.retry import retry_on_conflict
+
+SCHEDULER = Actor("scheduler")
+INVOICE_FIELDS = ("customer_id", "currency", "lines", "payment_terms_days", "reference", "notes",
+                  "prices_include_vat")
+
+
+def iso(instant: datetime) -> str:
+    return instant.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def run_tick(as_of: datetime, send: Callable[[Dict[str, Any]], None]) -> int:
+    """Send a message for every active template due at `as_of`; returns how many were sent."""
+    sent = 0
+    for item in RecordItem.by_due_time.query(DUE_PARTITION, RecordItem.GSI3SK <= iso(as_of) + "~",
+                                             page_size=500):
+        _, tenant_id, template_id = item.GSI3SK.split("#")
+        send({"kind": "recurring", "tenant_id": tenant_id, "template_id": template_id, "as_of": iso(as_of)})
+        sent += 1
+    return sent
+
+
+def generate_due(tenant_id: str, template_id: str, as_of: datetime) -> List[str]:
+    """Generate every occurrence of the template due at `as_of`; returns the new invoice ids."""
+    template = TEMPLATES.store.get(tenant_id, template_id)
+    _finish_last(tenant_id, template)
+    if template.status != ACTIVE:
+        return []
+    due = list(schedules.due_by(schedule_of(template.data), int(template.data["next"]), as_of))
+    if template.data.get("missed") == "skip":
+        due = due[-1:]  # a tick that was down bills the latest occurrence only
+    return [invoice_id for n in due for invoice_id in [_generate(tenant_id, template_id, n)] if invoice_id]
+
+
+def _generate(tenant_id: str, template_id: str, n: int) -> str:
+    def attempt(use_cache: bool):
+        template = TEMPLATES.store.read(tenant_id, template_id, use_cache)
+        if template.status != ACTIVE or int(template.data["next"]) > n:
+            return None  # generated (or stopped) meanwhile
+        day = schedules.occurrence_date(schedule_of(template.data), n)
+        writes = Writes()
+        fields = {k: template.data[k] for k in INVOICE_FIELDS if k in template.data}
+        invoice = new_draft(INVOICE, tenant_id, SCHEDULER, {**fields, "issue_date": day}, writes, use_cache)
+        invoice.data["recurring"] = {"template_id": template.id, "occurrence": n}
+        writes.put(OccurrenceItem(*occurrence_key(template, n), invoice_id=invoice.id, day=day.isoformat()),
+                   condition=OccurrenceItem.PK.does_not_exist(),
+                   on_fail=ConcurrentUpdate("This occurrence was generated meanwhile"))
+        _advance(template, n, invoice.id, writes)
+        UnitOfWork().commit(writes, invoice)
+        return template
+
+    template = retry_on_conflict(attempt)
+    if template is None:
+        return None
+    invoice_id = template.data["last_invoice_id"]
+    if template.data.get("action") == "issue":
+        _ensure_issued(tenant_id, invoice_id)
+    return invoice_id
+
+
+def _advance(template: RecordItem, n: int, invoice_id: str, writes: Writes) -> None:
+    before = int(template.data["next"])
+    template.data.update(next=n + 1, generated=int(template.data.get("generated", 0)) + 1,
+                         last_invoice_id=invoice_id)
+    if not schedules.exists(schedule_of(template.data), n + 1):
+        TEMPLATES.store.set_status(template, template.PK.split("#")[1], ENDED)
+    place_due(template)
+    template.updated_at = stamp(now())
+    writes.put(template)  # conditioned on the version read
+    writes.put(history_entry(template.PK, template.updated_at, SCHEDULER.id, "generated", {
+        "next_occurrence": {"before": before, "after": n + 1},
+        "invoice_id": {"before": None, "after": invoice_id}}))
+
+
+def _finish_last(tenant_id: str, template: RecordItem) -> None:
+    """A worker that died after generating a draft but before issuing it: issue it now."""
+    invoice_id = template.data.get("last_invoice_id")
+    if template.data.get("action") != "issue" or not invoice_id:
+        return
+    if INVOICE.store.get(tenant_id, invoice_id).status == docs.DRAFT:
+        _ensure_issued(tenant_id, invoice_id)
+
+
+def _ensure_issued(tenant_id: str, invoice_id: str) -> None:
+    """Issue the generated draft; a concurrent worker having issued it already is success."""
+    try:
+        issue_document(UnitOfWork(), INVOICE, tenant_id, SCHEDULER, invoice_id, {})
+    except Conflict:
+        if INVOICE.store.get(tenant_id, invoice_id).status == docs.DRAFT:
+            raise

@@ -1,0 +1,44 @@
+"""The tick's messages travel through the real (moto) jobs queue to the worker, and a
+message delivered twice bills once."""
+import json
+from datetime import date, datetime, timezone
+from decimal import Decimal
+
+import boto3
+
+from chalicelib import config
+from chalicelib.domain.records import Actor
+from chalicelib.jobs.dispatch import handle, tick
+from chalicelib.services.customers import CUSTOMERS
+from chalicelib.services.recurring import create_template, generated_invoices
+from chalicelib.services.records import create_record
+from chalicelib.services.tenants import create_tenant
+from chalicelib.store.unit_of_work import UnitOfWork
+
+ADMIN = Actor("admin")
+
+
+def test_tick_to_queue_to_worker_and_a_repeated_delivery_bills_once():
+    tenant = create_tenant(UnitOfWork(), ADMIN, {"legal_name": "Queue Ltd"})
+    customer = create_record(UnitOfWork(), CUSTOMERS, tenant.id, ADMIN,
+                             {"name": "C", "currency": "GBP", "payment_terms_days": 30})
+    template = create_template(UnitOfWork(), tenant.id, ADMIN, {
+        "name": "R", "customer_id": customer.id, "action": "draft", "missed": "generate_each",
+        "lines": [{"description": "x", "quantity": Decimal(1), "unit_price": Decimal(10)}],
+        "schedule": {"unit": "week", "interval": 1, "start_date": date(2026, 3, 2)}})
+    as_of = datetime(2026, 3, 10, tzinfo=timezone.utc)  # two weekly occurrences due
+    assert tick(as_of) >= 1
+
+    sqs = boto3.client("sqs")
+    url = sqs.get_queue_url(QueueName=config.jobs_queue())["QueueUrl"]
+    received = sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=10, WaitTimeSeconds=1)["Messages"]
+    ours = [m for m in received if json.loads(m["Body"])["template_id"] == template.id]
+    assert len(ours) == 1
+    records = [{"messageId": m["MessageId"], "body": m["Body"]} for m in ours]
+    assert handle(records + records) == {"batchItemFailures": []}
+    assert [o["date"] for o in generated_invoices(tenant.id, template.id)] == ["2026-03-02", "2026-03-09"]
+
+
+def test_a_message_that_cannot_be_worked_is_reported_alone():
+    bad = {"messageId": "m-1", "body": json.dumps({"kind": "mystery"})}
+    assert handle([bad]) == {"batchItemFailures": [{"itemIdentifier": "m-1"}]}

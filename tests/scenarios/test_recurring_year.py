@@ -1,0 +1,95 @@
+"""A simulated year of recurring billing: month ends, two time zones, daylight saving,
+a tick that runs twice at once and queues that deliver every message twice."""
+from concurrent.futures import ThreadPoolExecutor
+from datetime import date, datetime, timedelta, timezone
+from decimal import Decimal
+
+import pytest
+
+from chalicelib.domain.records import Actor
+from chalicelib.jobs import recurring as run
+from chalicelib.services.customers import CUSTOMERS
+from chalicelib.services.document_types import INVOICE
+from chalicelib.services.recurring import create_template, generated_invoices
+from chalicelib.services.records import create_record
+from chalicelib.services.tenants import create_tenant
+from chalicelib.store.documents import DocumentQuery
+from chalicelib.store.unit_of_work import UnitOfWork
+
+ADMIN = Actor("admin")
+MONTH_ENDS_2026 = ["2026-01-31", "2026-02-28", "2026-03-31", "2026-04-30", "2026-05-31", "2026-06-30",
+                   "2026-07-31", "2026-08-31", "2026-09-30", "2026-10-31", "2026-11-30", "2026-12-31"]
+
+
+def books(time_zone, time_of_day, **extra):
+    tenant = create_tenant(UnitOfWork(), ADMIN, {"legal_name": f"Recurring {time_zone}", "timezone": time_zone})
+    customer = create_record(UnitOfWork(), CUSTOMERS, tenant.id, ADMIN,
+                             {"name": "Client", "currency": "GBP", "payment_terms_days": 14})
+    template = create_template(UnitOfWork(), tenant.id, ADMIN, {
+        "name": "Retainer", "customer_id": customer.id, "action": "issue", "missed": "generate_each",
+        "lines": [{"description": "Retainer", "quantity": Decimal(1), "unit_price": Decimal("100.00")}],
+        "schedule": {"unit": "month", "interval": 1, "start_date": date(2026, 1, 31), "time_of_day": time_of_day},
+        **extra})
+    return tenant.id, template.id
+
+
+def invoices_of(tenant_id):
+    items, _ = INVOICE.store.list(tenant_id, DocumentQuery(limit=100))
+    return sorted(items, key=lambda i: i.number or "")
+
+
+def tick_twice_and_deliver_twice(as_of):
+    """Two ticks at once; every message they send is worked twice, concurrently."""
+    messages = []
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        list(pool.map(lambda _: run.run_tick(as_of, messages.append), range(2)))
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        list(pool.map(lambda m: run.generate_due(m["tenant_id"], m["template_id"], as_of), messages * 2))
+
+
+def test_a_year_in_london_and_auckland_bills_each_month_once_on_its_local_day():
+    london = books("Europe/London", "09:00")
+    auckland = books("Pacific/Auckland", "00:30")
+    instant = datetime(2026, 1, 1, tzinfo=timezone.utc)
+    while instant < datetime(2027, 1, 2, tzinfo=timezone.utc):
+        tick_twice_and_deliver_twice(instant)
+        instant += timedelta(hours=6)
+    for tenant_id, _ in (london, auckland):
+        invoices = invoices_of(tenant_id)
+        assert [i.data["issue_date"] for i in invoices] == MONTH_ENDS_2026
+        assert [i.number for i in invoices] == [f"INV-{n:04d}" for n in range(1, 13)]
+        assert {i.status for i in invoices} == {"issued"}
+    assert [o["date"] for o in generated_invoices(*london)] == MONTH_ENDS_2026
+
+
+def test_auckland_bills_on_its_own_day_while_it_is_still_the_day_before_in_utc():
+    tenant_id, _ = books("Pacific/Auckland", "00:30")
+    # 31 Jan 00:30 in Auckland (NZDT, UTC+13) is 30 Jan 11:30 UTC.
+    tick_twice_and_deliver_twice(datetime(2026, 1, 30, 11, 29, tzinfo=timezone.utc))
+    assert invoices_of(tenant_id) == []
+    tick_twice_and_deliver_twice(datetime(2026, 1, 30, 11, 30, tzinfo=timezone.utc))
+    assert [i.data["issue_date"] for i in invoices_of(tenant_id)] == ["2026-01-31"]
+
+
+@pytest.mark.parametrize("missed, expected", [("generate_each", MONTH_ENDS_2026[:4]), ("skip", MONTH_ENDS_2026[3:4])])
+def test_a_tick_that_was_down_bills_missed_months_once_each_or_only_the_latest(missed, expected):
+    tenant_id, _ = books("Europe/London", "09:00", missed=missed)
+    tick_twice_and_deliver_twice(datetime(2026, 5, 1, tzinfo=timezone.utc))
+    tick_twice_and_deliver_twice(datetime(2026, 5, 2, tzinfo=timezone.utc))
+    assert [i.data["issue_date"] for i in invoices_of(tenant_id)] == expected
+
+
+def test_a_worker_killed_between_the_draft_and_the_issue_finishes_on_redelivery(monkeypatch):
+    tenant_id, template_id = books("Europe/London", "09:00")
+    as_of = datetime(2026, 2, 1, tzinfo=timezone.utc)
+
+    def killed(*args, **kwargs):
+        raise SystemExit("worker killed")
+
+    with monkeypatch.context() as patched:
+        patched.setattr(run, "issue_document", killed)
+        with pytest.raises(SystemExit):
+            run.generate_due(tenant_id, template_id, as_of)
+    assert [i.status for i in invoices_of(tenant_id)] == ["draft"]
+    run.generate_due(tenant_id, template_id, as_of)  # the message comes back
+    assert [(i.status, i.number) for i in invoices_of(tenant_id)] == [("issued", "INV-0001")]
