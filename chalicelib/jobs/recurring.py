@@ -47,15 +47,25 @@ def run_tick(as_of: datetime, send: Callable[[Dict[str, Any]], None]) -> int:
 
 
 def generate_due(tenant_id: str, template_id: str, as_of: datetime) -> List[str]:
-    """Generate every occurrence of the template due at `as_of`; returns the new invoice ids."""
-    template = TEMPLATES.store.get(tenant_id, template_id)
+    """Generate every occurrence of the template due at `as_of`; returns the new invoice ids.
+
+    The template may come from this process's cache: generating verifies its version. Doing
+    nothing is only ever decided on a fresh read."""
+    template = TEMPLATES.store.read(tenant_id, template_id, use_cache=True)
+    due = _due(template, as_of)
+    if not due:
+        template = TEMPLATES.store.read(tenant_id, template_id, use_cache=False)
+        due = _due(template, as_of)
     _finish_last(tenant_id, template)
+    return [invoice_id for n in due for invoice_id in [_generate(tenant_id, template_id, n)] if invoice_id]
+
+
+def _due(template: RecordItem, as_of: datetime) -> List[int]:
     if template.status != ACTIVE:
         return []
     due = list(schedules.due_by(schedule_of(template.data), int(template.data["next"]), as_of))
-    if template.data.get("missed") == "skip":
-        due = due[-1:]  # a tick that was down bills the latest occurrence only
-    return [invoice_id for n in due for invoice_id in [_generate(tenant_id, template_id, n)] if invoice_id]
+    # A tick that was down (or a pause) can leave several due: each, or only the latest.
+    return due[-1:] if template.data.get("missed") == "skip" else due
 
 
 def _generate(tenant_id: str, template_id: str, n: int) -> str:
