@@ -8,13 +8,18 @@ PIP_STAMP := $(VENV)/.requirements-installed
 NPM_STAMP := node_modules/.installed
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: run test bench clean deps java
+.PHONY: run test bench tick clean deps java
 
 run: deps
 	$(PYTHON) -m infra.local.run
 
 test: deps
 	$(PYTHON) -m pytest -q tests
+
+# The recurring tick as of AS_OF (ISO instant, default now), on the stack `make run` runs;
+# INLINE=1 generates here instead of through the jobs queue.
+tick: deps
+	$(PYTHON) -m infra.local.tick $(if $(AS_OF),--as-of $(AS_OF)) $(if $(INLINE),--inline)
 
 bench: deps
 	@shopt -s nullglob; for script in bench/*.py; do \
