@@ -1,10 +1,11 @@
 """Queue plumbing: the tick's messages go out in batches; the worker takes them in."""
 import json
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any, Dict, Iterable, List
 
 from .. import config
 from ..observability import logger
+from .overdue import find_overdue, mark_overdue
 from .recurring import generate_due, run_tick
 
 
@@ -33,11 +34,13 @@ class QueueSender:
 
 
 def tick(as_of: datetime) -> int:
+    """Fan out the recurring templates due and the invoices newly overdue at `as_of`."""
     sender = QueueSender()
-    sent = run_tick(as_of, sender)
+    due = run_tick(as_of, sender)
+    overdue = find_overdue(as_of.date(), sender)
     sender.flush()
-    logger.info("recurring tick", extra={"as_of": as_of.isoformat(), "templates_due": sent})
-    return sent
+    logger.info("tick", extra={"as_of": as_of.isoformat(), "templates_due": due, "newly_overdue": overdue})
+    return due
 
 
 def handle(messages: Iterable[Dict[str, str]]) -> Dict[str, List[Dict[str, str]]]:
@@ -55,5 +58,7 @@ def handle(messages: Iterable[Dict[str, str]]) -> Dict[str, List[Dict[str, str]]
 def work(job: Dict[str, Any]) -> None:
     if job.get("kind") == "recurring":
         generate_due(job["tenant_id"], job["template_id"], datetime.fromisoformat(job["as_of"].replace("Z", "+00:00")))
+    elif job.get("kind") == "overdue":
+        mark_overdue(job["tenant_id"], job["invoice_id"], date.fromisoformat(job["today"]))
     else:
         raise ValueError(f"unknown job kind {job.get('kind')!r}")

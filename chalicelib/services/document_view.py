@@ -10,7 +10,7 @@ from ..store.models import DocumentItem
 
 _PLAIN = ("customer", "reference", "notes", "prices_include_vat", "rounding", "supplier", "sent_at",
           "issued_at", "void_reason", "voided_at", "base_currency", "invoice_id", "invoice_number", "reason",
-          "estimate_id", "accepted_at", "declined_at", "decline_reason")
+          "estimate_id", "accepted_at", "declined_at", "decline_reason", "overdue_since", "recurring")
 ZERO = Decimal(0)
 
 

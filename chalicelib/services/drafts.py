@@ -31,7 +31,7 @@ _COMPUTED_LINE_FIELDS = ("discount_amount", "net", "vat", "gross")
 _RECORDED = ("number", "supplier", "exchange_rate", "vat_in_base_currency", "base_currency", "amount_paid",
              "amount_credited", "allocations", "amount", "allocated", "refunded", "refunds", "sent_at",
              "issued_at", "void_reason", "voided_at", "invoice_number", "estimate_id", "print_ready",
-             "accepted_at", "declined_at", "decline_reason")
+             "accepted_at", "declined_at", "decline_reason", "overdue_since", "recurring")
 
 
 def create_document(uow: UnitOfWork, dtype: DocumentType, tenant_id: str, actor: Actor,

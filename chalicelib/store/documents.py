@@ -15,6 +15,7 @@ from .models import DocumentItem
 from .pagination import decode_cursor, encode_cursor
 
 _FILTERED_PAGE_SIZE = 100
+OVERDUE_WATCH = "OVERDUE#WATCH"  # GSI5: open invoices the tick has not yet marked overdue
 _END_OF_DAY = "~"  # sorts after "#<id>", so "<day>~" closes a day inclusively
 
 
@@ -51,7 +52,8 @@ class DocumentStore:
 
     def place(self, item: DocumentItem, tenant_id: str) -> None:
         """Set the index keys from the document's status, dates and customer."""
-        sort_key = keys.date_sort_key(item.doc_date, item.id)
+        # Newest first means by document date, then by creation within the day.
+        sort_key = keys.date_sort_key(item.doc_date, f"{item.created_at}#{item.id}")
         item.GSI1PK, item.GSI1SK = keys.kind_partition(tenant_id, self.kind), sort_key
         item.GSI2PK, item.GSI2SK = keys.status_partition(tenant_id, self.kind, item.status), sort_key
         item.GSI4PK = keys.customer_documents_partition(tenant_id, self.kind, item.customer_id)
@@ -59,6 +61,9 @@ class DocumentStore:
         is_open = item.status in OPEN and item.due_date
         item.GSI3PK = keys.open_partition(tenant_id, self.kind) if is_open else None
         item.GSI3SK = keys.date_sort_key(item.due_date, item.id) if is_open else None
+        watched = is_open and self.kind == "INVOICE" and not item.data.get("overdue_since")
+        item.GSI5PK = OVERDUE_WATCH if watched else None
+        item.GSI5SK = f"{item.due_date}#{tenant_id}#{item.id}" if watched else None
 
     def list(self, tenant_id: str, query: DocumentQuery) -> Tuple[List[DocumentItem], Optional[str]]:
         index, partition, partition_name, date_key = self._index_for(tenant_id, query)

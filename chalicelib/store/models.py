@@ -77,7 +77,8 @@ class DocumentItem(Item):
 
     Indexes: GSI1 every document of the kind by date; GSI2 by status by date;
     GSI3 open documents by due date (sparse: for overdue); GSI4 a customer's
-    documents of the kind by date.
+    documents of the kind by date; GSI5 (sparse, across tenants) open invoices not yet
+    marked overdue, by due date, for the scheduled tick.
     """
     GSI1PK = UnicodeAttribute(null=True)
     GSI1SK = UnicodeAttribute(null=True)
@@ -87,6 +88,8 @@ class DocumentItem(Item):
     GSI3SK = UnicodeAttribute(null=True)
     GSI4PK = UnicodeAttribute(null=True)
     GSI4SK = UnicodeAttribute(null=True)
+    GSI5PK = UnicodeAttribute(null=True)
+    GSI5SK = UnicodeAttribute(null=True)
     id = UnicodeAttribute()
     kind = UnicodeAttribute()
     status = UnicodeAttribute()
@@ -105,6 +108,7 @@ class DocumentItem(Item):
     by_status = _index("GSI2")
     open_by_due = _index("GSI3")
     by_customer = _index("GSI4")
+    awaiting_overdue = _index("GSI5")
 
 
 class SeriesItem(Item):

@@ -9,7 +9,7 @@ HASH_KEY = "PK"
 RANGE_KEY = "SK"
 # Generic global secondary indexes; each has <NAME>PK / <NAME>SK string keys and
 # projects every attribute. Entities give them meaning (see store/keys.py).
-INDEX_NAMES = ("GSI1", "GSI2", "GSI3", "GSI4")
+INDEX_NAMES = ("GSI1", "GSI2", "GSI3", "GSI4", "GSI5")
 TTL_ATTRIBUTE = "expires_at"
 
 

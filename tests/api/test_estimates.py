@@ -72,14 +72,12 @@ def test_print_ready_survives_other_states(quoting):
 
 
 def test_summary_counts_and_values_per_state(quoting):
-    for price in ("100", "50", "20"):
-        estimate(quoting, price=price)
-    sent, accepted = [e["id"] for e in quoting.get("/estimates").body["data"]][:2]
+    drafted, sent, accepted = [estimate(quoting, price=price)["id"] for price in ("100", "50", "20")]
     quoting.post(f"/estimates/{sent}/mark-sent", {})
     quoting.post(f"/estimates/{accepted}/mark-sent", {})
     quoting.post(f"/estimates/{accepted}/accept")
     summary = quoting.get("/estimates/summary?timeframe=this_year").body["states"]
-    assert summary["draft"] == {"count": 1, "value": {"GBP": "120.00"}}
+    assert summary["draft"] == {"count": 1, "value": {"GBP": "120.00"}}  # 100 + 20% VAT
     assert summary["sent"]["count"] == 1 and summary["accepted"]["count"] == 1
     assert summary["declined"] == {"count": 0, "value": {}}
 

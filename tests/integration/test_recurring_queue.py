@@ -32,7 +32,7 @@ def test_tick_to_queue_to_worker_and_a_repeated_delivery_bills_once():
     sqs = boto3.client("sqs")
     url = sqs.get_queue_url(QueueName=config.jobs_queue())["QueueUrl"]
     received = sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=10, WaitTimeSeconds=1)["Messages"]
-    ours = [m for m in received if json.loads(m["Body"])["template_id"] == template.id]
+    ours = [m for m in received if json.loads(m["Body"]).get("template_id") == template.id]
     assert len(ours) == 1
     records = [{"messageId": m["MessageId"], "body": m["Body"]} for m in ours]
     assert handle(records + records) == {"batchItemFailures": []}
@@ -42,3 +42,31 @@ def test_tick_to_queue_to_worker_and_a_repeated_delivery_bills_once():
 def test_a_message_that_cannot_be_worked_is_reported_alone():
     bad = {"messageId": "m-1", "body": json.dumps({"kind": "mystery"})}
     assert handle([bad]) == {"batchItemFailures": [{"itemIdentifier": "m-1"}]}
+
+
+def test_the_tick_marks_invoices_overdue_once_through_the_queue():
+    from chalicelib.jobs.overdue import find_overdue, mark_overdue
+    from chalicelib.services.document_types import INVOICE
+    from chalicelib.services.drafts import create_document
+    from chalicelib.services.issuing import issue_document
+
+    tenant = create_tenant(UnitOfWork(), ADMIN, {"legal_name": "Late Ltd"})
+    customer = create_record(UnitOfWork(), CUSTOMERS, tenant.id, ADMIN,
+                             {"name": "C", "currency": "GBP", "payment_terms_days": 10})
+    line = [{"description": "x", "quantity": Decimal(1), "unit_price": Decimal(10)}]
+    draft = create_document(UnitOfWork(), INVOICE, tenant.id, ADMIN,
+                            {"customer_id": customer.id, "issue_date": date(2026, 3, 1), "lines": line})
+    invoice = issue_document(UnitOfWork(), INVOICE, tenant.id, ADMIN, draft.id, {})  # due 11 March
+    found = []
+    find_overdue(date(2026, 3, 11), found.append)
+    assert invoice.id not in [m["invoice_id"] for m in found]  # due today: not yet overdue
+    find_overdue(date(2026, 3, 12), found.append)
+    ours = [m for m in found if m["invoice_id"] == invoice.id]
+    assert len(ours) == 1
+    assert mark_overdue(tenant.id, invoice.id, date(2026, 3, 12)) is True
+    assert mark_overdue(tenant.id, invoice.id, date(2026, 3, 12)) is False  # delivered twice
+    marked = INVOICE.store.get(tenant.id, invoice.id)
+    assert marked.data["overdue_since"] == "2026-03-12" and marked.GSI5PK is None
+    again = []
+    find_overdue(date(2026, 3, 20), again.append)
+    assert invoice.id not in [m["invoice_id"] for m in again]
