@@ -41,10 +41,10 @@ class Item(Model):
         return _shared_connection
 
 
-class RecordItem(Item):
-    """A tenant, customer, product, API key or recurring template: its fields live in `data`.
+class EntityItem(Item):
+    """What records and documents share: identity, status, times, search text, fields, version.
 
-    GSI3 (sparse) holds active recurring templates by the instant they next fall due."""
+    Never used on its own. Index keys GSI1-GSI3 have a meaning per kind (see subclasses)."""
     GSI1PK = UnicodeAttribute(null=True)
     GSI1SK = UnicodeAttribute(null=True)
     GSI2PK = UnicodeAttribute(null=True)
@@ -61,6 +61,12 @@ class RecordItem(Item):
     data = RecordAttribute()
     version = VersionAttribute()
 
+
+class RecordItem(EntityItem):
+    """A tenant, customer, product, API key or recurring template: its fields live in `data`.
+
+    GSI1 every record of the kind by creation; GSI2 by status; GSI3 (sparse, across
+    tenants) active recurring templates by the instant they next fall due."""
     by_kind = _index("GSI1")
     by_status = _index("GSI2")
     by_due_time = _index("GSI3")
@@ -72,37 +78,23 @@ class OccurrenceItem(Item):
     day = UnicodeAttribute()
 
 
-class DocumentItem(Item):
-    """An invoice, credit note or estimate. Its lines and totals live in `data`.
+class DocumentItem(EntityItem):
+    """An invoice, credit note, estimate or payment. Lines and totals live in `data`.
 
     Indexes: GSI1 every document of the kind by date; GSI2 by status by date;
     GSI3 open documents by due date (sparse: for overdue); GSI4 a customer's
     documents of the kind by date; GSI5 (sparse, across tenants) open invoices not yet
     marked overdue, by due date, for the scheduled tick.
     """
-    GSI1PK = UnicodeAttribute(null=True)
-    GSI1SK = UnicodeAttribute(null=True)
-    GSI2PK = UnicodeAttribute(null=True)
-    GSI2SK = UnicodeAttribute(null=True)
-    GSI3PK = UnicodeAttribute(null=True)
-    GSI3SK = UnicodeAttribute(null=True)
     GSI4PK = UnicodeAttribute(null=True)
     GSI4SK = UnicodeAttribute(null=True)
     GSI5PK = UnicodeAttribute(null=True)
     GSI5SK = UnicodeAttribute(null=True)
-    id = UnicodeAttribute()
-    kind = UnicodeAttribute()
-    status = UnicodeAttribute()
-    created_at = UnicodeAttribute()
-    updated_at = UnicodeAttribute()
     doc_date = UnicodeAttribute()
     due_date = UnicodeAttribute(null=True)
     customer_id = UnicodeAttribute()
     currency = UnicodeAttribute()
     number = UnicodeAttribute(null=True)
-    search = UnicodeAttribute(null=True)
-    data = RecordAttribute()
-    version = VersionAttribute()
 
     by_kind = _index("GSI1")
     by_status = _index("GSI2")
