@@ -4,7 +4,7 @@ from chalice import Blueprint
 from ..lazy import lazy
 from .document_routes import present_document, register_document_routes
 from .invoices import COMMON, list_query
-from .payments import ALLOCATE, REFUND
+from .payments import ALLOCATE, REFUND, allocate_from, deallocate_from, refund_from
 from .routing import RequestContext, route
 from .schema import Amount, Array, Integer, Object, String
 
@@ -13,9 +13,6 @@ CREDIT_NOTE = lazy("chalicelib.services.document_types", "CREDIT_NOTE")
 credit_invoice = lazy("chalicelib.services.credit_notes", "credit_invoice")
 duplicate_credit_note = lazy("chalicelib.services.credit_notes", "duplicate_credit_note")
 split_credit_note = lazy("chalicelib.services.credit_notes", "split_credit_note")
-allocate_from = lazy("chalicelib.services.sources", "allocate_from")
-deallocate_from = lazy("chalicelib.services.sources", "deallocate_from")
-refund_from = lazy("chalicelib.services.sources", "refund_from")
 TAG = "Credit notes"
 STATUSES = ("draft", "issued", "partially_allocated", "allocated", "refunded", "void")
 REASON = String(required=True, max_length=500, description="Why the invoice is corrected")

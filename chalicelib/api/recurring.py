@@ -14,6 +14,11 @@ TAG = "Recurring invoices"
 ONE = "/recurring-invoices/{template_id}"
 _SERVICE = "chalicelib.services.recurring"
 TEMPLATES = lazy(_SERVICE, "TEMPLATES")
+create_template = lazy(_SERVICE, "create_template")
+edit_template = lazy(_SERVICE, "edit_template")
+delete_template = lazy(_SERVICE, "delete_template")
+preview_dates = lazy(_SERVICE, "preview")
+generated_invoices = lazy(_SERVICE, "generated_invoices")
 STATUSES = ("active", "paused", "ended")
 ListQuery = lazy("chalicelib.store.records", "ListQuery")
 
@@ -46,8 +51,8 @@ def _render(item):
 @route(recurring, "/recurring-invoices", "POST", tag=TAG, body=TEMPLATE, status=201, render=_render,
        response=TEMPLATE, summary="Create a recurring invoice: a template and a schedule")
 def create(ctx: RequestContext):
-    return lazy(_SERVICE, "create_template")(ctx.uow, ctx.tenant_id, ctx.actor,
-                                             {"action": "draft", "missed": "generate_each", **ctx.body})
+    return create_template(ctx.uow, ctx.tenant_id, ctx.actor,
+                           {"action": "draft", "missed": "generate_each", **ctx.body})
 
 
 @route(recurring, "/recurring-invoices", "GET", tag=TAG, query=list_query(STATUSES), response=TEMPLATE,
@@ -67,13 +72,15 @@ def get(ctx: RequestContext, template_id):
 @route(recurring, ONE, "PATCH", tag=TAG, body=TEMPLATE, partial=True, render=_render, response=TEMPLATE,
        summary="Edit a recurring invoice; only occurrences not yet generated change")
 def edit(ctx: RequestContext, template_id):
-    return lazy(_SERVICE, "edit_template")(ctx.uow, ctx.tenant_id, ctx.actor, template_id, ctx.body)
+    return edit_template(ctx.uow, ctx.tenant_id, ctx.actor, template_id, ctx.body)
 
 
 def _action(name: str, summary: str):
+    service = lazy(_SERVICE, f"{name}_template")
+
     @route(recurring, f"{ONE}/{name}", "POST", tag=TAG, render=_render, response=TEMPLATE, summary=summary)
     def act(ctx: RequestContext, template_id):
-        return lazy(_SERVICE, f"{name}_template")(ctx.uow, ctx.tenant_id, ctx.actor, template_id)
+        return service(ctx.uow, ctx.tenant_id, ctx.actor, template_id)
 
 
 _action("pause", "Pause: nothing is generated until resumed")
@@ -84,7 +91,7 @@ _action("end", "End: nothing more is generated (the invoices made stay)")
 @route(recurring, ONE, "DELETE", tag=TAG, render=lambda item: {"id": item.id, "deleted": True},
        summary="Delete a recurring invoice that never generated one (else end it)")
 def delete(ctx: RequestContext, template_id):
-    return lazy(_SERVICE, "delete_template")(ctx.uow, ctx.tenant_id, ctx.actor, template_id)
+    return delete_template(ctx.uow, ctx.tenant_id, ctx.actor, template_id)
 
 
 @route(recurring, f"{ONE}/preview", "GET", tag=TAG, render=lambda body: body,
@@ -92,14 +99,14 @@ def delete(ctx: RequestContext, template_id):
        summary="The dates of the next occurrences")
 def preview(ctx: RequestContext, template_id):
     item = TEMPLATES.store.get(ctx.tenant_id, template_id)
-    return {"dates": lazy(_SERVICE, "preview")(item, ctx.query.get("count") or 12)}
+    return {"dates": preview_dates(item, ctx.query.get("count") or 12)}
 
 
 @route(recurring, f"{ONE}/invoices", "GET", tag=TAG, render=lambda body: body,
        summary="The invoices this recurring invoice generated, one per occurrence")
 def invoices(ctx: RequestContext, template_id):
     TEMPLATES.store.get(ctx.tenant_id, template_id)
-    return {"data": lazy(_SERVICE, "generated_invoices")(ctx.tenant_id, template_id)}
+    return {"data": generated_invoices(ctx.tenant_id, template_id)}
 
 
 @route(recurring, f"{ONE}/history", "GET", tag=TAG, query=HISTORY_QUERY, render=lambda body: body,
