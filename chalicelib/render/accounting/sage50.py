@@ -1,0 +1,78 @@
+"""Sage 50 Accounts (UK): the audit trail transactions import file (File > Import).
+
+Columns as Sage's import names them (Audit Trail Transaction template): Type,
+Account Reference, Nominal A/C Ref, Department Code, Date, Reference, Details,
+Net Amount, Tax Code, Tax Amount, Exchange Rate, Extra Reference, User Name.
+Sources: Making I.T. Happen, "Standard Sage 50 Imports - Audit Trail Records"
+(makingithappen.co.uk/CI/std/audittrans.htm: the fields in this order, types SI
+sales invoice and SC sales credit); excel2sage "Audit Trail" (field lengths:
+Reference and Extra Reference 30, Details 60, tax code T0-T99); Sage knowledge
+base "What data can I import" (sales invoices and credits go in as SI and SC
+audit trail transactions, not into the Invoicing module).
+
+- One row per nominal code and tax code of a document: Sage posts an audit trail
+  row as one split, net plus VAT on one nominal account at one tax code, and
+  groups rows of one type, account, date and reference into one transaction.
+  So a document's lines with the same account and VAT code share a row whose
+  net and VAT are their sums; its Details lists their descriptions (cut at 60).
+- SI for invoices and SC for credit notes, both with positive amounts.
+- Account Reference is the customer's account in Sage (the tenant maps our
+  customer ids to them); unmapped, the last 8 characters of our customer id.
+- Exchange Rate, for a document in another currency than the tenant's, is Sage's
+  way round: units of the document's currency per unit of the base currency.
+- Extra Reference is the customer's reference (PO) of an invoice, or the number
+  of the invoice a credit note corrects. Department 0 is Sage's default.
+"""
+from typing import Any, Dict, Iterable, Iterator, List, TextIO, Tuple
+
+from ..cells import safe_text
+from .csv_file import write_csv
+from .documents import Document, amount_text, exportable, foreign_per_base, is_credit_note, money, uk_date
+from .mapping import Codes, codes_for
+
+HEADER = ["Type", "Account Reference", "Nominal A/C Ref", "Department Code", "Date", "Reference", "Details",
+          "Net Amount", "Tax Code", "Tax Amount", "Exchange Rate", "Extra Reference", "User Name"]
+DEFAULT_DEPARTMENT = "0"
+REFERENCE_LENGTH, DETAILS_LENGTH, ACCOUNT_LENGTH = 30, 60, 8
+
+
+def write(documents: Iterable[Document], mapping: Dict[str, Any], out: TextIO) -> None:
+    codes = codes_for(mapping, "sage50")
+    write_csv(out, HEADER, (row for document in exportable(documents) for row in _rows(document, codes)))
+
+
+def _rows(document: Document, codes: Codes) -> Iterator[List[str]]:
+    credit = is_credit_note(document)
+    currency = document["currency"]
+    rate = foreign_per_base(document)
+    extra = document.get("invoice_number") if credit else document.get("reference")
+    for (nominal, tax_code), lines in _splits(document, codes).items():
+        yield [
+            "SC" if credit else "SI",
+            _clipped(codes.customer_ref(document["customer_id"]) or document["customer_id"][-ACCOUNT_LENGTH:].upper(),
+                     ACCOUNT_LENGTH),
+            safe_text(nominal),
+            DEFAULT_DEPARTMENT,
+            uk_date(document["issue_date"]),
+            _clipped(document["number"], REFERENCE_LENGTH),
+            _clipped("; ".join(filter(None, (line.get("description") for line in lines))), DETAILS_LENGTH),
+            amount_text(sum(money(line, "net") for line in lines), currency),
+            safe_text(tax_code),
+            amount_text(sum(money(line, "vat") for line in lines), currency),
+            "" if rate is None else str(rate),
+            _clipped(extra, REFERENCE_LENGTH),
+            "",
+        ]
+
+
+def _splits(document: Document, codes: Codes) -> Dict[Tuple[str, str], List[Dict[str, Any]]]:
+    """The document's lines by nominal account and tax code, in the order they first appear."""
+    splits: Dict[Tuple[str, str], List[Dict[str, Any]]] = {}
+    for line in document["lines"]:
+        key = (codes.account(line.get("product_id")), codes.tax_code(line["vat_category"], line["vat_rate"]))
+        splits.setdefault(key, []).append(line)
+    return splits
+
+
+def _clipped(text: Any, length: int) -> str:
+    return safe_text(text)[:length]

@@ -1,0 +1,83 @@
+"""Xero: the sales invoice import file (Invoices > Import), one row per line.
+
+The columns are those of the template Xero's import screen offers (a * marks the
+ones it requires), as Xero's own guide to it describes them: contact name as in
+Xero (a new name creates a contact), one invoice number for all rows of an
+invoice, dates DD/MM/YYYY in a UK organisation, TaxType the tax rate's display
+name ("20% (VAT on Income)", not the API code), Discount a percentage, the whole
+file either tax inclusive or tax exclusive (chosen on import). Sources: the Xero
+guide reproduced in online.flippingbook.com/view/399081 (pp. 30-31), and the
+column list of the template in docs.milientsoftware.com (Xero templates).
+
+What we write:
+- Amounts are tax exclusive: pick "Tax exclusive" when importing.
+- Quantity x UnitAmount (less Discount) is the line's net to the penny; a line
+  our figures cannot express that way goes out as one unit at its net
+  (documents.priced_as). UnitAmount may have 4 decimals.
+- TaxAmount is our VAT for the line, which overrides Xero's own calculation (that
+  could differ by a penny where VAT is rounded per invoice or per rate).
+- Credit notes go in the same file with negative amounts: Xero imports a
+  negative document of this file as a credit note (Workbench's Xero "Sales
+  Import" guide: "Xero will automatically recognise credits as they are
+  imported as negative values"). UnitAmount, TaxAmount and Total are negative,
+  Quantity stays positive, the credit note's own number is the InvoiceNumber,
+  its issue date both dates, and Reference names the invoice it corrects. Xero
+  credit notes take no discount, so discounted lines go out at their net.
+- Total is the document's gross (Xero recomputes it). InventoryItemCode,
+  tracking and BrandingTheme stay empty: they must name things set up in Xero.
+"""
+from typing import Any, Dict, Iterable, Iterator, List, TextIO
+
+from ..cells import safe_text
+from .csv_file import write_csv
+from .documents import (PERCENT, Document, amount_text, billing_address, customer_email, customer_name,
+                        exportable, is_credit_note, money, plain_number, price_text, priced_as, total, uk_date)
+from .mapping import Codes, codes_for
+
+HEADER = [
+    "*ContactName", "EmailAddress", "POAddressLine1", "POAddressLine2", "POAddressLine3", "POAddressLine4",
+    "POCity", "PORegion", "POPostalCode", "POCountry", "*InvoiceNumber", "Reference", "*InvoiceDate",
+    "*DueDate", "Total", "InventoryItemCode", "*Description", "*Quantity", "*UnitAmount", "Discount",
+    "*AccountCode", "*TaxType", "TaxAmount", "TrackingName1", "TrackingOption1", "TrackingName2",
+    "TrackingOption2", "Currency", "BrandingTheme",
+]
+
+
+def write(documents: Iterable[Document], mapping: Dict[str, Any], out: TextIO) -> None:
+    codes = codes_for(mapping, "xero")
+    write_csv(out, HEADER, (row for document in exportable(documents) for row in _rows(document, codes)))
+
+
+def _rows(document: Document, codes: Codes) -> Iterator[List[str]]:
+    credit = is_credit_note(document)
+    sign = -1 if credit else 1
+    currency = document["currency"]
+    head = _contact(document) + [
+        safe_text(document["number"]),
+        safe_text(document.get("invoice_number") if credit else document.get("reference")),
+        uk_date(document["issue_date"]),
+        uk_date(document["issue_date"] if credit else document.get("due_date")),
+        amount_text(sign * total(document, "gross"), currency),
+        "",
+    ]
+    for line in document["lines"]:
+        priced = priced_as(line, document, None if credit else PERCENT)
+        yield head + [
+            safe_text(line.get("description")),
+            plain_number(priced.quantity),
+            price_text(sign * priced.unit_amount, currency),
+            "" if priced.discount is None else plain_number(priced.discount),
+            safe_text(codes.account(line.get("product_id"))),
+            safe_text(codes.tax_code(line["vat_category"], line["vat_rate"])),
+            amount_text(sign * money(line, "vat"), currency),
+            "", "", "", "",
+            currency,
+            "",
+        ]
+
+
+def _contact(document: Document) -> List[str]:
+    address = billing_address(document)
+    return [safe_text(value) for value in (
+        customer_name(document), customer_email(document), address.get("line1"), address.get("line2"), None,
+        None, address.get("city"), address.get("region"), address.get("postal_code"), address.get("country"))]

@@ -1,0 +1,113 @@
+"""The fonts of every PDF: parsed once per process, embedded without per-document work.
+
+fpdf2 parses a TrueType font in `add_font` and subsets it with fontTools in
+`output`; for a one-page invoice those two steps cost ten times the layout.
+So the core fonts (Noto Sans, Latin; about 20 KiB each) are parsed once and
+cloned into each document, and embedded whole: their subsetting is skipped.
+Fallback fonts (wider Latin, Greek and Cyrillic, Arabic, CJK, emoji) are added
+only to documents whose text needs them, and fpdf2 subsets those as usual.
+
+This leans on fpdf2's internals (TTFFont's fields, `fpdf.output.ftsubset`); the
+version is pinned and tests/unit/test_pdf_fonts.py checks the embedding.
+"""
+import copy
+from functools import lru_cache
+from pathlib import Path
+from typing import FrozenSet, Iterable, List, NamedTuple
+
+import fpdf.output
+from fontTools import subset as fonttools_subset
+from fpdf import FPDF
+from fpdf.fonts import SubsetMap, TTFFont
+
+FONT_DIR = Path(__file__).resolve().parent / "fonts"
+FAMILY = "Noto"
+
+
+class Fallback(NamedTuple):
+    family: str
+    regular: str
+    bold: str  # the same file when the font has no bold
+    shaped: bool  # needs HarfBuzz shaping (joining, right to left)
+
+
+FALLBACKS = (
+    Fallback("NotoExt", "NotoSans-Regular.ttf", "NotoSans-Bold.ttf", False),
+    Fallback("NotoArabic", "NotoSansArabic-Regular.ttf", "NotoSansArabic-Bold.ttf", True),
+    Fallback("DroidCJK", "DroidSansFallback-CJK.ttf", "DroidSansFallback-CJK.ttf", False),
+    Fallback("SymbolaEmoji", "Symbola-Emoji.ttf", "Symbola-Emoji.ttf", False),
+)
+CORE_FILES = {"": "NotoSans-Core-Regular.ttf", "B": "NotoSans-Core-Bold.ttf"}
+
+
+class _WholeFontSubsetter(fonttools_subset.Subsetter):
+    """fpdf2's subsetter, except that fonts marked `embed_whole` are left as they are."""
+
+    def subset(self, font):
+        if not getattr(font, "embed_whole", False):
+            super().subset(font)
+
+
+class _SubsetModule:
+    Options = fonttools_subset.Options
+    Subsetter = _WholeFontSubsetter
+
+
+fpdf.output.ftsubset = _SubsetModule
+
+
+def add_fonts(pdf: FPDF, texts: Iterable[str]) -> None:
+    """Give `pdf` the core family, plus the fallbacks the characters of `texts` need."""
+    for style in CORE_FILES:
+        pdf.fonts[_fontkey(FAMILY, style)] = _clone(_core_font(style), pdf)
+    needed = needed_fallbacks(frozenset("".join(texts)))
+    for fallback in needed:
+        pdf.add_font(fallback.family, "", FONT_DIR / fallback.regular)
+        pdf.add_font(fallback.family, "B", FONT_DIR / fallback.bold)
+    if needed:
+        pdf.set_fallback_fonts([f.family for f in needed], exact_match=False)
+    if any(f.shaped for f in needed):
+        pdf.set_text_shaping(True)
+
+
+def needed_fallbacks(chars: FrozenSet[str]) -> List[Fallback]:
+    missing = {ord(c) for c in chars if c >= " "} - _coverage(CORE_FILES[""])
+    needed = []
+    for fallback in FALLBACKS:
+        covered = missing & _coverage(fallback.regular)
+        if covered:
+            needed.append(fallback)
+            missing -= covered
+    return needed
+
+
+@lru_cache(maxsize=None)
+def _coverage(file_name: str) -> FrozenSet[int]:
+    from fontTools.ttLib import TTFont
+
+    return frozenset(TTFont(FONT_DIR / file_name, lazy=True).getBestCmap())
+
+
+@lru_cache(maxsize=None)
+def _core_font(style: str) -> TTFFont:
+    """The parsed core font, shared by every document; its file is embedded as it is."""
+    path = FONT_DIR / CORE_FILES[style]
+    font = TTFFont(FPDF(), path, _fontkey(FAMILY, style), style)
+    whole_file = path.read_bytes()
+    font.ttfont.embed_whole = True
+    font.ttfont.save = lambda out, *args, **kwargs: out.write(whole_file)
+    return font
+
+
+def _clone(template: TTFFont, pdf: FPDF) -> TTFFont:
+    """A document's own handle on a shared font: its own numbering and glyph subset map."""
+    font = copy.copy(template)
+    font.i = len(pdf.fonts) + 1
+    font.subset = SubsetMap(font)
+    font.missing_glyphs = []
+    font.biggest_size_pt = 0
+    return font
+
+
+def _fontkey(family: str, style: str) -> str:
+    return f"{family.lower()}{style}"

@@ -1,0 +1,117 @@
+"""The page every PDF shares: A4, fonts, a DRAFT or VOID mark, a footer, and tables whose
+header row repeats on each new page. Laid out with fpdf2's `cell()`."""
+from typing import Callable, Iterable, List, NamedTuple, Optional, Sequence
+
+from fpdf import FPDF
+
+from .pdf_fonts import FAMILY, add_fonts
+
+MARGIN = 15
+LINE = 4.6  # mm per line of 9 pt text
+GREY = (110, 110, 110)
+RULE = (200, 200, 200)
+MARK = (235, 235, 235)
+
+
+class Column(NamedTuple):
+    title: str
+    width: float
+    align: str = "L"  # "L" or "R"
+    wraps: bool = False  # long text wraps onto more lines instead of being cut
+
+
+class Frame(FPDF):
+    def __init__(self, texts: Iterable[str], footer: str = "", mark: Optional[str] = None,
+                 orientation: str = "P"):
+        """`texts`: every string the document will print, so the fonts they need are added."""
+        super().__init__(orientation=orientation, format="A4")
+        add_fonts(self, texts)
+        self.set_margins(MARGIN, MARGIN, MARGIN)
+        self.set_auto_page_break(True, margin=MARGIN + 5)
+        self.footer_text = footer
+        self.mark = mark
+        self.alias_nb_pages()
+        self.add_page()
+
+    @property
+    def content_width(self) -> float:
+        return self.w - 2 * MARGIN
+
+    def header(self):
+        if self.mark:  # under the content, across the page
+            self.set_font(FAMILY, "B", 90)
+            self.set_text_color(*MARK)
+            with self.rotation(35, self.w / 2, self.h / 2):
+                self.text(self.w / 2 - self.get_string_width(self.mark) / 2, self.h / 2 + 12, self.mark)
+            self.set_text_color(0)
+        self.set_y(MARGIN)
+
+    def footer(self):
+        self.set_y(-MARGIN)
+        self.style(7, color=GREY)
+        self.cell(self.content_width * 0.75, 4, self.footer_text)
+        self.cell(self.content_width * 0.25, 4, f"Page {self.page_no()} of {{nb}}", align="R")
+
+    def style(self, size: float = 9, bold: bool = False, color=(0, 0, 0)) -> None:
+        self.set_font(FAMILY, "B" if bold else "", size)
+        self.set_text_color(*color)
+
+    def lines_at(self, x: float, y: float, width: float, lines: Sequence[str], align: str = "L",
+                 first_bold: bool = False) -> float:
+        """Print short lines from (x, y); returns the y below them."""
+        for i, text in enumerate(lines):
+            self.set_xy(x, y + i * LINE)
+            self.style(9, bold=first_bold and i == 0)
+            self.cell(width, LINE, text, align=align)
+        return y + len(lines) * LINE
+
+    def pairs(self, x: float, width: float, pairs: Sequence[tuple], label_width: float,
+              bold_last: bool = False) -> None:
+        """Label and value rows, values right-aligned (totals, document details)."""
+        for i, (label, value) in enumerate(pairs):
+            bold = bold_last and i == len(pairs) - 1
+            self.set_x(x)
+            self.style(9, bold=bold, color=(0, 0, 0) if bold else GREY)
+            self.cell(label_width, LINE + 0.6, label)
+            self.style(9, bold=bold)
+            self.cell(width - label_width, LINE + 0.6, value, align="R", new_x="LMARGIN", new_y="NEXT")
+
+    def table(self, columns: Sequence[Column], rows: Iterable[Sequence[str]],
+              emphasis: Callable[[int], bool] = lambda i: False) -> None:
+        """Rows of cells under a header row that is repeated after every page break."""
+        self._table_header(columns)
+        for index, row in enumerate(rows):
+            bold = emphasis(index)
+            self.style(8.5, bold=bold)
+            cells = [self._wrapped(col, text) for col, text in zip(columns, row)]
+            height = max(len(lines) for lines in cells) * LINE
+            if self.will_page_break(height + 1):
+                self.add_page()
+                self._table_header(columns)
+                self.style(8.5, bold=bold)
+            self._table_row(columns, cells, height)
+
+    def _table_header(self, columns: Sequence[Column]) -> None:
+        self.style(8, bold=True, color=GREY)
+        self.set_draw_color(*RULE)
+        for col in columns:
+            self.cell(col.width, LINE + 1.5, col.title, align=col.align, border="B")
+        self.ln(LINE + 2)
+        self.set_text_color(0)
+
+    def _table_row(self, columns: Sequence[Column], cells: List[List[str]], height: float) -> None:
+        x, y = self.l_margin, self.get_y()
+        for col, lines in zip(columns, cells):
+            for i, text in enumerate(lines):
+                self.set_xy(x, y + i * LINE)
+                self.cell(col.width, LINE, text, align=col.align)
+            x += col.width
+        self.set_draw_color(*RULE)
+        self.line(self.l_margin, y + height + 0.6, self.l_margin + sum(c.width for c in columns), y + height + 0.6)
+        self.set_xy(self.l_margin, y + height + 1.2)
+
+    def _wrapped(self, column: Column, text: str) -> List[str]:
+        text = text or ""
+        if not column.wraps or ("\n" not in text and self.get_string_width(text) <= column.width - 2):
+            return [text]
+        return self.multi_cell(column.width, LINE, text, dry_run=True, output="LINES")
