@@ -40,3 +40,13 @@ JOBS_QUEUE = "invoicing-jobs"
 def jobs_queue() -> str:
     """The SQS queue the scheduled tick fans work out through."""
     return os.environ.get("INVOICING_JOBS_QUEUE", JOBS_QUEUE)
+
+
+def mail_from() -> str:
+    """The address documents are emailed from (verified in SES); replies go to the tenant."""
+    return os.environ.get("INVOICING_MAIL_FROM", "invoices@invoicing.example")
+
+
+def mail_dir() -> str:
+    """Where a local run also keeps each sent email as an .eml file; empty in AWS."""
+    return os.environ.get("INVOICING_MAIL_DIR", "")

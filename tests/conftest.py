@@ -8,6 +8,7 @@ Unit tests never start the stack; integration, scenario and API tests request
 """
 import os
 import sys
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -21,6 +22,7 @@ DYNAMODB_PORT = free_port()
 MOTO_PORT = free_port()
 TEST_ENVIRONMENT = local_environment(DYNAMODB_PORT, MOTO_PORT, table_name="invoicing-test",
                                      admin_key="test-admin-key")
+TEST_ENVIRONMENT["INVOICING_MAIL_DIR"] = tempfile.mkdtemp(prefix="invoicing-mail-")
 os.environ.update(TEST_ENVIRONMENT)
 
 

@@ -6,6 +6,7 @@ from chalice import Blueprint
 from ..domain.timeframes import PRESETS, resolve
 from ..domain.records import ACTIVE, ARCHIVED, DEFAULT_PAYMENT_TERMS_DAYS
 from ..lazy import lazy
+from .document_routes import FILE_LINK, SEND
 from .fields import ADDRESS, NOTES, PHONE, VAT_NUMBER, list_query
 from .record_routes import register_record_routes
 from .routing import RequestContext, route
@@ -15,6 +16,8 @@ customers = Blueprint(__name__)
 CUSTOMERS = lazy("chalicelib.services.customers", "CUSTOMERS")
 account_summary = lazy("chalicelib.services.customer_accounts", "account_summary")
 statement = lazy("chalicelib.services.customer_accounts", "statement")
+statement_link = lazy("chalicelib.services.statements", "statement_link")
+email_statement = lazy("chalicelib.services.statements", "email_statement")
 
 CUSTOMER = Object({
     "name": String(required=True, description="How the customer appears on documents",
@@ -52,7 +55,26 @@ def _today():
        summary="Opening balance, every invoice, credit note, payment, allocation and refund with a "
                "running balance, the closing balance, and aged debt")
 def customer_statement(ctx: RequestContext, customer_id):
-    q = ctx.query
-    first, last = resolve(q.get("from"), q.get("to"), q.get("timeframe"), _today())
-    return statement(ctx.tenant_id, CUSTOMERS.store.get(ctx.tenant_id, customer_id), first, last or _today(),
-                     q.get("currency"))
+    return statement(*_statement_arguments(ctx, customer_id, ctx.query))
+
+
+@route(customers, "/customers/{customer_id}/statement/pdf", "GET", tag="Customers", query=STATEMENT_QUERY,
+       render=lambda link: link, response=FILE_LINK, summary="A link to the statement as a PDF")
+def customer_statement_pdf(ctx: RequestContext, customer_id):
+    return statement_link(*_statement_arguments(ctx, customer_id, ctx.query))
+
+
+@route(customers, "/customers/{customer_id}/statement/send", "POST", tag="Customers",
+       body=Object({"statement": Object(STATEMENT_QUERY, description="Which statement (default: to today)"),
+                    **SEND.fields}), render=lambda body: body,
+       summary="Email the statement's PDF to the customer, noted in the customer's history")
+def send_customer_statement(ctx: RequestContext, customer_id):
+    period = ctx.body.get("statement") or {}
+    return email_statement(ctx.tenant_id, ctx.actor, *_statement_arguments(ctx, customer_id, period)[1:],
+                           options=ctx.body)
+
+
+def _statement_arguments(ctx: RequestContext, customer_id: str, given: dict):
+    first, last = resolve(given.get("from"), given.get("to"), given.get("timeframe"), _today())
+    return (ctx.tenant_id, CUSTOMERS.store.get(ctx.tenant_id, customer_id), first, last or _today(),
+            given.get("currency"))

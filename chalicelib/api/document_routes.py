@@ -8,7 +8,7 @@ from ..domain.timeframes import resolve
 from ..lazy import lazy
 from .record_routes import HISTORY_QUERY, history_page, page
 from .routing import RequestContext, route
-from .schema import Amount, Date, Field, Object, String
+from .schema import Amount, Array, Date, Email, Field, Integer, Object, String
 
 mark_sent = lazy("chalicelib.services.document_status", "mark_sent")
 void_document = lazy("chalicelib.services.document_status", "void_document")
@@ -18,6 +18,9 @@ delete_draft = lazy("chalicelib.services.drafts", "delete_draft")
 update_document = lazy("chalicelib.services.drafts", "update_document")
 issue_document = lazy("chalicelib.services.issuing", "issue_document")
 DocumentQuery = lazy("chalicelib.store.documents", "DocumentQuery")
+pdf_link = lazy("chalicelib.services.document_files", "pdf_link")
+email_document = lazy("chalicelib.services.sending", "email_document")
+queue_pdf = lazy("chalicelib.jobs.dispatch", "queue_pdf")
 
 ISSUE = Object({
     "issue_date": Date(),
@@ -26,6 +29,13 @@ ISSUE = Object({
                                         "required for a document not in the base currency"),
 })
 VOID = Object({"reason": String(required=True, max_length=500)})
+SEND = Object({
+    "to": Array(Email(), min_items=1, max_items=10, description="Default: the customer's addresses"),
+    "cc": Array(Email(), max_items=10),
+    "message": String(max_length=2000, description="Added below the tenant's email text"),
+})
+FILE_LINK = Object({"url": String(description="Presigned GET, valid for expires_in seconds"),
+                    "expires_in": Integer(minimum=1, maximum=604800), "file_name": String()})
 
 
 def today():
@@ -40,6 +50,13 @@ def document_query(ctx: RequestContext) -> DocumentQuery:
         date_field=q.get("date_field") or "issue", customer_id=q.get("customer_id"),
         currency=q.get("currency"), text=" ".join(q["q"].lower().split()) if q.get("q") else None,
         limit=q.get("limit") or 50, cursor=q.get("cursor"), today=today().isoformat())
+
+
+def with_pdf(ctx: RequestContext, item):
+    """Issued documents get their PDF rendered in the background, ready to send."""
+    if item.status != "draft":
+        queue_pdf(ctx.tenant_id, item)
+    return item
 
 
 def register_document_routes(bp: Blueprint, *, path: str, tag: str, label: str, dtype: lazy, schema: Object,
@@ -72,7 +89,18 @@ def register_document_routes(bp: Blueprint, *, path: str, tag: str, label: str, 
     @route(bp, one, "PATCH", tag=tag, body=schema, partial=True, render=present_document, response=schema,
            summary=f"Edit a draft, or an issued {label} not yet sent or allocated (every edit is in its history)")
     def update(ctx: RequestContext, document_id):
-        return update_document(ctx.uow, dtype.resolve(), ctx.tenant_id, ctx.actor, document_id, ctx.body)
+        return with_pdf(ctx, update_document(ctx.uow, dtype.resolve(), ctx.tenant_id, ctx.actor, document_id,
+                                             ctx.body))
+
+    @route(bp, f"{one}/pdf", "GET", tag=tag, render=lambda link: link, response=FILE_LINK,
+           summary=f"A link to the {label}'s PDF as it is now (DRAFT or VOID marked)")
+    def pdf(ctx: RequestContext, document_id):
+        return pdf_link(ctx.tenant_id, dtype.store.get(ctx.tenant_id, document_id))
+
+    @route(bp, f"{one}/send", "POST", tag=tag, body=SEND, render=present_document, response=schema,
+           summary=f"Email the {label}'s PDF to the customer (from the tenant's template) and record it")
+    def send(ctx: RequestContext, document_id):
+        return email_document(ctx.uow, dtype.resolve(), ctx.tenant_id, ctx.actor, document_id, ctx.body)
 
     @route(bp, one, "DELETE", summary=f"Delete a draft {label} (it has no number)", tag=tag,
            render=lambda item: {"id": item.id, "deleted": True})
@@ -98,7 +126,8 @@ def _issue_route(bp, one, tag, label, dtype, schema):
     @route(bp, f"{one}/issue", "POST", tag=tag, body=ISSUE, render=present_document, response=schema,
            summary=f"Issue a draft {label}: it takes the next number of its series")
     def issue(ctx: RequestContext, document_id):
-        return issue_document(ctx.uow, dtype.resolve(), ctx.tenant_id, ctx.actor, document_id, ctx.body)
+        return with_pdf(ctx, issue_document(ctx.uow, dtype.resolve(), ctx.tenant_id, ctx.actor, document_id,
+                                            ctx.body))
 
 
 def _sent_route(bp, one, tag, label, dtype, schema):

@@ -1,6 +1,7 @@
 """/tenants (admin key) and /tenant (a tenant's own settings)."""
 from chalice import Blueprint
 
+from ..domain.email_templates import KINDS as EMAIL_KINDS
 from ..domain.records import SCOPES
 from ..lazy import lazy
 from .fields import ADDRESS, PHONE, VAT_NUMBER
@@ -15,6 +16,9 @@ revoke_api_key = lazy("chalicelib.services.api_keys", "revoke_api_key")
 TENANTS = lazy("chalicelib.services.tenants", "TENANTS")
 create_tenant = lazy("chalicelib.services.tenants", "create_tenant")
 update_record = lazy("chalicelib.services.records", "update_record")
+set_logo = lazy("chalicelib.services.logos", "set_logo")
+remove_logo = lazy("chalicelib.services.logos", "remove_logo")
+logo_link = lazy("chalicelib.services.logos", "logo_link")
 ListQuery = lazy("chalicelib.store.records", "ListQuery")
 
 SERIES = Object({
@@ -22,6 +26,15 @@ SERIES = Object({
     "padding": Integer(minimum=1, maximum=10, description="Digits of the number, zero-padded"),
     "yearly_reset": Boolean(description="Restart at 1 each year; the year joins the prefix"),
 })
+PAYMENT_DETAILS = Object({
+    "account_name": String(max_length=100),
+    "sort_code": String(min_length=6, max_length=8, pattern=r"[0-9]{2}-?[0-9]{2}-?[0-9]{2}", example="12-34-56"),
+    "account_number": String(min_length=8, max_length=8, pattern="[0-9]{8}", example="12345678"),
+    "iban": String(min_length=15, max_length=34, pattern="[A-Z]{2}[0-9]{2}[A-Z0-9]+", example="GB33BUKB20201555555555"),
+    "bic": String(min_length=8, max_length=11, pattern="[A-Z0-9]{8}([A-Z0-9]{3})?", example="BUKBGB22"),
+    "instructions": String(max_length=500),
+}, description="Printed on invoices; replaced as a whole")
+EMAIL_TEMPLATE = Object({"subject": String(max_length=200), "body": String(max_length=5000)})
 _SETTINGS = {
     "legal_name": String(required=True, example="Acme Accounting Ltd"),
     "trading_name": String(),
@@ -36,6 +49,12 @@ _SETTINGS = {
     }, description="VAT rounding policy, stored on each document; replaced as a whole"),
     "numbering": Object({"invoice": SERIES, "credit_note": SERIES, "estimate": SERIES},
                         description="Document number series; replaced as a whole"),
+    "company_number": String(max_length=20, pattern="[A-Za-z0-9]+", description="Shown in the PDFs' footer"),
+    "payment_details": PAYMENT_DETAILS,
+    "email_templates": Object({kind: EMAIL_TEMPLATE for kind in EMAIL_KINDS},
+                              description="Subject and body per kind, with {placeholders}; replaced as a whole"),
+    "reminder_days": Array(Integer(minimum=1, maximum=365), max_items=5,
+                           description="Email a reminder this many days after an invoice's due date, once each"),
 }
 TENANT = Object({**_SETTINGS, "base_currency": CurrencyCode(description="Default GBP; never changes")})
 TENANT_CHANGES = Object(_SETTINGS)
@@ -105,3 +124,30 @@ def revoke_key(ctx: RequestContext, tenant_id, key_id):
        access=READ, render=_tenant, response=TENANT)
 def own(ctx: RequestContext):
     return TENANTS.store.get(ctx.tenant_id, ctx.tenant_id)
+
+
+@route(tenants, "/tenant", "PATCH", summary="Change the calling tenant's own settings", tag="Tenants",
+       body=TENANT_CHANGES, partial=True, render=_tenant, response=TENANT)
+def update_own(ctx: RequestContext):
+    return update_record(ctx.uow, TENANTS.resolve(), ctx.tenant_id, ctx.actor, ctx.tenant_id, ctx.body)
+
+
+LOGO = Object({"content_base64": String(required=True, max_length=300000,
+                                        description="The PNG or JPEG file, base64; at most 200 KB")})
+
+
+@route(tenants, "/tenant/logo", "PUT", summary="Upload the logo printed on every PDF (PNG or JPEG, 200 KB)",
+       tag="Tenants", body=LOGO, render=_tenant, response=TENANT)
+def put_logo(ctx: RequestContext):
+    return set_logo(ctx.uow, ctx.tenant_id, ctx.actor, ctx.body["content_base64"])
+
+
+@route(tenants, "/tenant/logo", "GET", summary="A link to the logo", tag="Tenants", render=lambda link: link)
+def get_logo(ctx: RequestContext):
+    return logo_link(ctx.tenant_id)
+
+
+@route(tenants, "/tenant/logo", "DELETE", summary="Remove the logo from future PDFs", tag="Tenants",
+       render=_tenant, response=TENANT)
+def delete_logo(ctx: RequestContext):
+    return remove_logo(ctx.uow, ctx.tenant_id, ctx.actor)

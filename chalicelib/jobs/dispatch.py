@@ -1,22 +1,41 @@
 """Queue plumbing: the tick's messages go out in batches; the worker takes them in."""
 import json
 from datetime import date, datetime
+from functools import lru_cache
 from typing import Any, Dict, Iterable, List
 
 from .. import config
 from ..observability import logger
+from .documents import prepare_pdf
 from .overdue import find_overdue, mark_overdue
 from .recurring import generate_due, run_tick
+
+
+@lru_cache(maxsize=None)
+def _jobs_queue():
+    """(SQS client, the jobs queue's URL), once per process."""
+    import boto3
+
+    sqs = boto3.client("sqs")
+    return sqs, sqs.get_queue_url(QueueName=config.jobs_queue())["QueueUrl"]
+
+
+def send_job(message: Dict[str, Any]) -> None:
+    sqs, url = _jobs_queue()
+    sqs.send_message(QueueUrl=url, MessageBody=json.dumps(message))
+
+
+def queue_pdf(tenant_id: str, item) -> None:
+    """Render an issued or changed document's PDF in the background (see jobs.documents)."""
+    send_job({"kind": "pdf", "tenant_id": tenant_id, "document_kind": item.kind, "document_id": item.id,
+              "version": item.version})
 
 
 class QueueSender:
     """Sends messages to the jobs queue ten at a time (SQS's batch size)."""
 
     def __init__(self):
-        import boto3
-
-        self._sqs = boto3.client("sqs")
-        self._url = self._sqs.get_queue_url(QueueName=config.jobs_queue())["QueueUrl"]
+        self._sqs, self._url = _jobs_queue()
         self._pending: List[Dict[str, Any]] = []
 
     def __call__(self, message: Dict[str, Any]) -> None:
@@ -58,6 +77,8 @@ def handle(messages: Iterable[Dict[str, str]]) -> Dict[str, List[Dict[str, str]]
 def work(job: Dict[str, Any]) -> None:
     if job.get("kind") == "recurring":
         generate_due(job["tenant_id"], job["template_id"], datetime.fromisoformat(job["as_of"].replace("Z", "+00:00")))
+    elif job.get("kind") == "pdf":
+        prepare_pdf(job["tenant_id"], job["document_kind"], job["document_id"], int(job["version"]))
     elif job.get("kind") == "overdue":
         mark_overdue(job["tenant_id"], job["invoice_id"], date.fromisoformat(job["today"]))
     else:

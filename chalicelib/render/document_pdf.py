@@ -27,7 +27,7 @@ def render_document_pdf(document: Dict[str, Any], kind: str, logo: Optional[byte
     pdf = Frame(_printed_text(document), footer=_footer(supplier), mark=MARKS.get(document["status"]))
     pdf.set_title(f"{TITLES[kind]} {document.get('number') or ''}".strip())
     pdf.set_author(supplier.get("legal_name", ""))
-    top = _supplier_block(pdf, supplier, logo)
+    top = supplier_block(pdf, supplier, logo)
     _title_and_details(pdf, document, kind, top)
     _lines(pdf, document)
     _totals(pdf, document, kind)
@@ -48,7 +48,7 @@ def _footer(supplier: Dict[str, Any]) -> str:
     return " · ".join(p for p in parts if p)
 
 
-def _supplier_block(pdf: Frame, supplier: Dict[str, Any], logo: Optional[bytes]) -> float:
+def supplier_block(pdf: Frame, supplier: Dict[str, Any], logo: Optional[bytes]) -> float:
     if logo:
         pdf.image(BytesIO(logo), x=pdf.l_margin, y=pdf.t_margin, keep_aspect_ratio=True,
                   w=LOGO_BOX[0], h=LOGO_BOX[1])
@@ -67,11 +67,7 @@ def _title_and_details(pdf: Frame, document: Dict[str, Any], kind: str, top: flo
     pdf.style(18, bold=True)
     pdf.cell(0, 9, TITLES[kind], new_x="LMARGIN", new_y="NEXT")
     y = pdf.get_y() + 2
-    customer = document.get("customer") or {}
-    bill_to = [customer.get("name", ""), *([customer["company"]] if customer.get("company") else []),
-               *text.address_lines(customer.get("billing_address"))]
-    if customer.get("vat_number"):
-        bill_to.append(f"VAT no. {customer['vat_number']}")
+    bill_to = customer_lines(document.get("customer") or {})
     pdf.set_xy(pdf.l_margin, y)
     pdf.style(8, bold=True, color=GREY)
     pdf.cell(80, LINE, "BILL TO" if kind != "ESTIMATE" else "FOR")
@@ -79,6 +75,15 @@ def _title_and_details(pdf: Frame, document: Dict[str, Any], kind: str, top: flo
     pdf.set_xy(pdf.w - pdf.r_margin - 80, y)
     pdf.pairs(pdf.w - pdf.r_margin - 80, 80, _details(document, kind), label_width=32)
     pdf.set_y(max(left_bottom, pdf.get_y()) + 6)
+
+
+def customer_lines(customer: Dict[str, Any]) -> List[str]:
+    """UK VAT: the customer's name and address (and VAT number, for reverse charge)."""
+    lines = [customer.get("name", ""), *([customer["company"]] if customer.get("company") else []),
+             *text.address_lines(customer.get("billing_address"))]
+    if customer.get("vat_number"):
+        lines.append(f"VAT no. {customer['vat_number']}")
+    return lines
 
 
 def _details(document: Dict[str, Any], kind: str) -> List[tuple]:

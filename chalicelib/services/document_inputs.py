@@ -68,7 +68,8 @@ def customer_snapshot(customer: RecordItem) -> Dict[str, Any]:
 
 
 def supplier_snapshot(tenant: RecordItem) -> Dict[str, Any]:
-    fields = ("legal_name", "trading_name", "address", "vat_number", "email", "phone")
+    fields = ("legal_name", "trading_name", "address", "vat_number", "email", "phone", "company_number",
+              "payment_details")
     return {f: tenant.data[f] for f in fields if f in tenant.data}
 
 

@@ -20,9 +20,12 @@ def mark_sent(uow: UnitOfWork, dtype: DocumentType, tenant_id: str, actor: Actor
         raise Conflict(f"A void {dtype.label} cannot be sent")
     if item.data.get("sent_at"):
         return item
-    # An invoice moves to "sent"; anything further along keeps its status.
-    status = docs.SENT if item.status == docs.ISSUED and not dtype.money_source else item.status
-    return move_status(uow, dtype, tenant_id, actor, item, status, "sent", sent_at=stamp(now()))
+    return move_status(uow, dtype, tenant_id, actor, item, sent_status(dtype, item), "sent", sent_at=stamp(now()))
+
+
+def sent_status(dtype: DocumentType, item: DocumentItem) -> str:
+    """An invoice moves to "sent"; anything further along keeps its status."""
+    return docs.SENT if item.status == docs.ISSUED and not dtype.money_source else item.status
 
 
 def void_document(uow: UnitOfWork, dtype: DocumentType, tenant_id: str, actor: Actor, document_id: str,

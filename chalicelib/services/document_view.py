@@ -10,7 +10,8 @@ from ..store.models import DocumentItem
 
 _PLAIN = ("customer", "reference", "notes", "prices_include_vat", "rounding", "supplier", "sent_at",
           "issued_at", "void_reason", "voided_at", "base_currency", "invoice_id", "invoice_number", "reason",
-          "estimate_id", "accepted_at", "declined_at", "decline_reason", "overdue_since", "recurring")
+          "estimate_id", "accepted_at", "declined_at", "decline_reason", "overdue_since", "recurring", "last_emailed",
+          "reminders_sent")
 ZERO = Decimal(0)
 
 

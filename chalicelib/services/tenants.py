@@ -3,6 +3,7 @@
 A tenant is a record of itself: its id is also its tenant id, so its keys
 carry the same T#<tenant_id># prefix as everything it owns.
 """
+from ..domain.email_templates import check_templates
 from ..store import keys
 from ..store.records import RecordStore
 from ..store.unit_of_work import UnitOfWork
@@ -36,12 +37,17 @@ def _present(data: dict) -> dict:
     return shown
 
 
+def _check(data: dict) -> None:
+    check_templates(data.get("email_templates"))
+
+
 TENANTS = RecordType(
     store=RecordStore("TENANT", "tenant"),
     id_prefix="ten",
     present=_present,
     search_fields=("legal_name", "trading_name"),
     prepare=_prepare,
+    check=_check,
 )
 
 

@@ -48,6 +48,7 @@ def main() -> int:
     moto_port = int(os.environ.get("MOTO_PORT", "5001"))
     admin_key = read_or_create_admin_key(DATA_DIR / "admin_key")
     os.environ.update(local_environment(dynamodb_port, moto_port, TABLE_NAME, admin_key))
+    os.environ["INVOICING_MAIL_DIR"] = str(DATA_DIR / "mail")  # every email sent, as an .eml file
     os.environ.update(chalice_stage_environment(STAGE))
     for sig in STOP_SIGNALS:
         signal.signal(sig, _interrupt)

@@ -1,0 +1,59 @@
+"""A customer's statement as a PDF, from GET /customers/{id}/statement's answer."""
+import json
+from io import BytesIO
+from typing import Any, Dict, Optional, Sequence
+
+from . import text
+from .document_pdf import customer_lines, supplier_block
+from .pdf_frame import Column, Frame
+
+COLUMNS = (Column("Date", 28), Column("Transaction", 88, wraps=True), Column("Amount", 32, "R"),
+           Column("Balance", 32, "R"))
+AGE_COLUMNS = (Column("Not yet due", 36, "R"), Column("1-30 days", 36, "R"), Column("31-60 days", 36, "R"),
+               Column("61-90 days", 36, "R"), Column("Over 90 days", 36, "R"))
+TRANSACTIONS = {"invoice": "Invoice", "credit_note": "Credit note", "payment": "Payment", "refund": "Refund",
+                "allocation": "Allocation", "invoice_void": "Invoice voided", "credit_note_void": "Credit note voided"}
+
+
+def render_statement_pdf(statement: Dict[str, Any], customer: Dict[str, Any], supplier: Dict[str, Any],
+                         logo: Optional[bytes] = None) -> bytes:
+    """`customer` and `supplier`: the customer record's and the tenant's settings as the API shows them."""
+    currency = statement["currency"]
+    pdf = Frame([json.dumps([statement, customer, supplier], ensure_ascii=False)],
+                footer=supplier.get("legal_name", ""))
+    pdf.set_title(f"Statement {customer.get('name', '')}")
+    top = supplier_block(pdf, supplier, logo)
+    pdf.set_xy(pdf.l_margin, top)
+    pdf.style(18, bold=True)
+    pdf.cell(0, 9, "Statement", new_x="LMARGIN", new_y="NEXT")
+    y = pdf.get_y() + 2
+    left = pdf.lines_at(pdf.l_margin, y, 90, customer_lines(customer), first_bold=True)
+    pdf.set_xy(pdf.w - pdf.r_margin - 80, y)
+    period = f"{text.day(statement['from'])} to {text.day(statement['to'])}" if statement["from"] \
+        else f"Up to {text.day(statement['to'])}"
+    pdf.pairs(pdf.w - pdf.r_margin - 80, 80, [("Period", period), ("Currency", currency),
+                                              ("Balance", text.money(statement["closing_balance"], currency))],
+              label_width=25, bold_last=True)
+    pdf.set_y(max(left, pdf.get_y()) + 6)
+    rows = [("", "Opening balance", "", text.money(statement["opening_balance"], currency))]
+    rows += [_row(line, currency) for line in statement["lines"]]
+    rows.append(("", "Closing balance", "", text.money(statement["closing_balance"], currency)))
+    pdf.table(COLUMNS, rows, emphasis=lambda i: i in (0, len(rows) - 1))
+    pdf.ln(4)
+    pdf.style(8, bold=True)
+    pdf.cell(0, 5, "AGED DEBT", new_x="LMARGIN", new_y="NEXT")
+    pdf.table(AGE_COLUMNS, [[text.money(amount, currency) for amount in statement["aged_debt"].values()]])
+    out = BytesIO()
+    pdf.output(out)
+    return out.getvalue()
+
+
+def _row(line: Dict[str, Any], currency: str) -> Sequence[str]:
+    number = line.get("invoice_number") if line["type"].startswith("invoice") else line.get("credit_note_number")
+    described = TRANSACTIONS.get(line["type"], line["type"].replace("_", " ").capitalize())
+    if number:
+        described += f" {number}"
+    if line["type"] == "credit_note" and line.get("invoice_number"):
+        described += f" (for {line['invoice_number']})"
+    return (text.day(line["date"]), described, text.money(line["amount"], currency),
+            text.money(line["balance"], currency))

@@ -1,0 +1,58 @@
+"""PDFs of documents: rendered when issued or changed, kept in S3, handed out as links.
+
+A PDF's key names the document's version, so a link always shows the document
+as it is now (a payment, an edit or a void makes a new version and so a new
+PDF), and rendering the same version twice writes the same file.
+"""
+import re
+from functools import lru_cache
+from typing import Any, Dict, Optional
+
+from ..store import files
+from ..store.models import DocumentItem
+from .document_types import CREDIT_NOTE, INVOICE
+from .document_view import present_document
+from .tenants import TENANTS
+
+PDF = "application/pdf"
+
+
+def pdf_key(tenant_id: str, item: DocumentItem) -> str:
+    return files.tenant_key(tenant_id, "pdf", item.kind.lower(), item.id, f"v{item.version}.pdf")
+
+
+def file_name(item: DocumentItem, extension: str) -> str:
+    """INV-0001.pdf; a draft has no number yet, so it goes by its id."""
+    return re.sub(r"[^A-Za-z0-9._-]", "-", item.number or f"draft-{item.id}") + f".{extension}"
+
+
+def document_pdf(tenant_id: str, item: DocumentItem) -> str:
+    """The S3 key of the document's current PDF, rendering it first if it is not there."""
+    key = pdf_key(tenant_id, item)
+    if not files.exists(key):
+        files.put_bytes(key, render_pdf(tenant_id, item), PDF)
+    return key
+
+
+def pdf_link(tenant_id: str, item: DocumentItem) -> Dict[str, Any]:
+    return files.link(document_pdf(tenant_id, item), file_name(item, "pdf"))
+
+
+def render_pdf(tenant_id: str, item: DocumentItem) -> bytes:
+    from ..render.document_pdf import render_document_pdf
+
+    shown = present_document(item)
+    if item.kind == CREDIT_NOTE.store.kind:
+        shown["invoice_issue_date"] = INVOICE.store.get(tenant_id, item.data["invoice_id"]).data.get("issue_date")
+    return render_document_pdf(shown, item.kind, tenant_logo(tenant_id))
+
+
+def tenant_logo(tenant_id: str) -> Optional[bytes]:
+    logo = TENANTS.store.get(tenant_id, tenant_id).data.get("logo")
+    return _logo_bytes(logo["key"], logo["sha256"]) if logo else None
+
+
+@lru_cache(maxsize=64)
+def _logo_bytes(key: str, sha256: str) -> bytes:
+    """Logos are read once per process: the hash in the cache key changes with the logo."""
+    return files.get_bytes(key)
