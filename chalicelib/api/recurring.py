@@ -38,7 +38,9 @@ TEMPLATE = Object({
     **{k: v for k, v in COMMON.items() if k != "issue_date"},
     "payment_terms_days": Integer(minimum=0, maximum=365),
     "schedule": Object(SCHEDULE.fields, required=True),
-    "action": Choice(("draft", "issue"), description="What each occurrence does (default draft)"),
+    "action": Choice(("draft", "issue", "issue_and_send"),
+                     description="What each occurrence does (default draft); issue_and_send emails the PDF "
+                                 "to the customer's addresses"),
     "missed": Choice(("generate_each", "skip"),
                      description="Occurrences missed (tick down, or paused): generate each, or only the latest"),
 })

@@ -7,7 +7,7 @@ from typing import Any, Dict, Iterable, List
 from .. import config
 from ..observability import logger
 from .documents import prepare_pdf
-from .overdue import find_overdue, mark_overdue
+from .overdue import find_overdue, handle_overdue
 from .recurring import generate_due, run_tick
 
 
@@ -80,6 +80,6 @@ def work(job: Dict[str, Any]) -> None:
     elif job.get("kind") == "pdf":
         prepare_pdf(job["tenant_id"], job["document_kind"], job["document_id"], int(job["version"]))
     elif job.get("kind") == "overdue":
-        mark_overdue(job["tenant_id"], job["invoice_id"], date.fromisoformat(job["today"]))
+        handle_overdue(job["tenant_id"], job["invoice_id"], date.fromisoformat(job["today"]))
     else:
         raise ValueError(f"unknown job kind {job.get('kind')!r}")

@@ -1,24 +1,39 @@
-"""Marking invoices overdue: the tick finds open invoices past their due date, across
-tenants, through an index of those not yet marked; the worker records the moment each
-became overdue (with a history entry) and takes it off that index. Overdue itself stays
-derived from the due date (lists and views show it at once); the mark is the event that
-reminders and reports build on. Marking twice is harmless: the second finds it marked."""
+"""Overdue invoices: marking them, and emailing the tenant's reminders.
+
+The tick finds open invoices due for attention, across tenants, through an index
+(GSI5) keyed by the day after which each needs the tick again: its due date, to be
+marked overdue, then the day of its next reminder. The worker records the moment
+an invoice became overdue (with a history entry), then sends each reminder the
+tenant set (days after the due date) once: the invoice records the days reminded,
+and a lease keeps two workers given the same message from both sending.
+Overdue itself stays derived from the due date (lists and views show it at once).
+"""
 from datetime import date
 from typing import Any, Callable, Dict
 
 from ..domain import documents as docs
-from ..domain.errors import NotFound
+from ..domain.errors import InvalidReference, NotFound
+from ..domain.reminders import next_reminder_on, reminders_due
+from ..observability import logger
+from ..services.document_types import INVOICE
+from ..services.retry import retry_on_conflict
+from ..services.sending import email_reminder, record_email
+from ..services.tenants import TENANTS
 from ..store.clock import now, stamp
 from ..store.documents import OVERDUE_WATCH
 from ..store.history import history_entry
+from ..store.leases import take_lease
 from ..store.models import DocumentItem
 from ..store.unit_of_work import UnitOfWork, Writes
-from ..services.document_types import INVOICE
-from ..services.retry import retry_on_conflict
+from .recurring import SCHEDULER
+
+
+class SendInProgress(Exception):
+    """Another worker holds the lease on this email: the message comes back later."""
 
 
 def find_overdue(today: date, send: Callable[[Dict[str, Any]], None]) -> int:
-    """Send a message per open invoice due before `today` and not yet marked; returns how many."""
+    """Send a message per open invoice to mark overdue or remind about; returns how many."""
     sent = 0
     for item in DocumentItem.awaiting_overdue.query(OVERDUE_WATCH, DocumentItem.GSI5SK < today.isoformat(),
                                                     attributes_to_get=["GSI5SK"], page_size=250):
@@ -28,23 +43,83 @@ def find_overdue(today: date, send: Callable[[Dict[str, Any]], None]) -> int:
     return sent
 
 
+def handle_overdue(tenant_id: str, invoice_id: str, today: date) -> None:
+    mark_overdue(tenant_id, invoice_id, today)
+    send_reminder(tenant_id, invoice_id, today)
+
+
 def mark_overdue(tenant_id: str, invoice_id: str, today: date) -> bool:
     """Mark one invoice overdue if it still is; True when this call marked it."""
     def attempt(use_cache: bool) -> bool:
-        try:
-            item = INVOICE.store.get(tenant_id, invoice_id)
-        except NotFound:
-            return False
-        if item.data.get("overdue_since") or not docs.is_overdue(item.status, item.due_date, today.isoformat()):
+        item = _open_invoice(tenant_id, invoice_id, today)
+        if item is None or item.data.get("overdue_since"):
             return False
         at = stamp(now())
         item.data["overdue_since"] = today.isoformat()
+        item.data["reminder_days"] = _tenant_reminder_days(tenant_id)
+        _schedule_next_reminder(item)
         item.updated_at = at
         INVOICE.store.place(item, tenant_id)
         writes = Writes().put(item)
-        writes.put(history_entry(item.PK, at, "scheduler", "overdue",
+        writes.put(history_entry(item.PK, at, SCHEDULER.id, "overdue",
                                  {"overdue_since": {"before": None, "after": today.isoformat()}}))
         UnitOfWork().commit(writes, item)
         return True
 
     return retry_on_conflict(attempt)
+
+
+def send_reminder(tenant_id: str, invoice_id: str, today: date) -> bool:
+    """Email the reminder that has come due (one email even if the tick missed several days)."""
+    item = _open_invoice(tenant_id, invoice_id, today)
+    if item is None or not item.data.get("overdue_since"):
+        return False
+    due_days = reminders_due(date.fromisoformat(item.due_date), item.data.get("reminder_days", []),
+                             item.data.get("reminders_sent", []), today)
+    if not due_days:
+        return False
+    if not take_lease(item.PK, f"reminder#{due_days[-1]}"):
+        raise SendInProgress(f"a reminder for {invoice_id} is being sent")
+    try:
+        sent = email_reminder(tenant_id, item, today)
+    except InvalidReference as error:  # no address: nothing to retry; the days count as done
+        logger.warning("reminder not emailed", extra={"invoice_id": invoice_id, "reason": str(error)})
+        sent = None
+    _record_reminder(tenant_id, invoice_id, due_days, sent)
+    return sent is not None
+
+
+def _record_reminder(tenant_id: str, invoice_id: str, days, sent) -> None:
+    def record(item: DocumentItem) -> None:
+        item.data["reminders_sent"] = sorted(set(item.data.get("reminders_sent", [])) | set(days))
+        _schedule_next_reminder(item)
+
+    if sent is None:
+        return retry_on_conflict(lambda use_cache: _update_unsent(tenant_id, invoice_id, record))
+    record_email(None, INVOICE, tenant_id, SCHEDULER, invoice_id, sent, "reminded", change=record)
+
+
+def _update_unsent(tenant_id: str, invoice_id: str, change) -> None:
+    item = INVOICE.store.get(tenant_id, invoice_id)
+    change(item)
+    item.updated_at = stamp(now())
+    INVOICE.store.place(item, tenant_id)
+    UnitOfWork().commit(Writes().put(item), item)
+
+
+def _schedule_next_reminder(item: DocumentItem) -> None:
+    upcoming = next_reminder_on(date.fromisoformat(item.due_date), item.data.get("reminder_days", []),
+                                item.data.get("reminders_sent", []))
+    item.data["next_reminder_on"] = upcoming.isoformat() if upcoming else None
+
+
+def _open_invoice(tenant_id: str, invoice_id: str, today: date):
+    try:
+        item = INVOICE.store.get(tenant_id, invoice_id)
+    except NotFound:
+        return None
+    return item if docs.is_overdue(item.status, item.due_date, today.isoformat()) else None
+
+
+def _tenant_reminder_days(tenant_id: str):
+    return sorted(int(d) for d in TENANTS.store.get(tenant_id, tenant_id).data.get("reminder_days") or [])

@@ -6,14 +6,14 @@ The worker generates every occurrence of that template that has fallen due, each
 in one transaction with a claim on (template, occurrence number): a tick run
 twice, a message delivered twice, or two workers at once can never bill the
 same occurrence twice. If the worker dies between generating a draft and
-issuing it, the redelivered message finishes the issue.
+issuing (or emailing) it, the redelivered message finishes the job.
 """
 from datetime import datetime, timezone
 from typing import Any, Callable, Dict, List
 
 from ..domain import documents as docs
 from ..domain import schedules
-from ..domain.errors import ConcurrentUpdate, Conflict
+from ..domain.errors import ConcurrentUpdate, Conflict, InvalidReference
 from ..domain.records import Actor
 from ..store.clock import now, stamp
 from ..store.history import history_entry
@@ -25,8 +25,12 @@ from ..services.issuing import issue_document
 from ..services.recurring import (ACTIVE, DUE_PARTITION, ENDED, TEMPLATES, occurrence_key, place_due,
                                   schedule_of)
 from ..services.retry import retry_on_conflict
+from ..services.sending import email_document
+from ..observability import logger
 
 SCHEDULER = Actor("scheduler")
+ISSUE_AND_SEND = "issue_and_send"
+ISSUING_ACTIONS = ("issue", ISSUE_AND_SEND)
 INVOICE_FIELDS = ("customer_id", "currency", "lines", "payment_terms_days", "reference", "notes",
                   "prices_include_vat")
 
@@ -90,8 +94,7 @@ def _generate(tenant_id: str, template_id: str, n: int) -> str:
     if template is None:
         return None
     invoice_id = template.data["last_invoice_id"]
-    if template.data.get("action") == "issue":
-        _ensure_issued(tenant_id, invoice_id)
+    _finish(tenant_id, template, invoice_id)
     return invoice_id
 
 
@@ -110,12 +113,31 @@ def _advance(template: RecordItem, n: int, invoice_id: str, writes: Writes) -> N
 
 
 def _finish_last(tenant_id: str, template: RecordItem) -> None:
-    """A worker that died after generating a draft but before issuing it: issue it now."""
+    """A worker that died after generating a draft but before issuing or sending it: finish now."""
     invoice_id = template.data.get("last_invoice_id")
-    if template.data.get("action") != "issue" or not invoice_id:
-        return
-    if INVOICE.store.get(tenant_id, invoice_id).status == docs.DRAFT:
+    if invoice_id and template.data.get("action") in ISSUING_ACTIONS:
+        _finish(tenant_id, template, invoice_id)
+
+
+def _finish(tenant_id: str, template: RecordItem, invoice_id: str) -> None:
+    """What the template does with each invoice beyond the draft; each step is skipped once done."""
+    action = template.data.get("action")
+    if action in ISSUING_ACTIONS and INVOICE.store.get(tenant_id, invoice_id).status == docs.DRAFT:
         _ensure_issued(tenant_id, invoice_id)
+    if action == ISSUE_AND_SEND:
+        invoice = INVOICE.store.get(tenant_id, invoice_id)
+        if invoice.status == docs.ISSUED and not invoice.data.get("sent_at"):  # not sent, voided or paid since
+            _send(tenant_id, invoice_id)
+
+
+def _send(tenant_id: str, invoice_id: str) -> None:
+    """Email the issued invoice. A crash between the email and its record sends it again on
+    redelivery (at least once); a customer without an address leaves it issued, unsent."""
+    try:
+        email_document(UnitOfWork(), INVOICE, tenant_id, SCHEDULER, invoice_id, {})
+    except InvalidReference as error:
+        logger.warning("recurring invoice not emailed", extra={"tenant_id": tenant_id, "invoice_id": invoice_id,
+                                                               "reason": str(error)})
 
 
 def _ensure_issued(tenant_id: str, invoice_id: str) -> None:

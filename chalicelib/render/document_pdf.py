@@ -38,7 +38,7 @@ def render_document_pdf(document: Dict[str, Any], kind: str, logo: Optional[byte
 
 
 def _printed_text(document: Dict[str, Any]) -> List[str]:
-    return [json.dumps(document, ensure_ascii=False), text.REVERSE_CHARGE_STATEMENT, "£€"]
+    return [json.dumps(document, ensure_ascii=False, default=str), text.REVERSE_CHARGE_STATEMENT, "£€"]
 
 
 def _footer(supplier: Dict[str, Any]) -> str:

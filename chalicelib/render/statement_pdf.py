@@ -19,7 +19,7 @@ def render_statement_pdf(statement: Dict[str, Any], customer: Dict[str, Any], su
                          logo: Optional[bytes] = None) -> bytes:
     """`customer` and `supplier`: the customer record's and the tenant's settings as the API shows them."""
     currency = statement["currency"]
-    pdf = Frame([json.dumps([statement, customer, supplier], ensure_ascii=False)],
+    pdf = Frame([json.dumps([statement, customer, supplier], ensure_ascii=False, default=str)],
                 footer=supplier.get("legal_name", ""))
     pdf.set_title(f"Statement {customer.get('name', '')}")
     top = supplier_block(pdf, supplier, logo)

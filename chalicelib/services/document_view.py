@@ -10,8 +10,7 @@ from ..store.models import DocumentItem
 
 _PLAIN = ("customer", "reference", "notes", "prices_include_vat", "rounding", "supplier", "sent_at",
           "issued_at", "void_reason", "voided_at", "base_currency", "invoice_id", "invoice_number", "reason",
-          "estimate_id", "accepted_at", "declined_at", "decline_reason", "overdue_since", "recurring", "last_emailed",
-          "reminders_sent")
+          "estimate_id", "accepted_at", "declined_at", "decline_reason", "overdue_since", "recurring", "last_emailed")
 ZERO = Decimal(0)
 
 
@@ -53,6 +52,8 @@ def _invoice_amounts(item: DocumentItem) -> Dict[str, Any]:
         "amount_credited": format_amount(data.get("amount_credited", ZERO), currency),
         "outstanding": format_amount(outstanding(item), currency),
         "allocations": _allocations(data, currency),
+        "reminders_sent": [int(day) for day in data.get("reminders_sent", [])],
+        "next_reminder_on": data.get("next_reminder_on"),
     }
 
 

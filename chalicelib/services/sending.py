@@ -5,7 +5,7 @@ crash between the two can repeat an email on retry, never lose one. A request
 retried with its Idempotency-Key gets the recorded answer and sends nothing.
 """
 from datetime import date
-from typing import Any, Dict, List, Optional
+from typing import Any, Callable, Dict, List, Optional
 
 from ..domain import documents as docs
 from ..domain.email_templates import compose
@@ -51,12 +51,14 @@ def email_reminder(tenant_id: str, invoice: DocumentItem, today: date) -> Sent:
 
 
 def record_email(uow: Optional[UnitOfWork], dtype: DocumentType, tenant_id: str, actor: Actor, document_id: str,
-                 sent: Sent, action: str, **more) -> DocumentItem:
-    """History: who was emailed, when, and SES's message id; committed unless `uow` is None."""
+                 sent: Sent, action: str, change: Callable[[DocumentItem], None] = lambda item: None) -> DocumentItem:
+    """History: who was emailed, when, and SES's message id, with `change` made to the document
+    in the same write; committed in `uow` (a new one if None)."""
     def attempt(use_cache: bool) -> DocumentItem:
         item = dtype.store.get(tenant_id, document_id)
+        change(item)
         at = stamp(now())
-        recorded = {"last_emailed": {"at": at, "to": sent.to, "message_id": sent.message_id}, **more}
+        recorded = {"last_emailed": {"at": at, "to": sent.to, "message_id": sent.message_id}}
         if not item.data.get("sent_at"):
             recorded["sent_at"] = at
         return move_status(uow or UnitOfWork(), dtype, tenant_id, actor, item, sent_status(dtype, item),

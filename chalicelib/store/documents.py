@@ -6,6 +6,7 @@ otherwise every document), with the timeframe as a key condition where the
 index sorts by the same date, and the remaining filters as a filter
 expression on that one Query. No Scan.
 """
+from datetime import date, timedelta
 from typing import List, NamedTuple, Optional, Tuple
 
 from ..domain.documents import OPEN, OVERDUE
@@ -15,7 +16,7 @@ from .models import DocumentItem
 from .pagination import decode_cursor, encode_cursor
 
 _FILTERED_PAGE_SIZE = 100
-OVERDUE_WATCH = "OVERDUE#WATCH"  # GSI5: open invoices the tick has not yet marked overdue
+OVERDUE_WATCH = "OVERDUE#WATCH"  # GSI5: open invoices the tick must mark overdue or remind about
 _END_OF_DAY = "~"  # sorts after "#<id>", so "<day>~" closes a day inclusively
 
 
@@ -31,6 +32,15 @@ class DocumentQuery(NamedTuple):
     cursor: Optional[str] = None
     today: str = ""  # ISO date that decides overdue
     open_only: bool = False  # issued and not yet settled
+
+
+def _watch_day(item: DocumentItem) -> Optional[str]:
+    """The tick looks at an open invoice again on the day after this one: after its due
+    date to mark it overdue, then the day its next reminder is due."""
+    if not item.data.get("overdue_since"):
+        return item.due_date
+    reminder = item.data.get("next_reminder_on")
+    return (date.fromisoformat(reminder) - timedelta(days=1)).isoformat() if reminder else None
 
 
 class DocumentStore:
@@ -61,9 +71,9 @@ class DocumentStore:
         is_open = item.status in OPEN and item.due_date
         item.GSI3PK = keys.open_partition(tenant_id, self.kind) if is_open else None
         item.GSI3SK = keys.date_sort_key(item.due_date, item.id) if is_open else None
-        watched = is_open and self.kind == "INVOICE" and not item.data.get("overdue_since")
-        item.GSI5PK = OVERDUE_WATCH if watched else None
-        item.GSI5SK = f"{item.due_date}#{tenant_id}#{item.id}" if watched else None
+        watch = _watch_day(item) if is_open and self.kind == "INVOICE" else None
+        item.GSI5PK = OVERDUE_WATCH if watch else None
+        item.GSI5SK = f"{watch}#{tenant_id}#{item.id}" if watch else None
 
     def list(self, tenant_id: str, query: DocumentQuery) -> Tuple[List[DocumentItem], Optional[str]]:
         index, partition, partition_name, date_key = self._index_for(tenant_id, query)

@@ -151,6 +151,12 @@ class UniqueValueItem(Item):
     owner_id = UnicodeAttribute()
 
 
+class LeaseItem(Item):
+    """Who may do a side effect (an email) now; see store/leases.py."""
+    holder = UnicodeAttribute()
+    until = UnicodeAttribute()
+
+
 class IdempotencyItem(Item):
     """The first answer to a POST with an Idempotency-Key, replayed to retries."""
     request_hash = UnicodeAttribute()

@@ -1,0 +1,132 @@
+"""Emails the scheduled tick sends: overdue reminders on the tenant's days, and recurring
+invoices that are issued and sent. Messages are delivered twice, concurrently; each email
+still goes out once (counted in the local .eml copies of what SES was given)."""
+import email
+import os
+import secrets
+from concurrent.futures import ThreadPoolExecutor
+from datetime import date, datetime, timedelta, timezone
+from decimal import Decimal
+from email import policy
+from pathlib import Path
+
+from chalicelib.domain.records import Actor
+from chalicelib.jobs import recurring as run
+from chalicelib.jobs.overdue import SendInProgress, find_overdue, handle_overdue
+from chalicelib.services.customers import CUSTOMERS
+from chalicelib.services.document_types import INVOICE
+from chalicelib.services.drafts import create_document
+from chalicelib.services.issuing import issue_document
+from chalicelib.services.payments import record_payment
+from chalicelib.services.recurring import create_template
+from chalicelib.services.records import create_record
+from chalicelib.services.tenants import create_tenant
+from chalicelib.store.documents import DocumentQuery
+from chalicelib.store.unit_of_work import UnitOfWork
+
+ADMIN = Actor("admin")
+LINE = [{"description": "Support", "quantity": Decimal(1), "unit_price": Decimal("50.00")}]
+
+
+def books(**settings):
+    address = f"ap-{secrets.token_hex(4)}@client.example"
+    tenant = create_tenant(UnitOfWork(), ADMIN, {"legal_name": "Scheduled Ltd", **settings})
+    customer = create_record(UnitOfWork(), CUSTOMERS, tenant.id, ADMIN, {
+        "name": "Client", "currency": "GBP", "payment_terms_days": 10, "emails": [address]})
+    return tenant.id, customer.id, address
+
+
+def mails_to(address):
+    found = []
+    for path in Path(os.environ["INVOICING_MAIL_DIR"]).glob("*.eml"):
+        mail = email.message_from_bytes(path.read_bytes(), policy=policy.default)
+        if mail["To"] == address:
+            found.append(mail)
+    return found
+
+
+def deliver_twice(work, messages):
+    """Each message worked twice at once; one that finds a send in progress comes back later, as
+    SQS redelivers a failed message."""
+    def attempt(message):
+        try:
+            work(message)
+            return None
+        except SendInProgress:
+            return message
+
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        again = [m for m in pool.map(attempt, messages * 2) if m]
+    for message in again:
+        work(message)
+
+
+def issued_invoice(tenant_id, customer_id, issue_date):
+    draft = create_document(UnitOfWork(), INVOICE, tenant_id, ADMIN,
+                            {"customer_id": customer_id, "issue_date": issue_date, "lines": LINE})
+    return issue_document(UnitOfWork(), INVOICE, tenant_id, ADMIN, draft.id, {})
+
+
+def tick_overdue(today, invoice_id):
+    found = []
+    find_overdue(today, found.append)
+    ours = [m for m in found if m["invoice_id"] == invoice_id]
+    deliver_twice(lambda m: handle_overdue(m["tenant_id"], m["invoice_id"], date.fromisoformat(m["today"])), ours)
+    return len(ours)
+
+
+def test_reminders_go_once_on_each_chosen_day_and_a_late_tick_sends_one():
+    tenant_id, customer_id, address = books(reminder_days=[3, 10, 20])
+    invoice = issued_invoice(tenant_id, customer_id, date(2026, 3, 1))  # due 11 March
+    assert tick_overdue(date(2026, 3, 12), invoice.id) == 1  # marked overdue, no reminder yet
+    assert mails_to(address) == []
+    assert tick_overdue(date(2026, 3, 13), invoice.id) == 0  # nothing until the third day
+    assert tick_overdue(date(2026, 3, 14), invoice.id) == 1
+    reminders = mails_to(address)
+    assert [m["Subject"] for m in reminders] == [f"Reminder: invoice {invoice.number} is overdue"]
+    assert "(3 days overdue)" in reminders[0].get_body(("plain",)).get_content()
+    assert next(reminders[0].iter_attachments()).get_filename() == f"{invoice.number}.pdf"
+    assert tick_overdue(date(2026, 3, 15), invoice.id) == 0
+    # The tick was down from the 10th day to past the 20th: one reminder, and no more after.
+    assert tick_overdue(date(2026, 4, 2), invoice.id) == 1
+    assert len(mails_to(address)) == 2
+    stored = INVOICE.store.get(tenant_id, invoice.id)
+    assert stored.data["reminders_sent"] == [3, 10, 20] and stored.GSI5PK is None
+    assert tick_overdue(date(2026, 5, 1), invoice.id) == 0
+    assert [h.action for h in _history(stored)].count("reminded") == 2
+
+
+def test_a_paid_invoice_gets_no_reminder():
+    tenant_id, customer_id, address = books(reminder_days=[5])
+    invoice = issued_invoice(tenant_id, customer_id, date(2026, 3, 1))
+    tick_overdue(date(2026, 3, 12), invoice.id)
+    record_payment(UnitOfWork(), tenant_id, ADMIN, {
+        "customer_id": customer_id, "amount": Decimal("60.00"), "currency": "GBP", "date": date(2026, 3, 12),
+        "allocations": [{"invoice_id": invoice.id, "amount": Decimal("60.00")}]})
+    assert tick_overdue(date(2026, 3, 20), invoice.id) == 0
+    assert mails_to(address) == []
+
+
+def test_recurring_issue_and_send_emails_each_invoice_once():
+    tenant_id, customer_id, address = books()
+    create_template(UnitOfWork(), tenant_id, ADMIN, {
+        "name": "Retainer", "customer_id": customer_id, "action": "issue_and_send", "missed": "generate_each",
+        "lines": LINE, "schedule": {"unit": "month", "interval": 1, "start_date": date(2026, 1, 31)}})
+    instant = datetime(2026, 1, 30, tzinfo=timezone.utc)
+    while instant < datetime(2026, 4, 2, tzinfo=timezone.utc):
+        messages = []
+        run.run_tick(instant, messages.append)
+        deliver_twice(lambda m: run.generate_due(m["tenant_id"], m["template_id"], instant),
+                      [m for m in messages if m["tenant_id"] == tenant_id])
+        instant += timedelta(days=1)
+    invoices, _ = INVOICE.store.list(tenant_id, DocumentQuery(limit=10))
+    assert sorted(i.data["issue_date"] for i in invoices) == ["2026-01-31", "2026-02-28", "2026-03-31"]
+    assert {i.status for i in invoices} == {"sent"}
+    assert sorted(m["Subject"] for m in mails_to(address)) == sorted(
+        f"Invoice {i.number} from Scheduled Ltd" for i in invoices)
+
+
+def _history(item):
+    from chalicelib.store.history import list_history
+
+    return [type("H", (), entry) for entry in list_history(item.PK, 50, None)[0]]
