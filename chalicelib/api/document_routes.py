@@ -4,7 +4,6 @@ from typing import Dict
 
 from chalice import Blueprint
 
-from ..domain.timeframes import resolve
 from ..lazy import lazy
 from .record_routes import HISTORY_QUERY, history_page, page
 from .routing import RequestContext, route
@@ -17,7 +16,7 @@ create_document = lazy("chalicelib.services.drafts", "create_document")
 delete_draft = lazy("chalicelib.services.drafts", "delete_draft")
 update_document = lazy("chalicelib.services.drafts", "update_document")
 issue_document = lazy("chalicelib.services.issuing", "issue_document")
-DocumentQuery = lazy("chalicelib.store.documents", "DocumentQuery")
+document_page = lazy("chalicelib.services.listings", "document_page")
 pdf_link = lazy("chalicelib.services.document_files", "pdf_link")
 email_document = lazy("chalicelib.services.sending", "email_document")
 queue_pdf = lazy("chalicelib.jobs.dispatch", "queue_pdf")
@@ -42,16 +41,6 @@ def today():
     return datetime.now(timezone.utc).date()
 
 
-def document_query(ctx: RequestContext) -> DocumentQuery:
-    q = ctx.query
-    start, end = resolve(q.get("from"), q.get("to"), q.get("timeframe"), today())
-    return DocumentQuery(
-        status=q.get("status"), date_from=start and start.isoformat(), date_to=end and end.isoformat(),
-        date_field=q.get("date_field") or "issue", customer_id=q.get("customer_id"),
-        currency=q.get("currency"), text=" ".join(q["q"].lower().split()) if q.get("q") else None,
-        limit=q.get("limit") or 50, cursor=q.get("cursor"), today=today().isoformat())
-
-
 def with_pdf(ctx: RequestContext, item):
     """Issued documents get their PDF rendered in the background, ready to send."""
     if item.status != "draft":
@@ -60,11 +49,9 @@ def with_pdf(ctx: RequestContext, item):
 
 
 def register_document_routes(bp: Blueprint, *, path: str, tag: str, label: str, dtype: lazy, schema: Object,
-                             query: Dict[str, Field], actions=("issue", "mark-sent", "void"),
-                             list_view=None) -> None:
+                             query: Dict[str, Field], actions=("issue", "mark-sent", "void")) -> None:
     """The shared routes of a document kind (`dtype`, a services.document_types.DocumentType,
-    resolved when a request needs it); `actions` picks the lifecycle routes it has,
-    `list_view` replaces the plain list (estimates derive "expired")."""
+    resolved when a request needs it); `actions` picks the lifecycle routes it has."""
     one = f"{path}/{{document_id}}"
 
     @route(bp, path, "POST", summary=f"Create a draft {label}", tag=tag, body=schema, status=201,
@@ -75,11 +62,7 @@ def register_document_routes(bp: Blueprint, *, path: str, tag: str, label: str, 
     @route(bp, path, "GET", summary=f"List {label}s, newest first", tag=tag, query=query, response=schema,
            list_response=True, render=lambda body: body)
     def list_documents(ctx: RequestContext):
-        if list_view:
-            return list_view(ctx)
-        items, cursor = dtype.store.list(ctx.tenant_id, document_query(ctx))
-        lines = ctx.query.get("expand") == "lines"
-        return page([present_document(item, with_lines=lines) for item in items], cursor)
+        return page(*document_page(dtype.resolve(), ctx.tenant_id, ctx.query))
 
     @route(bp, one, "GET", summary=f"Get a {label} with its lines", tag=tag, render=present_document,
            response=schema)

@@ -1,13 +1,11 @@
 """/estimates"""
 from chalice import Blueprint
 
-from ..domain.documents import OVERDUE
-from ..domain.estimates import EXPIRED, STATUSES
+from ..domain.estimates import STATUSES
 from ..domain.timeframes import PRESETS, resolve
 from ..lazy import lazy
-from .document_routes import ISSUE, document_query, present_document, register_document_routes, today
+from .document_routes import ISSUE, present_document, register_document_routes, today
 from .invoices import COMMON, list_query
-from .record_routes import page
 from .routing import RequestContext, route
 from .schema import Boolean, Choice, Date, Object, String
 
@@ -34,17 +32,7 @@ CONVERT = Object({"issue": Boolean(description="Issue the new invoice at once (d
 # Estimates are never voided, only declined; sending one is what gives it its number (below).
 register_document_routes(estimates, path="/estimates", tag=TAG, label="estimate", dtype=ESTIMATE,
                          schema=ESTIMATE_BODY,
-                         query=list_query(STATUSES, dated_by_due=False), actions=(),
-                         list_view=lambda ctx: _expired_as_overdue(ctx))
-
-
-def _expired_as_overdue(ctx: RequestContext):
-    """Expired is derived from the expiry date, as overdue is from the due date: same index."""
-    query = document_query(ctx)
-    if query.status == EXPIRED:
-        query = query._replace(status=OVERDUE)
-    items, cursor = ESTIMATE.store.list(ctx.tenant_id, query)
-    return page([present_document(item, with_lines=ctx.query.get("expand") == "lines") for item in items], cursor)
+                         query=list_query(STATUSES, dated_by_due=False), actions=())
 
 
 @route(estimates, f"{ONE}/mark-sent", "POST", tag=TAG, body=ISSUE, render=present_document,

@@ -1,9 +1,8 @@
 """/payments"""
-from datetime import datetime, timezone
 
 from chalice import Blueprint
 
-from ..domain.timeframes import PRESETS, resolve
+from ..domain.timeframes import PRESETS
 from ..domain.payments import METHODS, STATUSES
 from ..lazy import lazy
 from .record_routes import HISTORY_QUERY, history_page, page
@@ -15,10 +14,10 @@ present_payment = lazy("chalicelib.services.payment_view", "present_payment")
 delete_payment = lazy("chalicelib.services.payments", "delete_payment")
 record_payment = lazy("chalicelib.services.payments", "record_payment")
 PAYMENTS = lazy("chalicelib.services.sources", "PAYMENTS")
+payment_page = lazy("chalicelib.services.listings", "payment_page")
 allocate_from = lazy("chalicelib.services.sources", "allocate_from")
 deallocate_from = lazy("chalicelib.services.sources", "deallocate_from")
 refund_from = lazy("chalicelib.services.sources", "refund_from")
-DocumentQuery = lazy("chalicelib.store.documents", "DocumentQuery")
 TAG = "Payments"
 
 MONEY = dict(places=3, minimum=0, exclusive_minimum=True)
@@ -43,9 +42,6 @@ LIST_QUERY = {
 }
 
 
-def _today():
-    return datetime.now(timezone.utc).date()
-
 
 @route(payments, "/payments", "POST", tag=TAG, body=PAYMENT, status=201, render=present_payment,
        response=PAYMENT, summary="Record a payment, optionally allocating it to invoices of the customer")
@@ -56,14 +52,7 @@ def create(ctx: RequestContext):
 @route(payments, "/payments", "GET", summary="List payments, newest first", tag=TAG, query=LIST_QUERY,
        response=PAYMENT, list_response=True, render=lambda body: body)
 def list_payments(ctx: RequestContext):
-    q = ctx.query
-    start, end = resolve(q.get("from"), q.get("to"), q.get("timeframe"), _today())
-    items, cursor = PAYMENTS.list(ctx.tenant_id, DocumentQuery(
-        status=q.get("status"), date_from=start and start.isoformat(), date_to=end and end.isoformat(),
-        customer_id=q.get("customer_id"), currency=q.get("currency"),
-        text=" ".join(q["q"].lower().split()) if q.get("q") else None,
-        limit=q.get("limit") or 50, cursor=q.get("cursor")))
-    return page([present_payment(item) for item in items], cursor)
+    return page(*payment_page(ctx.tenant_id, ctx.query))
 
 
 @route(payments, "/payments/{payment_id}", "GET", summary="Get a payment", tag=TAG,

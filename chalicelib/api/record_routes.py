@@ -1,11 +1,9 @@
 """The routes every record kind has: create, list, get, update, archive, restore, history."""
-from datetime import datetime, timezone
 from typing import Any, Callable, Dict
 
 from chalice import Blueprint
 
 from ..domain.errors import NotFound
-from ..domain.timeframes import resolve
 from ..domain.records import ACTIVE, ARCHIVED
 from ..lazy import lazy
 from .routing import RequestContext, route
@@ -15,7 +13,8 @@ change_status = lazy("chalicelib.services.records", "change_status")
 create_record = lazy("chalicelib.services.records", "create_record")
 update_record = lazy("chalicelib.services.records", "update_record")
 list_history = lazy("chalicelib.store.history", "list_history")
-ListQuery = lazy("chalicelib.store.records", "ListQuery")
+record_query = lazy("chalicelib.services.listings", "record_query")
+present_record = lazy("chalicelib.services.listings", "present_record")
 
 HISTORY_QUERY = {
     "limit": Integer(minimum=1, maximum=100, from_text=True),
@@ -23,27 +22,8 @@ HISTORY_QUERY = {
 }
 
 
-def present_record(rtype, item) -> Dict[str, Any]:
-    return {"id": item.id, "status": item.status, **rtype.present(item.data),
-            "created_at": item.created_at, "updated_at": item.updated_at, "version": item.version}
-
-
 def page(items, next_cursor) -> Dict[str, Any]:
     return {"data": items, "next_cursor": next_cursor}
-
-
-def list_query(ctx: RequestContext) -> ListQuery:
-    q = ctx.query
-    start, end = resolve(q.get("from"), q.get("to"), q.get("timeframe"),
-                         datetime.now(timezone.utc).date())
-    return ListQuery(
-        status=q.get("status"),
-        created_from=start.isoformat() if start else None,
-        created_to=end.isoformat() + "T23:59:59.999999Z" if end else None,
-        text=" ".join(q["q"].lower().split()) if q.get("q") else None,
-        limit=q.get("limit") or 50,
-        cursor=q.get("cursor"),
-    )
 
 
 def history_page(pk: str, ctx: RequestContext) -> Dict[str, Any]:
@@ -80,7 +60,7 @@ def register_record_routes(bp: Blueprint, *, path: str, tag: str, label: str, rt
     @route(bp, path, "GET", summary=f"List {label}s, newest first", tag=tag, query=query,
            render=render_page, response=schema, list_response=True)
     def list_records(ctx: RequestContext):
-        return rtype.store.list(ctx.tenant_id, list_query(ctx))
+        return rtype.store.list(ctx.tenant_id, record_query(ctx.query))
 
     @route(bp, one, "GET", summary=f"Get a {label}", tag=tag, render=lambda body: body, response=schema)
     def get(ctx: RequestContext, record_id):

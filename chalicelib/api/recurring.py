@@ -7,7 +7,7 @@ from .fields import list_query
 from .invoices import COMMON
 from .record_routes import HISTORY_QUERY, history_page, page, present_record
 from .routing import RequestContext, route
-from .schema import Array, Choice, Date, Integer, Object, String
+from .schema import Choice, Date, Integer, Object, String
 
 recurring = Blueprint(__name__)
 TAG = "Recurring invoices"
@@ -20,7 +20,7 @@ delete_template = lazy(_SERVICE, "delete_template")
 preview_dates = lazy(_SERVICE, "preview")
 generated_invoices = lazy(_SERVICE, "generated_invoices")
 STATUSES = ("active", "paused", "ended")
-ListQuery = lazy("chalicelib.store.records", "ListQuery")
+record_page = lazy("chalicelib.services.listings", "record_page")
 
 SCHEDULE = Object({
     "unit": Choice(UNITS, required=True),
@@ -60,10 +60,7 @@ def create(ctx: RequestContext):
 @route(recurring, "/recurring-invoices", "GET", tag=TAG, query=list_query(STATUSES), response=TEMPLATE,
        list_response=True, render=lambda body: body, summary="List recurring invoices, newest first")
 def list_templates(ctx: RequestContext):
-    from .record_routes import list_query as records_query
-
-    items, cursor = TEMPLATES.store.list(ctx.tenant_id, records_query(ctx))
-    return page([_render(item) for item in items], cursor)
+    return page(*record_page(TEMPLATES, ctx.tenant_id, ctx.query))
 
 
 @route(recurring, ONE, "GET", tag=TAG, render=_render, response=TEMPLATE, summary="Get a recurring invoice")
