@@ -7,6 +7,7 @@ from chalicelib.api.auth import auth
 from chalicelib.api.credit_notes import credit_notes
 from chalicelib.api.customers import customers
 from chalicelib.api.estimates import estimates
+from chalicelib.api.exports import exports
 from chalicelib.api.invoices import invoices
 from chalicelib.api.meta import meta
 from chalicelib.api.payments import payments
@@ -20,7 +21,7 @@ from chalicelib.observability import observe_http
 app = Chalice(app_name="invoicing")
 app.register_middleware(observe_http, "http")
 for blueprint in (auth, meta, tenants, customers, products, invoices, payments, credit_notes,
-                  estimates, recurring):
+                  estimates, recurring, exports):
     app.register_blueprint(blueprint)
 
 

@@ -290,6 +290,22 @@ class Object(Field):
         return schema
 
 
+class OpenObject(Field):
+    """A JSON object whose fields are checked elsewhere (they depend on another field's value)."""
+    json_type = "object"
+
+    def __init__(self, *, max_fields: int = 50, **kwargs):
+        super().__init__(**kwargs)
+        self.max_fields = max_fields
+
+    def parse(self, value, path, problems):
+        if not isinstance(value, dict):
+            problems.add(path, "must be an object")
+        elif len(value) > self.max_fields:
+            problems.add(path, f"must have at most {self.max_fields} fields")
+        return value
+
+
 def parse_body(schema: Object, body: Any, partial: bool = False) -> Dict[str, Any]:
     """Validate a whole request body; raise one ValidationError listing every problem."""
     problems = Problems()

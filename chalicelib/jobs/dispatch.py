@@ -31,6 +31,10 @@ def queue_pdf(tenant_id: str, item) -> None:
               "version": item.version})
 
 
+def queue_export(tenant_id: str, export_id: str) -> None:
+    send_job({"kind": "export", "tenant_id": tenant_id, "export_id": export_id})
+
+
 class QueueSender:
     """Sends messages to the jobs queue ten at a time (SQS's batch size)."""
 
@@ -79,6 +83,11 @@ def work(job: Dict[str, Any]) -> None:
         generate_due(job["tenant_id"], job["template_id"], datetime.fromisoformat(job["as_of"].replace("Z", "+00:00")))
     elif job.get("kind") == "pdf":
         prepare_pdf(job["tenant_id"], job["document_kind"], job["document_id"], int(job["version"]))
+    elif job.get("kind") == "export":
+        from ..api.exports import parse_filters  # the list routes' own filters
+        from ..services.exports import run_export
+
+        run_export(job["tenant_id"], job["export_id"], parse_filters)
     elif job.get("kind") == "overdue":
         handle_overdue(job["tenant_id"], job["invoice_id"], date.fromisoformat(job["today"]))
     else:

@@ -1,0 +1,79 @@
+"""/exports: any list as XLSX, CSV or PDF, with the filters the list itself takes."""
+from typing import Any, Dict
+
+from chalice import Blueprint
+
+from ..lazy import lazy
+from . import credit_notes, customers, estimates, invoices, payments, products, recurring  # noqa: F401 (their lists)
+from .document_routes import FILE_LINK
+from .record_routes import page
+from .routing import ROUTES, RequestContext, route
+from .schema import Choice, Field, Integer, Object, OpenObject, Problems, String
+
+exports = Blueprint(__name__)
+EXPORTS = lazy("chalicelib.services.exports", "EXPORTS")
+request_export = lazy("chalicelib.services.exports", "request_export")
+export_link = lazy("chalicelib.services.exports", "export_link")
+queue_export = lazy("chalicelib.jobs.dispatch", "queue_export")
+record_query = lazy("chalicelib.services.listings", "record_query")
+
+LIST_PATHS = {"invoices": "/invoices", "credit_notes": "/credit-notes", "estimates": "/estimates",
+              "recurring_invoices": "/recurring-invoices", "products": "/products", "customers": "/customers",
+              "payments": "/payments"}
+FILE_FORMATS = ("xlsx", "csv", "pdf")
+PAGING = ("limit", "cursor", "expand")
+
+
+def list_filters(resource: str) -> Dict[str, Field]:
+    """The query parameters of the resource's list route, less paging."""
+    listed = next(doc for doc in ROUTES if doc.method == "GET" and doc.path == LIST_PATHS[resource])
+    return {name: f for name, f in listed.query.items() if name not in PAGING}
+
+
+def parse_filters(resource: str, raw: Dict[str, Any]) -> Dict[str, Any]:
+    problems = Problems()
+    parsed = Object(list_filters(resource)).parse(raw, "filters", problems)
+    problems.raise_if_any()
+    return parsed
+
+
+EXPORT = Object({
+    "resource": Choice(tuple(LIST_PATHS), required=True),
+    "format": Choice(FILE_FORMATS, required=True, description="pdf holds at most 5,000 rows"),
+    "filters": OpenObject(description="The query parameters the resource's list takes (status, from, to, "
+                                      "timeframe, q, customer_id, ...), as JSON strings"),
+})
+EXPORT_ANSWER = Object({"id": String(), "state": Choice(("queued", "running", "done", "failed")),
+                        "rows": Integer(minimum=0, maximum=10 ** 9), "file": FILE_LINK, "error": String()})
+
+
+def _render(item) -> Dict[str, Any]:
+    shown = {"id": item.id, **EXPORTS.present(item.data), "created_at": item.created_at}
+    link = export_link(item)
+    return {**shown, "file": link} if link else shown
+
+
+@route(exports, "/exports", "POST", tag="Exports", status=202, render=_render, response=EXPORT_ANSWER,
+       summary="Export a list with its filters; it runs as a job, GET /exports/{id} gives the file",
+       body=EXPORT)
+def create(ctx: RequestContext):
+    body = ctx.body
+    filters = body.get("filters") or {}
+    parse_filters(body["resource"], filters)
+    item = request_export(ctx.uow, ctx.tenant_id, ctx.actor, body["resource"], body["format"], filters)
+    queue_export(ctx.tenant_id, item.id)
+    return item
+
+
+@route(exports, "/exports/{export_id}", "GET", tag="Exports", render=_render, response=EXPORT_ANSWER,
+       summary="An export's state, and a link to its file once done")
+def get(ctx: RequestContext, export_id):
+    return EXPORTS.store.get(ctx.tenant_id, export_id)
+
+
+@route(exports, "/exports", "GET", tag="Exports", list_response=True, render=lambda body: body,
+       response=EXPORT_ANSWER, summary="Exports, newest first",
+       query={"limit": Integer(minimum=1, maximum=100, from_text=True), "cursor": String(max_length=2000)})
+def list_exports(ctx: RequestContext):
+    items, cursor = EXPORTS.store.list(ctx.tenant_id, record_query(ctx.query))
+    return page([_render(item) for item in items], cursor)
