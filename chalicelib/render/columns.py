@@ -11,7 +11,7 @@ with a single currency that is one row. Sums are exact (Decimal).
 """
 from decimal import Decimal
 from operator import methodcaller
-from typing import Any, Callable, Dict, Iterable, List, NamedTuple, Tuple
+from typing import Any, Callable, Dict, Iterable, List, NamedTuple, Optional, Tuple
 
 TEXT, DATE, DATETIME, MONEY, PRICE, NUMBER, INTEGER, BOOLEAN = (
     "text", "date", "datetime", "money", "price", "number", "integer", "boolean")
@@ -51,7 +51,7 @@ def _text(header: str, name: str, width: int = 16) -> Column:
     return Column(header, TEXT, field(name), width)
 
 
-def _money(header: str, outer: str, name: str = None) -> Column:
+def _money(header: str, outer: str, name: Optional[str] = None) -> Column:
     """An amount at the record's top level (`outer` alone) or inside `outer` (the totals)."""
     return Column(header, MONEY, nested(outer, name) if name else field(outer), 15)
 

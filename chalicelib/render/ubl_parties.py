@@ -13,6 +13,7 @@ Each choice here is forced by a rule of EN 16931 or Peppol BIS Billing 3.0:
 - A document outside the scope of VAT must carry no VAT identifier (BR-O-02) yet must identify the
   seller (BR-CO-26): the seller's VAT number, else its email, becomes its Seller identifier (BT-29).
 """
+import re
 import xml.etree.ElementTree as ET
 from typing import Any, Dict, NamedTuple, Optional
 
@@ -32,6 +33,8 @@ VAT_SCHEMES = dict(pair.split(":") for pair in (
     "EL:9933 HR:9934 IE:9935 LI:9936 LT:9937 LU:9938 LV:9939 MC:9940 ME:9941 MK:9942 MT:9943 NL:9944 "
     "PL:9945 PT:9946 RO:9947 RS:9948 SI:9949 SK:9950 SM:9951 TR:9952 VA:9953 FR:9957 HU:9910").split())
 EMAIL_SCHEME = "EM"
+# Characters XML 1.0 cannot carry at all; free text from the API may hold them.
+_NOT_XML = re.compile("[\ud800-\udfff\ufffe\uffff]")
 
 
 def _tag(name: str) -> str:
@@ -47,10 +50,11 @@ def group(parent: ET.Element, name: str) -> ET.Element:
 def leaf(parent: ET.Element, name: str, value: Any, **attributes: str) -> Optional[ET.Element]:
     """A basic element (cbc:...) with text; left out when the value is missing or blank,
     because Peppol refuses empty elements (PEPPOL-EN16931-R008)."""
-    if value is None or not str(value).strip():
+    text = "" if value is None else _NOT_XML.sub("", str(value))
+    if not text.strip():
         return None
     element = ET.SubElement(parent, _tag(name), attributes)
-    element.text = str(value)
+    element.text = text
     return element
 
 

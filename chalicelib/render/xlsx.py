@@ -24,7 +24,7 @@ from ..domain.currencies import minor_units
 from ..domain.errors import ValidationError
 from .cells import FORMULA_STARTS
 from .columns import (BOOLEAN, CURRENCY, DATE, DATETIME, INTEGER, MONEY, NUMBER, PRICE, TEXT, TITLES,
-                      Column, CurrencyTotals, columns_for)
+                      CurrencyTotals, columns_for)
 
 SHEET_ROWS = 1_048_576
 # Excel's day 0 in its 1900 date system (right for every date after February 1900).
@@ -94,8 +94,8 @@ def _too_many() -> ValidationError:
     return ValidationError(f"An Excel sheet holds {SHEET_ROWS:,} rows: export fewer records, or as CSV")
 
 
-class _FormatCache(dict):
-    """Formats made on first use: one per currency (or currency and places), never one per cell."""
+class _Cache(dict):
+    """Values made on first use: a format per currency (never one per cell), a date's serial."""
 
     def __init__(self, make):
         super().__init__()
@@ -122,10 +122,12 @@ class _Cells:
         self.quoted = add({"quote_prefix": True})
         self.date = add({"num_format": "yyyy-mm-dd"})
         self.datetime = add({"num_format": "yyyy-mm-dd hh:mm:ss"})
-        self.money = _FormatCache(lambda c: add({"num_format": _money_format(c, minor_units(c))}))
-        self.total_money = _FormatCache(lambda c: add({"num_format": _money_format(c, minor_units(c)),
+        self.money = _Cache(lambda c: add({"num_format": _money_format(c, minor_units(c))}))
+        self.total_money = _Cache(lambda c: add({"num_format": _money_format(c, minor_units(c)),
                                                        "bold": True}))
-        self.price = _FormatCache(lambda key: add({"num_format": _money_format(*key)}))
+        self.price = _Cache(lambda key: add({"num_format": _money_format(*key)}))
+        # Excel's serial number of a day; exports repeat the same few hundred dates.
+        self.serials = _Cache(lambda day: date.fromisoformat(day).toordinal() - _EPOCH_ORDINAL)
 
     def writer(self, kind: str):
         return {TEXT: self.text, DATE: self.day, DATETIME: self.instant, MONEY: self.amount,
@@ -137,7 +139,7 @@ class _Cells:
         self.sheet.write_string(row, col, value, self.quoted if value.startswith(FORMULA_STARTS) else None)
 
     def day(self, row, col, value, currency):
-        self.sheet.write_number(row, col, date.fromisoformat(value).toordinal() - _EPOCH_ORDINAL, self.date)
+        self.sheet.write_number(row, col, self.serials[value], self.date)
 
     def instant(self, row, col, value, currency):
         moment = datetime.fromisoformat(value)

@@ -45,7 +45,8 @@ def amount_text(amount: Decimal, currency: str) -> str:
 
 
 def price_text(price: Decimal, currency: str) -> str:
-    return format_price(price, currency)
+    """A unit price: at least its currency's places, more where it has them; never "-0.00"."""
+    return format_price(price if price else ZERO, currency)
 
 
 def plain_number(value: Decimal) -> str:

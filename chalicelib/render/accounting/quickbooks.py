@@ -20,8 +20,9 @@ notes").
 - Dates DD/MM/YYYY: choose that format on import. Amounts are VAT exclusive:
   choose "Exclusive" as the VAT option.
 - ItemAmount is the line's net and ItemQuantity x ItemRate equals it exactly
-  (QuickBooks refuses a line where they differ); QuickBooks has no line
-  discount, so a discounted line goes out at its net (documents.priced_as).
+  (QuickBooks' own API refuses a line whose amount is not quantity x rate);
+  QuickBooks has no line discount, so a discounted line goes out at its net
+  (documents.priced_as).
 - ItemTaxCode is the VAT code's name ("20.0% S"), ItemTaxAmount our VAT.
 - Item(Product/Service) is the tenant's product or service in QuickBooks that
   books the sale to an income account ("Sales" by default).

@@ -6,15 +6,19 @@ Net Amount, Tax Code, Tax Amount, Exchange Rate, Extra Reference, User Name.
 Sources: Making I.T. Happen, "Standard Sage 50 Imports - Audit Trail Records"
 (makingithappen.co.uk/CI/std/audittrans.htm: the fields in this order, types SI
 sales invoice and SC sales credit); excel2sage "Audit Trail" (field lengths:
-Reference and Extra Reference 30, Details 60, tax code T0-T99); Sage knowledge
-base "What data can I import" (sales invoices and credits go in as SI and SC
-audit trail transactions, not into the Invoicing module).
+Reference and Extra Reference 30, Details 60, tax code T0-T99); the Sage UK
+knowledge base on what Sage 50 imports (gb-kb.sage.com, article 200427112357427:
+sales invoices and credits go in as SI and SC audit trail transactions, not into
+the Invoicing module).
 
-- One row per nominal code and tax code of a document: Sage posts an audit trail
-  row as one split, net plus VAT on one nominal account at one tax code, and
-  groups rows of one type, account, date and reference into one transaction.
-  So a document's lines with the same account and VAT code share a row whose
-  net and VAT are their sums; its Details lists their descriptions (cut at 60).
+- One row per nominal code and tax code of a document, not per line: a row is
+  one split, net plus VAT on one nominal account at one tax code, and Sage's own
+  import posts each row as a transaction of its own (Making I.T. Happen: its
+  tool, "unlike the standard Sage import", groups rows into one transaction).
+  So rows are as few as the document allows: its lines with the same account
+  and VAT code share a row whose net and VAT are their sums, and whose Details
+  lists their descriptions (cut at 60). One account and one VAT rate, the
+  common case, is one row and one Sage transaction per document.
 - SI for invoices and SC for credit notes, both with positive amounts.
 - Account Reference is the customer's account in Sage (the tenant maps our
   customer ids to them); unmapped, the last 8 characters of our customer id.

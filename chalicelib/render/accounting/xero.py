@@ -1,13 +1,14 @@
 """Xero: the sales invoice import file (Invoices > Import), one row per line.
 
 The columns are those of the template Xero's import screen offers (a * marks the
-ones it requires), as Xero's own guide to it describes them: contact name as in
-Xero (a new name creates a contact), one invoice number for all rows of an
-invoice, dates DD/MM/YYYY in a UK organisation, TaxType the tax rate's display
-name ("20% (VAT on Income)", not the API code), Discount a percentage, the whole
-file either tax inclusive or tax exclusive (chosen on import). Sources: the Xero
-guide reproduced in online.flippingbook.com/view/399081 (pp. 30-31), and the
-column list of the template in docs.milientsoftware.com (Xero templates).
+ones it requires). Xero's guide to the template: contact name as in Xero (a new
+name creates a contact), one invoice number on every row of an invoice, dates
+DD/MM/YYYY in a UK organisation, TaxType the tax rate's display name ("20% (VAT
+on Income)", not the API code), Discount a percentage, the whole file either tax
+inclusive or tax exclusive (chosen on import), at most 500 invoices a file.
+Sources: that guide as reproduced in online.flippingbook.com/view/399081/31/, the
+template's column list in docs.milientsoftware.com (Moment, "Xero templates"),
+and caltrix's Xero help "How to import sales invoice into Xero".
 
 What we write:
 - Amounts are tax exclusive: pick "Tax exclusive" when importing.
@@ -17,12 +18,12 @@ What we write:
 - TaxAmount is our VAT for the line, which overrides Xero's own calculation (that
   could differ by a penny where VAT is rounded per invoice or per rate).
 - Credit notes go in the same file with negative amounts: Xero imports a
-  negative document of this file as a credit note (Workbench's Xero "Sales
-  Import" guide: "Xero will automatically recognise credits as they are
-  imported as negative values"). UnitAmount, TaxAmount and Total are negative,
-  Quantity stays positive, the credit note's own number is the InvoiceNumber,
-  its issue date both dates, and Reference names the invoice it corrects. Xero
-  credit notes take no discount, so discounted lines go out at their net.
+  document of this file whose total is negative as a credit note (Workbench's
+  Xero "Sales Import" guide: "Xero will automatically recognise credits as they
+  are imported as negative values"). UnitAmount, TaxAmount and Total are
+  negative, Quantity stays positive, the credit note's own number is the
+  InvoiceNumber, its issue date both dates, and Reference names the invoice it
+  corrects. Xero credit notes take no discount: discounted lines go at their net.
 - Total is the document's gross (Xero recomputes it). InventoryItemCode,
   tracking and BrandingTheme stay empty: they must name things set up in Xero.
 """

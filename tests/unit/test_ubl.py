@@ -1,0 +1,287 @@
+"""UBL e-invoices: each document passes the UBL 2.1 schema and has no fatal EN 16931 failure.
+
+Documents are priced by the domain engine and presented by the API's own present_document, so
+they have the shape GET /invoices/{id} answers. Warnings are printed (pytest -s shows them).
+"""
+import xml.etree.ElementTree as ET
+from decimal import Decimal
+
+import pytest
+from hypothesis import HealthCheck, event, given, settings, strategies as st
+
+from chalicelib.domain import documents as docs
+from chalicelib.domain.errors import Conflict
+from chalicelib.domain.pricing import Policy, vat_in_base_currency
+from chalicelib.render.ubl import ubl_xml
+from chalicelib.services.document_view import present_document
+from chalicelib.store.models import DocumentItem
+from tests.support.einvoice import fatal_failures, schema_errors
+
+D = Decimal
+NS = {"cac": "urn:oasis:names:specification:ubl:schema:xsd:CommonAggregateComponents-2",
+      "cbc": "urn:oasis:names:specification:ubl:schema:xsd:CommonBasicComponents-2"}
+SUPPLIER = {"legal_name": "Test Trading Ltd", "vat_number": "GB123456789", "email": "billing@test.example",
+            "address": {"line1": "1 High St", "city": "London", "postal_code": "EC1A 1BB", "country": "GB"}}
+CUSTOMER = {"id": "cus_1", "name": "Acme Trading", "emails": ["ap@acme.example"], "vat_number": "GB987654321",
+            "billing_address": {"line1": "2 Low Rd", "city": "Leeds", "postal_code": "LS1 1AA", "country": "GB"}}
+EU_CUSTOMER = {"id": "cus_2", "name": "Bäckerei Müller", "company": "Bäckerei Müller GmbH",
+               "emails": ["rechnung@mueller.example"], "vat_number": "DE 123 456 789",
+               "billing_address": {"line1": "Hauptstraße 1", "city": "Berlin", "postal_code": "10115",
+                                   "country": "DE"}}
+
+
+def line(description, quantity, price, category="standard", rate=None, unit=None, discount=None):
+    fields = {"description": description, "quantity": D(quantity), "unit_price": D(price),
+              "vat_category": category, "unit": unit,
+              "discount": {"type": discount[0], "value": D(discount[1])} if discount else None}
+    if rate is not None:
+        fields["vat_rate"] = D(rate)
+    return {k: v for k, v in fields.items() if v is not None}
+
+
+def presented(lines, currency="GBP", *, policy=Policy(), credit_note=False, supplier=SUPPLIER,
+              customer=CUSTOMER, exchange_rate=None, base="GBP", paid="0", **more):
+    """An issued invoice or credit note as the API presents it."""
+    completed = docs.complete_lines(lines, {}, currency)
+    totals = docs.price(completed, currency, policy)
+    data = {"issue_date": "2026-11-21", "customer": customer, "supplier": supplier,
+            "prices_include_vat": policy.prices_include_vat, "lines": docs.priced_lines(completed, totals),
+            "rounding": {"vat_level": policy.vat_level, "mode": policy.mode},
+            "totals": docs.totals_record(totals), **more}
+    if credit_note:
+        data.update(invoice_id="inv_1", invoice_number="INV-0001", reason="Overcharged", amount=totals.gross)
+    else:
+        data.update(payment_terms_days=30, due_date="2026-12-21", amount_paid=D(paid))
+    if exchange_rate:
+        converted = vat_in_base_currency(totals.rates, D(exchange_rate), base)
+        data.update(exchange_rate=D(exchange_rate), base_currency=base,
+                    vat_in_base_currency={str(rate): amount for rate, amount in converted.items()})
+    item = DocumentItem(id="cn_1" if credit_note else "inv_1", kind="CREDIT_NOTE" if credit_note else "INVOICE",
+                        status="issued", customer_id=customer["id"], currency=currency,
+                        number="CN-0001" if credit_note else "INV-0001", doc_date="2026-11-21",
+                        due_date=None if credit_note else "2026-12-21", data=data,
+                        created_at="2026-11-21T10:00:00Z", updated_at="2026-11-21T10:00:00Z", version=2)
+    return present_document(item)
+
+
+def valid_ubl(document) -> ET.Element:
+    """The document's UBL, checked against the schema and the EN 16931 rules; parsed for assertions."""
+    xml = ubl_xml(document)
+    assert schema_errors(xml) == []
+    assert fatal_failures(xml) == []
+    return ET.fromstring(xml)
+
+
+def texts(root, path):
+    return [node.text for node in root.findall(path, NS)]
+
+
+def subtotals(root):
+    return [(s.findtext("cac:TaxCategory/cbc:ID", None, NS), s.findtext("cac:TaxCategory/cbc:Percent", None, NS),
+             s.findtext("cbc:TaxableAmount", None, NS), s.findtext("cbc:TaxAmount", None, NS))
+            for s in root.findall("cac:TaxTotal/cac:TaxSubtotal", NS)]
+
+
+def assert_prices_reproduce_lines(root):
+    """quantity x price / base quantity - allowance = line net, exactly (Peppol allows 0.02)."""
+    for node in root.findall("cac:InvoiceLine", NS) + root.findall("cac:CreditNoteLine", NS):
+        quantity = D(node.findtext("cbc:InvoicedQuantity", None, NS) or node.findtext("cbc:CreditedQuantity", None, NS))
+        price = D(node.findtext("cac:Price/cbc:PriceAmount", None, NS))
+        base = D(node.findtext("cac:Price/cbc:BaseQuantity", "1", NS))
+        allowance = sum((D(a) for a in texts(node, "cac:AllowanceCharge/cbc:Amount")), D(0))
+        assert quantity * price / base - allowance == D(node.findtext("cbc:LineExtensionAmount", None, NS))
+
+
+def test_several_rates_merge_standard_and_reduced_by_rate_and_carry_a_discount():
+    root = valid_ubl(presented([line("Consulting", "3", "95.00", unit="hours"),
+                                line("Setup", "1", "100.00", "reduced", discount=("percent", "10")),
+                                line("Energy", "2", "10.00", "standard", rate="5", unit="kWh"),
+                                line("Books", "2", "12.50", "zero", unit="day")]))
+    assert subtotals(root) == [("S", "20", "285.00", "57.00"), ("S", "5", "110.00", "5.50"),
+                               ("Z", "0", "25.00", "0.00")]
+    assert texts(root, "cac:InvoiceLine/cbc:InvoicedQuantity") == ["3", "1", "2", "2"]
+    assert [q.get("unitCode") for q in root.findall("cac:InvoiceLine/cbc:InvoicedQuantity", NS)] == \
+        ["HUR", "C62", "C62", "DAY"]
+    assert texts(root, "cac:InvoiceLine/cac:AllowanceCharge/cbc:Amount") == ["10.00"]
+    assert texts(root, "cac:InvoiceLine/cac:AllowanceCharge/cbc:AllowanceChargeReason") == ["Discount 10%"]
+    assert texts(root, "cac:LegalMonetaryTotal/cbc:PayableAmount") == ["482.50"]
+    assert texts(root, "cbc:BuyerReference") == ["INV-0001"]
+    assert_prices_reproduce_lines(root)
+
+
+def test_zero_rated_and_exempt_supplies_and_payments_already_received():
+    root = valid_ubl(presented([line("Children's shoes", "2", "30.00", "zero"),
+                                line("Insurance", "1", "200.00", "exempt")], paid="50.00", reference="PO-7"))
+    assert subtotals(root) == [("E", "0", "200.00", "0.00"), ("Z", "0", "60.00", "0.00")]
+    assert texts(root, ".//cac:TaxSubtotal/cac:TaxCategory/cbc:TaxExemptionReason") == ["Exempt from VAT"]
+    assert texts(root, "cac:LegalMonetaryTotal/cbc:PrepaidAmount") == ["50.00"]
+    assert texts(root, "cac:LegalMonetaryTotal/cbc:PayableAmount") == ["210.00"]
+    assert texts(root, "cbc:BuyerReference") == ["PO-7"]
+
+
+def test_reverse_charge_to_an_eu_business_names_its_vat_number():
+    root = valid_ubl(presented([line("Consulting", "10", "120.00", "reverse_charge", unit="hour")],
+                               "EUR", customer=EU_CUSTOMER, exchange_rate="0.85"))
+    assert subtotals(root) == [("AE", "0", "1200.00", "0.00")]
+    assert texts(root, ".//cac:TaxCategory/cbc:TaxExemptionReasonCode") == ["VATEX-EU-AE"]
+    customer = root.find("cac:AccountingCustomerParty/cac:Party", NS)
+    assert texts(customer, "cac:PartyTaxScheme/cbc:CompanyID") == ["DE123456789"]
+    assert customer.find("cbc:EndpointID", NS).attrib == {"schemeID": "9930"}
+    assert texts(customer, "cac:PartyLegalEntity/cbc:RegistrationName") == ["Bäckerei Müller GmbH"]
+    assert texts(customer, "cac:PartyName/cbc:Name") == ["Bäckerei Müller"]
+
+
+def test_prices_including_vat_give_a_net_price_per_quantity_that_reproduces_each_line():
+    document = presented([line("Lunch", "3", "10.00", discount=("amount", "2.50")),
+                          line("Coffee", "1.5", "3.3333", "reduced"), line("Cake", "7", "2.99")],
+                         policy=Policy(prices_include_vat=True))
+    root = valid_ubl(document)
+    assert texts(root, "cac:InvoiceLine/cbc:LineExtensionAmount") == [l["net"] for l in document["lines"]]
+    assert texts(root, "cac:InvoiceLine/cac:AllowanceCharge/cbc:Amount") == ["2.08"]  # 2.50 x 100/120
+    assert texts(root, "cac:InvoiceLine/cac:Price/cbc:BaseQuantity") == ["3", "1.5", "7"]
+    assert_prices_reproduce_lines(root)
+
+
+def test_a_foreign_currency_invoice_states_its_vat_in_the_base_currency():
+    root = valid_ubl(presented([line("Consulting", "2", "100.00"), line("Setup", "1", "10.00", "reduced")],
+                               "EUR", exchange_rate="0.8567"))
+    assert texts(root, "cbc:TaxCurrencyCode") == ["GBP"]
+    assert [(t.text, t.get("currencyID")) for t in root.findall("cac:TaxTotal/cbc:TaxAmount", NS)] == \
+        [("40.50", "EUR"), ("34.70", "GBP")]  # 40.00 x 0.8567 = 34.27, plus 0.50 x 0.8567 = 0.43
+
+
+def test_a_currency_without_decimals_keeps_prices_exact_where_lines_were_rounded():
+    root = valid_ubl(presented([line("Tea", "1.5", "333", unit="kg"), line("Cups", "4", "250")], "JPY"))
+    assert texts(root, "cac:InvoiceLine/cbc:LineExtensionAmount") == ["500", "1000"]
+    assert texts(root, "cac:InvoiceLine/cac:Price/cbc:PriceAmount") == ["500", "250"]
+    assert texts(root, "cac:InvoiceLine/cac:Price/cbc:BaseQuantity") == ["1.5"]
+    assert texts(root, "cac:LegalMonetaryTotal/cbc:TaxInclusiveAmount") == ["1800"]
+    assert_prices_reproduce_lines(root)
+
+
+def test_names_in_any_script_survive():
+    supplier = {**SUPPLIER, "trading_name": "شركة التجارة"}
+    customer = {**CUSTOMER, "name": "北京贸易有限公司 🚀"}
+    root = valid_ubl(presented([line("咨询服务 — استشارات ✨", "1", "100.00")],
+                               supplier=supplier, customer=customer))
+    assert texts(root, ".//cac:Item/cbc:Name") == ["咨询服务 — استشارات ✨"]
+    assert texts(root, "cac:AccountingSupplierParty/cac:Party/cac:PartyName/cbc:Name") == ["شركة التجارة"]
+    assert texts(root, ".//cac:PartyLegalEntity/cbc:RegistrationName")[1] == "北京贸易有限公司 🚀"
+
+
+def test_a_credit_note_refers_to_its_invoice():
+    root = valid_ubl(presented([line("Work", "3", "95.00")], credit_note=True, notes="Sorry"))
+    assert root.tag == "{urn:oasis:names:specification:ubl:schema:xsd:CreditNote-2}CreditNote"
+    assert texts(root, "cbc:CreditNoteTypeCode") == ["381"]
+    assert texts(root, "cac:BillingReference/cac:InvoiceDocumentReference/cbc:ID") == ["INV-0001"]
+    assert texts(root, "cbc:Note") == ["Overcharged\nSorry"]
+    assert texts(root, "cac:LegalMonetaryTotal/cbc:PayableAmount") == ["342.00"]
+    assert texts(root, "cac:CreditNoteLine/cbc:CreditedQuantity") == ["3"]
+
+
+def test_outside_scope_documents_identify_the_seller_without_vat_numbers():
+    supplier = {"legal_name": "Small Ltd", "email": "hi@small.example"}
+    customer = {"id": "cus_3", "name": "Jo Bloggs", "vat_number": "123456789"}
+    root = valid_ubl(presented([line("Donation", "1", "50.00", "outside_scope")], supplier=supplier,
+                               customer=customer))
+    assert subtotals(root) == [("O", None, "50.00", "0.00")]
+    assert root.findall(".//cac:PartyTaxScheme", NS) == []
+    assert texts(root, "cac:AccountingSupplierParty/cac:Party/cac:PartyIdentification/cbc:ID") == ["hi@small.example"]
+    # No address: the country of the VAT number, else GB.
+    assert texts(root, ".//cac:PostalAddress/cac:Country/cbc:IdentificationCode") == ["GB", "GB"]
+
+
+def test_characters_xml_cannot_carry_are_dropped():
+    root = valid_ubl(presented([line("Odd \uffff name", "1", "10.00")]))
+    assert texts(root, ".//cac:Item/cbc:Name") == ["Odd  name"]
+
+
+def test_vat_numbers_get_a_country_prefix_and_lose_their_spaces():
+    customer = {**CUSTOMER, "vat_number": "987 6543 21"}
+    root = valid_ubl(presented([line("Consulting", "1", "10.00")], customer=customer))
+    assert texts(root, "cac:AccountingCustomerParty/cac:Party/cac:PartyTaxScheme/cbc:CompanyID") == ["GB987654321"]
+
+
+@pytest.mark.parametrize("change, rule", [
+    (dict(lines=[line("Gold", "1", "1.000")], currency="KWD"), "decimal places"),
+    (dict(lines=[line("A", "1", "10"), line("B", "1", "10", "outside_scope")]), "BR-O-11"),
+    (dict(lines=[line("A", "1", "10")], supplier={"legal_name": "No VAT Ltd"}), "BR-S-02"),
+    (dict(lines=[line("A", "1", "10", "outside_scope")], supplier={"legal_name": "Anonymous Ltd"}), "BR-CO-26"),
+    (dict(lines=[line("A", "1", "10", "reverse_charge")], customer={"id": "c", "name": "No VAT"}), "BR-AE-02"),
+    (dict(lines=[line("A", "1", "4")] * 3, currency="JPY", policy=Policy("line", "down")), "BR-CO-17"),
+])
+def test_documents_en_16931_cannot_carry_are_refused(change, rule):
+    with pytest.raises(Conflict) as refused:
+        ubl_xml(presented(**change))
+    assert rule in refused.value.message
+
+
+def test_drafts_have_no_e_invoice():
+    issued = presented([line("A", "1", "10")])
+    draft = {**{k: v for k, v in issued.items() if k not in ("supplier", "issue_date")},
+             "status": "draft", "number": None}
+    with pytest.raises(Conflict):
+        ubl_xml(draft)
+
+
+def test_the_validators_catch_broken_documents():
+    xml = ubl_xml(presented([line("Consulting", "3", "95.00")]))
+    wrong_total = xml.replace(b'PayableAmount currencyID="GBP">342.00', b'PayableAmount currencyID="GBP">341.00')
+    assert [f.id for f in fatal_failures(wrong_total)] == ["BR-CO-16"]
+    out_of_order = xml.replace(b"<cbc:ProfileID>", b"<cbc:IssueDate>2026-11-21</cbc:IssueDate><cbc:ProfileID>")
+    assert schema_errors(out_of_order) != []
+
+
+# --- every invoice the pricing engine can make --------------------------------------------------
+
+TAXED = st.sampled_from([("standard", "20"), ("reduced", "5"), ("standard", "17.5"), ("standard", "5"),
+                         ("zero", "0"), ("exempt", "0"), ("reverse_charge", "0")])
+OUTSIDE_SCOPE = st.just(("outside_scope", "0"))
+# Any text the API accepts: no control characters but tab and newline, stripped, not empty.
+NAMES = st.text(st.characters(exclude_categories=("Cc", "Cs"), include_characters="\t\n"), min_size=1,
+                max_size=30).map(str.strip).filter(bool)
+POLICIES = st.builds(Policy, vat_level=st.sampled_from(["line", "invoice"]),
+                     mode=st.sampled_from(["half_up", "down"]), prices_include_vat=st.booleans())
+
+
+@st.composite
+def random_lines(draw, categories):
+    category, rate = draw(categories)
+    discount = draw(st.sampled_from([None, "percent"]))
+    return line(draw(NAMES),
+                draw(st.decimals(min_value=D("0.0001"), max_value=D(1000), places=4)),
+                draw(st.decimals(min_value=D(0), max_value=D(100000), places=4)), category, rate,
+                draw(st.sampled_from([None, "hour", "days", "kg", "box"])),
+                (discount, draw(st.decimals(min_value=0, max_value=100, places=2))) if discount else None)
+
+
+DOCUMENTS = st.builds(
+    lambda lines, currency, policy, credit_note: (lines, currency, policy, credit_note),
+    st.one_of(st.lists(random_lines(TAXED), min_size=1, max_size=12),
+              st.lists(random_lines(OUTSIDE_SCOPE), min_size=1, max_size=3)),
+    st.sampled_from(["GBP", "EUR", "JPY"]), POLICIES, st.booleans())
+
+
+def vat_strays_beyond_a_unit(document) -> bool:
+    """BR-CO-17: each VAT breakdown's VAT must be within one unit of rate x taxable amount (to 2
+    places); standard and reduced lines at one rate share a breakdown (both are category S)."""
+    breakdowns = {}
+    for r in document["totals"]["rates"]:
+        key = ("S" if r["vat_category"] in ("standard", "reduced") else r["vat_category"], D(r["vat_rate"]))
+        net, vat = breakdowns.get(key, (D(0), D(0)))
+        breakdowns[key] = (net + D(r["net"]), vat + D(r["vat"]))
+    return any(abs(vat - (net * rate / 100).quantize(D("0.01"))) >= 1 for (_, rate), (net, vat) in breakdowns.items())
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(DOCUMENTS)
+def test_every_priced_document_is_a_valid_e_invoice(generated):
+    lines, currency, policy, credit_note = generated
+    document = presented(lines, currency, policy=policy, credit_note=credit_note,
+                         exchange_rate="1.1" if currency == "EUR" else None)
+    if vat_strays_beyond_a_unit(document):
+        event("refused: VAT more than a unit off (BR-CO-17)")
+        with pytest.raises(Conflict):
+            ubl_xml(document)
+        return
+    assert_prices_reproduce_lines(valid_ubl(document))
