@@ -42,6 +42,14 @@ def jobs_queue() -> str:
     return os.environ.get("INVOICING_JOBS_QUEUE", JOBS_QUEUE)
 
 
+# Receives the uploads bucket's S3 events, and the chunks of large files (jobs/imports.py).
+UPLOADS_QUEUE = "invoicing-uploads"
+
+
+def uploads_queue() -> str:
+    return os.environ.get("INVOICING_UPLOADS_QUEUE", UPLOADS_QUEUE)
+
+
 def mail_from() -> str:
     """The address documents are emailed from (verified in SES); replies go to the tenant."""
     return os.environ.get("INVOICING_MAIL_FROM", "invoices@invoicing.example")
@@ -50,3 +58,8 @@ def mail_from() -> str:
 def mail_dir() -> str:
     """Where a local run also keeps each sent email as an .eml file; empty in AWS."""
     return os.environ.get("INVOICING_MAIL_DIR", "")
+
+
+def xero_base_url() -> str:
+    """Xero's Accounting API; a local or test server stands in for it when set."""
+    return os.environ.get("INVOICING_XERO_BASE_URL", "https://api.xero.com/api.xro/2.0")

@@ -18,6 +18,7 @@ update_document = lazy("chalicelib.services.drafts", "update_document")
 issue_document = lazy("chalicelib.services.issuing", "issue_document")
 document_page = lazy("chalicelib.services.listings", "document_page")
 pdf_link = lazy("chalicelib.services.document_files", "pdf_link")
+ubl_link = lazy("chalicelib.services.document_files", "ubl_link")
 email_document = lazy("chalicelib.services.sending", "email_document")
 queue_pdf = lazy("chalicelib.jobs.dispatch", "queue_pdf")
 
@@ -49,9 +50,11 @@ def with_pdf(ctx: RequestContext, item):
 
 
 def register_document_routes(bp: Blueprint, *, path: str, tag: str, label: str, dtype: lazy, schema: Object,
-                             query: Dict[str, Field], actions=("issue", "mark-sent", "void")) -> None:
+                             query: Dict[str, Field], actions=("issue", "mark-sent", "void"),
+                             e_invoice: bool = True) -> None:
     """The shared routes of a document kind (`dtype`, a services.document_types.DocumentType,
-    resolved when a request needs it); `actions` picks the lifecycle routes it has."""
+    resolved when a request needs it); `actions` picks the lifecycle routes it has, `e_invoice`
+    whether it has a UBL form."""
     one = f"{path}/{{document_id}}"
 
     @route(bp, path, "POST", summary=f"Create a draft {label}", tag=tag, body=schema, status=201,
@@ -79,6 +82,12 @@ def register_document_routes(bp: Blueprint, *, path: str, tag: str, label: str, 
            summary=f"A link to the {label}'s PDF as it is now (DRAFT or VOID marked)")
     def pdf(ctx: RequestContext, document_id):
         return pdf_link(ctx.tenant_id, dtype.store.get(ctx.tenant_id, document_id))
+
+    if e_invoice:
+        @route(bp, f"{one}/ubl", "GET", tag=tag, render=lambda link: link, response=FILE_LINK,
+               summary=f"A link to the {label} as a UBL 2.1 e-invoice (EN 16931, Peppol BIS Billing 3.0)")
+        def ubl(ctx: RequestContext, document_id):
+            return ubl_link(ctx.tenant_id, dtype.store.get(ctx.tenant_id, document_id))
 
     @route(bp, f"{one}/send", "POST", tag=tag, body=SEND, render=present_document, response=schema,
            summary=f"Email the {label}'s PDF to the customer (from the tenant's template) and record it")

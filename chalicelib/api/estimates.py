@@ -32,7 +32,7 @@ CONVERT = Object({"issue": Boolean(description="Issue the new invoice at once (d
 # Estimates are never voided, only declined; sending one is what gives it its number (below).
 register_document_routes(estimates, path="/estimates", tag=TAG, label="estimate", dtype=ESTIMATE,
                          schema=ESTIMATE_BODY,
-                         query=list_query(STATUSES, dated_by_due=False), actions=())
+                         query=list_query(STATUSES, dated_by_due=False), actions=(), e_invoice=False)
 
 
 @route(estimates, f"{ONE}/mark-sent", "POST", tag=TAG, body=ISSUE, render=present_document,

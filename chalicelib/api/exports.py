@@ -1,14 +1,17 @@
-"""/exports: any list as XLSX, CSV or PDF, with the filters the list itself takes."""
+"""/exports: any list as XLSX, CSV or PDF, with the filters the list itself takes; and the books
+of a timeframe for an accounting system."""
 from typing import Any, Dict
 
 from chalice import Blueprint
 
+from ..domain.errors import invalid
+from ..domain.timeframes import PRESETS
 from ..lazy import lazy
 from . import credit_notes, customers, estimates, invoices, payments, products, recurring  # noqa: F401 (their lists)
 from .document_routes import FILE_LINK
 from .record_routes import page
 from .routing import ROUTES, RequestContext, route
-from .schema import Choice, Field, Integer, Object, OpenObject, Problems, String
+from .schema import Choice, Date, Field, Integer, Object, OpenObject, Problems, String
 
 exports = Blueprint(__name__)
 EXPORTS = lazy("chalicelib.services.exports", "EXPORTS")
@@ -16,16 +19,23 @@ request_export = lazy("chalicelib.services.exports", "request_export")
 export_link = lazy("chalicelib.services.exports", "export_link")
 queue_export = lazy("chalicelib.jobs.dispatch", "queue_export")
 record_query = lazy("chalicelib.services.listings", "record_query")
+push_to_xero = lazy("chalicelib.services.exports", "push_to_xero")
 
+ACCOUNTING = "accounting"
+ACCOUNTING_FILTERS = {"from": Date(description="Issued on or after"), "to": Date(description="Issued on or before"),
+                      "timeframe": Choice(PRESETS)}
 LIST_PATHS = {"invoices": "/invoices", "credit_notes": "/credit-notes", "estimates": "/estimates",
               "recurring_invoices": "/recurring-invoices", "products": "/products", "customers": "/customers",
               "payments": "/payments"}
 FILE_FORMATS = ("xlsx", "csv", "pdf")
+ACCOUNTING_FORMATS = ("xero", "quickbooks", "quickbooks_credit_notes", "sage50", "clearbooks", "freshbooks")
 PAGING = ("limit", "cursor", "expand")
 
 
 def list_filters(resource: str) -> Dict[str, Field]:
     """The query parameters of the resource's list route, less paging."""
+    if resource == ACCOUNTING:
+        return ACCOUNTING_FILTERS
     listed = next(doc for doc in ROUTES if doc.method == "GET" and doc.path == LIST_PATHS[resource])
     return {name: f for name, f in listed.query.items() if name not in PAGING}
 
@@ -38,8 +48,11 @@ def parse_filters(resource: str, raw: Dict[str, Any]) -> Dict[str, Any]:
 
 
 EXPORT = Object({
-    "resource": Choice(tuple(LIST_PATHS), required=True),
-    "format": Choice(FILE_FORMATS, required=True, description="pdf holds at most 5,000 rows"),
+    "resource": Choice(tuple(LIST_PATHS) + (ACCOUNTING,), required=True,
+                       description="A list, or accounting: the issued invoices and credit notes of a timeframe"),
+    "format": Choice(FILE_FORMATS + ACCOUNTING_FORMATS, required=True,
+                     description="xlsx, csv or pdf (at most 5,000 rows) for a list; an accounting system's "
+                                 "import file for accounting"),
     "filters": OpenObject(description="The query parameters the resource's list takes (status, from, to, "
                                       "timeframe, q, customer_id, ...), as JSON strings"),
 })
@@ -59,6 +72,9 @@ def _render(item) -> Dict[str, Any]:
 def create(ctx: RequestContext):
     body = ctx.body
     filters = body.get("filters") or {}
+    if (body["resource"] == ACCOUNTING) != (body["format"] in ACCOUNTING_FORMATS):
+        raise invalid("format", f"must be one of {', '.join(ACCOUNTING_FORMATS)} for accounting, "
+                                f"else one of {', '.join(FILE_FORMATS)}")
     parse_filters(body["resource"], filters)
     item = request_export(ctx.uow, ctx.tenant_id, ctx.actor, body["resource"], body["format"], filters)
     queue_export(ctx.tenant_id, item.id)
@@ -77,3 +93,17 @@ def get(ctx: RequestContext, export_id):
 def list_exports(ctx: RequestContext):
     items, cursor = EXPORTS.store.list(ctx.tenant_id, record_query(ctx.query))
     return page([_render(item) for item in items], cursor)
+
+
+XERO_PUSH = Object({
+    "access_token": String(required=True, max_length=4000, description="An OAuth 2.0 token; used once, never stored"),
+    "xero_tenant_id": String(required=True, max_length=100, description="The Xero organisation (Xero-tenant-id)"),
+    **ACCOUNTING_FILTERS,
+})
+
+
+@route(exports, "/accounting/xero-push", "POST", tag="Exports", body=XERO_PUSH, render=lambda body: body,
+       summary="Create the timeframe's issued invoices and credit notes in Xero (at most 500 per call); "
+               "a repeated push creates nothing twice")
+def xero_push(ctx: RequestContext):
+    return push_to_xero(ctx.tenant_id, ctx.body)

@@ -7,7 +7,7 @@ from ..lazy import lazy
 from .fields import ADDRESS, PHONE, VAT_NUMBER
 from .record_routes import HISTORY_QUERY, history_page, page, present_record
 from .routing import ADMIN, READ, RequestContext, route
-from .schema import Array, Boolean, Choice, CurrencyCode, Email, Integer, Object, String, TimeZone
+from .schema import Array, Boolean, Choice, CurrencyCode, Email, Integer, Object, OpenObject, String, TimeZone
 
 tenants = Blueprint(__name__)
 API_KEYS = lazy("chalicelib.services.api_keys", "API_KEYS")
@@ -53,6 +53,8 @@ _SETTINGS = {
     "payment_details": PAYMENT_DETAILS,
     "email_templates": Object({kind: EMAIL_TEMPLATE for kind in EMAIL_KINDS},
                               description="Subject and body per kind, with {placeholders}; replaced as a whole"),
+    "accounting_mapping": OpenObject(description="Tax codes, sales accounts and customer references in Xero, "
+                                                 "QuickBooks, Sage 50, Clear Books and FreshBooks (README)"),
     "reminder_days": Array(Integer(minimum=1, maximum=365), max_items=5,
                            description="Email a reminder this many days after an invoice's due date, once each"),
 }

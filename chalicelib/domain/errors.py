@@ -1,4 +1,5 @@
 """The one error hierarchy. The API maps each class to an HTTP status in one place."""
+from contextlib import contextmanager
 from typing import List, Optional, Tuple
 
 FieldProblem = Tuple[str, str]  # (field path such as "lines[0].quantity", message)
@@ -51,6 +52,16 @@ class PayloadTooLarge(DomainError):
 
 class UnsupportedMediaType(DomainError):
     code = "unsupported_media_type"
+
+
+@contextmanager
+def fields_under(prefix: str):
+    """Re-raise a ValidationError with each field named from `prefix` (a nested check)."""
+    try:
+        yield
+    except ValidationError as error:
+        details = [(f"{prefix}.{field}", message) for field, message in error.details]
+        raise ValidationError(f"{prefix}.{error.message}", details) from None
 
 
 def invalid(field: str, message: str) -> ValidationError:

@@ -1,4 +1,4 @@
-"""PDFs of documents: rendered when issued or changed, kept in S3, handed out as links.
+"""PDFs and e-invoices of documents: rendered when issued or changed, kept in S3, handed out as links.
 
 A PDF's key names the document's version, so a link always shows the document
 as it is now (a payment, an edit or a void makes a new version and so a new
@@ -15,6 +15,7 @@ from .document_view import present_document
 from .tenants import TENANTS
 
 PDF = "application/pdf"
+XML = "application/xml"
 
 
 def pdf_key(tenant_id: str, item: DocumentItem) -> str:
@@ -36,6 +37,16 @@ def document_pdf(tenant_id: str, item: DocumentItem) -> str:
 
 def pdf_link(tenant_id: str, item: DocumentItem) -> Dict[str, Any]:
     return files.link(document_pdf(tenant_id, item), file_name(item, "pdf"))
+
+
+def ubl_link(tenant_id: str, item: DocumentItem) -> Dict[str, Any]:
+    """The EN 16931 (Peppol BIS 3) UBL of an issued invoice or credit note."""
+    from ..render.ubl import ubl_xml
+
+    key = files.tenant_key(tenant_id, "ubl", item.kind.lower(), item.id, f"v{item.version}.xml")
+    if not files.exists(key):
+        files.put_bytes(key, ubl_xml(present_document(item)), XML)
+    return files.link(key, file_name(item, "xml"))
 
 
 def render_pdf(tenant_id: str, item: DocumentItem) -> bytes:

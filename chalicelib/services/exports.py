@@ -1,4 +1,6 @@
-"""List exports: any list, with the list's own filters, as XLSX, CSV or PDF, written to S3.
+"""Exports: any list, with the list's own filters, as XLSX, CSV or PDF; and the invoices and
+credit notes of a timeframe for an accounting system (Xero, QuickBooks, Sage 50, Clear Books,
+FreshBooks). Written to S3.
 
 An export is requested over HTTP and runs as a job through SQS, so no request
 waits for a large one. The job reads the list page by page (the same pages the
@@ -8,17 +10,21 @@ whatever the size. A redelivered job finds its export done and does nothing.
 import io
 import json
 import tempfile
+from itertools import chain, islice
 from typing import Any, Callable, Dict, Iterator
 
-from ..domain.errors import DomainError
+from .. import config
+from ..domain.errors import DomainError, invalid
 from ..store import files
 from ..store.clock import now, stamp
 from ..store.records import RecordStore
 from ..store.unit_of_work import UnitOfWork, Writes
 from .listings import PAGES
 from .records import Actor, RecordType, create_record
+from .tenants import TENANTS
 
 QUEUED, RUNNING, DONE, FAILED = "queued", "running", "done", "failed"
+ACCOUNTING = "accounting"  # the resource of accounting exports: issued invoices and credit notes
 PAGE_SIZE = 100
 SPOOL_BYTES = 32 * 1024 * 1024  # larger files go to /tmp while they are written
 
@@ -44,20 +50,48 @@ def run_export(tenant_id: str, export_id: str, parse_filters: Callable[[str, Dic
     if item.data["state"] in (DONE, FAILED):
         return  # a repeated delivery
     data = item.data
-    key = files.tenant_key(tenant_id, "exports", export_id, f"{data['resource']}.{FORMATS[data['format']].extension}")
+    name = f"{data['format'] if data['resource'] == ACCOUNTING else data['resource']}.{FORMATS[data['format']].extension}"
+    key = files.tenant_key(tenant_id, "exports", export_id, name)
     try:
         query = parse_filters(data["resource"], json.loads(data["filters"]))
-        rows = _write(data["format"], data["resource"], all_rows(tenant_id, data["resource"], query), key)
+        tenant = TENANTS.store.get(tenant_id, tenant_id).data
+        rows = _write(data["format"], data["resource"], all_rows(tenant_id, data["resource"], query, data["format"]),
+                      key, tenant)
     except DomainError as error:  # nothing to retry: the export cannot be made as asked
         return _finish(item, FAILED, error=error.message)
-    _finish(item, DONE, rows=rows, key=key, file_name=f"{data['resource']}.{FORMATS[data['format']].extension}")
+    _finish(item, DONE, rows=rows, key=key, file_name=name)
+
+
+MAX_PUSHED = 500  # documents per push, so that one request stays well inside API Gateway's 29 s
+
+
+def push_to_xero(tenant_id: str, request: Dict[str, Any]) -> Dict[str, Any]:
+    """Create the timeframe's issued invoices and credit notes in the tenant's Xero organisation.
+    The access token is used for this request only and never stored."""
+    from .xero_push import push_documents
+
+    query = {name: request[name] for name in ("from", "to", "timeframe") if request.get(name)}
+    documents = list(islice(_booked_documents(tenant_id, query, ("invoices", "credit_notes")), MAX_PUSHED + 1))
+    if len(documents) > MAX_PUSHED:
+        raise invalid("to", f"the timeframe holds more than {MAX_PUSHED} documents; push it in parts")
+    tenant = TENANTS.store.get(tenant_id, tenant_id).data
+    results = push_documents(documents, tenant.get("accounting_mapping"), request["access_token"],
+                             request["xero_tenant_id"], base_url=config.xero_base_url())
+    return {"documents": len(results), "results": [
+        {**result._asdict(), "errors": list(result.errors)} for result in results]}
 
 
 def export_link(item) -> Dict[str, Any]:
     return files.link(item.data["key"], item.data["file_name"]) if item.data.get("key") else None
 
 
-def all_rows(tenant_id: str, resource: str, query: Dict[str, Any]) -> Iterator[Dict[str, Any]]:
+def all_rows(tenant_id: str, resource: str, query: Dict[str, Any], file_format: str) -> Iterator[Dict[str, Any]]:
+    if resource == ACCOUNTING:
+        return _booked_documents(tenant_id, query, BOOKED_KINDS.get(file_format, ("invoices", "credit_notes")))
+    return _pages(tenant_id, resource, query)
+
+
+def _pages(tenant_id: str, resource: str, query: Dict[str, Any]) -> Iterator[Dict[str, Any]]:
     cursor = None
     while True:
         rows, cursor = PAGES[resource](tenant_id, {**query, "limit": PAGE_SIZE, "cursor": cursor})
@@ -66,12 +100,41 @@ def all_rows(tenant_id: str, resource: str, query: Dict[str, Any]) -> Iterator[D
             return
 
 
+def _booked_documents(tenant_id: str, query: Dict[str, Any], kinds) -> Iterator[Dict[str, Any]]:
+    """Issued (not draft, not void) invoices then credit notes dated in the timeframe, with lines."""
+    from ..render.accounting.documents import NOT_EXPORTED
+
+    with_lines = {**query, "expand": "lines"}
+    documents = chain.from_iterable(_pages(tenant_id, kind, with_lines) for kind in kinds)
+    return (document for document in documents if document["status"] not in NOT_EXPORTED)
+
+
 class Format:
-    def __init__(self, extension: str, content_type: str, write: Callable[[str, Iterator, Any], int]):
+    """`write(resource, rows, out, tenant settings)` writes to the binary file `out`; returns the rows."""
+
+    def __init__(self, extension: str, content_type: str, write: Callable[[str, Iterator, Any, Dict], int]):
         self.extension, self.content_type, self.write = extension, content_type, write
 
 
-def _csv(resource: str, rows, out) -> int:
+def _counted(rows: Iterator, counter: list) -> Iterator:
+    for row in rows:
+        counter[0] += 1
+        yield row
+
+
+def _accounting(system: str) -> Format:
+    from ..render.accounting import FORMATS as SYSTEMS
+
+    def write(resource: str, rows, out, tenant) -> int:
+        text, counter = io.TextIOWrapper(out, encoding="utf-8", newline=""), [0]
+        SYSTEMS[system].write(_counted(rows, counter), tenant.get("accounting_mapping"), text)
+        text.detach()
+        return counter[0]
+
+    return Format(SYSTEMS[system].extension, SYSTEMS[system].content_type, write)
+
+
+def _csv(resource: str, rows, out, tenant) -> int:
     from ..render.csv_export import write_csv
 
     text = io.TextIOWrapper(out, encoding="utf-8", newline="")
@@ -80,16 +143,16 @@ def _csv(resource: str, rows, out) -> int:
     return count
 
 
-def _xlsx(resource: str, rows, out) -> int:
+def _xlsx(resource: str, rows, out, tenant) -> int:
     from ..render.xlsx import write_xlsx
 
     return write_xlsx(resource, rows, out)
 
 
-def _pdf(resource: str, rows, out) -> int:
+def _pdf(resource: str, rows, out, tenant) -> int:
     from ..render.list_pdf import write_list_pdf
 
-    return write_list_pdf(resource, rows, out)
+    return write_list_pdf(resource, rows, out, footer=tenant.get("legal_name", ""))
 
 
 FORMATS = {
@@ -97,12 +160,16 @@ FORMATS = {
     "csv": Format("csv", "text/csv; charset=utf-8", _csv),
     "pdf": Format("pdf", "application/pdf", _pdf),
 }
+LIST_FORMATS = tuple(FORMATS)
+ACCOUNTING_FORMATS = ("xero", "quickbooks", "quickbooks_credit_notes", "sage50", "clearbooks", "freshbooks")
+BOOKED_KINDS = {"quickbooks": ("invoices",), "quickbooks_credit_notes": ("credit_notes",)}  # two imports
+FORMATS.update({system: _accounting(system) for system in ACCOUNTING_FORMATS})
 
 
-def _write(file_format: str, resource: str, rows, key: str) -> int:
+def _write(file_format: str, resource: str, rows, key: str, tenant: Dict[str, Any]) -> int:
     chosen = FORMATS[file_format]
     with tempfile.SpooledTemporaryFile(max_size=SPOOL_BYTES) as spool:
-        count = chosen.write(resource, rows, spool)
+        count = chosen.write(resource, rows, spool, tenant)
         spool.seek(0)
         files.put_file(key, spool, chosen.content_type)
     return count

@@ -4,6 +4,7 @@ A tenant is a record of itself: its id is also its tenant id, so its keys
 carry the same T#<tenant_id># prefix as everything it owns.
 """
 from ..domain.email_templates import check_templates
+from ..domain.errors import fields_under
 from ..store import keys
 from ..store.records import RecordStore
 from ..store.unit_of_work import UnitOfWork
@@ -39,6 +40,11 @@ def _present(data: dict) -> dict:
 
 def _check(data: dict) -> None:
     check_templates(data.get("email_templates"))
+    if data.get("accounting_mapping") is not None:
+        from ..render.accounting.mapping import validate
+
+        with fields_under("accounting_mapping"):
+            validate(data["accounting_mapping"])
 
 
 TENANTS = RecordType(

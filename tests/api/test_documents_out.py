@@ -242,3 +242,26 @@ def test_template_with_an_unknown_placeholder_is_refused(seller):
     answer = seller.call("PATCH", "/tenant", {"email_templates": {"invoice": {"subject": "Hi {nmber}"}}})
     assert answer.status == 400 and answer.error_fields == ["email_templates.invoice.subject"]
     assert "{nmber}" in answer.body["error"]["details"][0]["message"]
+
+
+def test_ubl_e_invoices_of_an_invoice_and_its_credit_note_pass_en16931(seller):
+    from tests.support.einvoice import fatal_failures, schema_errors
+
+    buyer = customer(seller, vat_number="GB987654321")
+    shown = invoice(seller, buyer["id"])
+    note = seller.post(f"/invoices/{shown['id']}/credit-notes", {"reason": "Overcharged", "lines": [0]}).body
+    note = seller.post(f"/credit-notes/{note['id']}/issue", {}).body
+    for path, number in ((f"/invoices/{shown['id']}/ubl", shown["number"]),
+                         (f"/credit-notes/{note['id']}/ubl", note["number"])):
+        link = seller.get(path)
+        assert link.status == 200 and link.body["file_name"] == f"{number}.xml"
+        xml = requests.get(link.body["url"], timeout=10).content
+        assert schema_errors(xml) == [] and fatal_failures(xml) == []
+        assert f"<cbc:ID>{number}</cbc:ID>".encode() in xml
+    assert f"<cbc:PayableAmount currencyID=\"GBP\">{shown['totals']['gross']}</cbc:PayableAmount>".encode() in \
+        requests.get(seller.get(f"/invoices/{shown['id']}/ubl").body["url"], timeout=10).content
+
+
+def test_a_draft_has_no_e_invoice(seller):
+    draft = invoice(seller, customer(seller)["id"], issue=False)
+    assert seller.get(f"/invoices/{draft['id']}/ubl").status == 409

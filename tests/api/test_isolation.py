@@ -37,6 +37,7 @@ def make_records(api):
         "/credit-notes": _credit_note(api, invoice.body["id"]),
         "/estimates": api.post("/estimates", {"customer_id": customer_id, "lines": [
             {"description": "x", "quantity": "1", "unit_price": "1"}]}).body["id"],
+        "/exports": api.post("/exports", {"resource": "products", "format": "csv"}).body["id"],
         "/recurring-invoices": api.post("/recurring-invoices", {
             "name": "sealed", "customer_id": customer_id,
             "lines": [{"description": "x", "quantity": "1", "unit_price": "1"}],
