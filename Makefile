@@ -22,6 +22,7 @@ tick: deps
 	$(PYTHON) -m infra.local.tick $(if $(AS_OF),--as-of $(AS_OF)) $(if $(INLINE),--inline)
 
 bench: deps
+	$(PYTHON) -m pip install --quiet --quiet --disable-pip-version-check -r bench/requirements.txt
 	@shopt -s nullglob; for script in bench/*.py; do \
 	  echo "== $$script"; PYTHONPATH=. $(PYTHON) "$$script" || exit 1; \
 	done

@@ -3,14 +3,16 @@
 fpdf2 parses a TrueType font in `add_font` and subsets it with fontTools in
 `output`; for a one-page invoice those two steps cost ten times the layout.
 So the core fonts (Noto Sans, Latin; about 20 KiB each) are parsed once and
-cloned into each document, and embedded whole: their subsetting is skipped.
+cloned into each document, and embedded whole: their subsetting is skipped, and
+their compressed stream is made once.
 Fallback fonts (wider Latin, Greek and Cyrillic, Arabic, CJK, emoji) are added
 only to documents whose text needs them, and fpdf2 subsets those as usual.
 
-This leans on fpdf2's internals (TTFFont's fields, `fpdf.output.ftsubset`); the
+This leans on fpdf2's internals (TTFFont's fields, `fpdf.output.ftsubset` and `PDFFontStream`); the
 version is pinned and tests/unit/test_pdf_fonts.py checks the embedding.
 """
 import copy
+import zlib
 from functools import lru_cache
 from pathlib import Path
 from typing import FrozenSet, Iterable, List, NamedTuple
@@ -19,6 +21,7 @@ import fpdf.output
 from fontTools import subset as fonttools_subset
 from fpdf import FPDF
 from fpdf.fonts import SubsetMap, TTFFont
+from fpdf.syntax import Name
 
 FONT_DIR = Path(__file__).resolve().parent / "fonts"
 FAMILY = "Noto"
@@ -56,6 +59,22 @@ class _SubsetModule:
 fpdf.output.ftsubset = _SubsetModule
 
 
+class _FontStream(fpdf.output.PDFFontStream):
+    """fpdf2's embedded font stream; a core font's is compressed once per process, not per PDF."""
+
+    def __init__(self, contents: bytes) -> None:
+        whole = _WHOLE_FONTS_COMPRESSED.get(contents)
+        if whole is None:
+            super().__init__(contents)
+            return
+        fpdf.output.PDFContentStream.__init__(self, b"")
+        self._contents, self.filter, self.length, self.length1 = whole, Name("FlateDecode"), len(whole), len(contents)
+
+
+fpdf.output.PDFFontStream = _FontStream
+_WHOLE_FONTS_COMPRESSED = {}  # a core font file's bytes -> its compressed stream
+
+
 def add_fonts(pdf: FPDF, texts: Iterable[str]) -> None:
     """Give `pdf` the core family, plus the fallbacks the characters of `texts` need."""
     for style in CORE_FILES:
@@ -81,6 +100,10 @@ def needed_fallbacks(chars: FrozenSet[str]) -> List[Fallback]:
     return needed
 
 
+def core_font_covers(text: str) -> bool:
+    return _CORE_CHARS.issuperset(text)
+
+
 @lru_cache(maxsize=None)
 def _coverage(file_name: str) -> FrozenSet[int]:
     from fontTools.ttLib import TTFont
@@ -94,6 +117,7 @@ def _core_font(style: str) -> TTFFont:
     path = FONT_DIR / CORE_FILES[style]
     font = TTFFont(FPDF(), path, _fontkey(FAMILY, style), style)
     whole_file = path.read_bytes()
+    _WHOLE_FONTS_COMPRESSED[whole_file] = zlib.compress(whole_file)
     font.ttfont.embed_whole = True
     font.ttfont.save = lambda out, *args, **kwargs: out.write(whole_file)
     return font
@@ -111,3 +135,6 @@ def _clone(template: TTFFont, pdf: FPDF) -> TTFFont:
 
 def _fontkey(family: str, style: str) -> str:
     return f"{family.lower()}{style}"
+
+
+_CORE_CHARS = frozenset(map(chr, _coverage(CORE_FILES[""]) & _coverage(CORE_FILES["B"])))

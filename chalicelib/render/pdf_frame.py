@@ -4,7 +4,7 @@ from typing import Callable, Iterable, List, NamedTuple, Optional, Sequence
 
 from fpdf import FPDF
 
-from .pdf_fonts import FAMILY, add_fonts
+from .pdf_fonts import FAMILY, add_fonts, core_font_covers
 
 MARGIN = 15
 LINE = 4.6  # mm per line of 9 pt text
@@ -32,6 +32,31 @@ class Frame(FPDF):
         self.mark = mark
         self.alias_nb_pages()
         self.add_page()
+
+    def cell(self, w=None, h=None, text="", border=0, align="L", new_x="RIGHT", new_y="TOP", **more):
+        """fpdf2's cell(), with a fast path for the plain case that is nearly every cell here:
+        one line in the core font, no border, fill or link. fpdf2's general cell (fragments,
+        fallback fonts, shaping) costs about 14 times its text(); the fast path places the
+        text exactly where cell() would (same padding, alignment and baseline)."""
+        if (more or border or w is None or h is None or self.text_shaping or not core_font_covers(text)
+                or self.str_alias_nb_pages in text):  # cell() fills in the page count
+            return super().cell(w, h, text, border=border, align=align, new_x=new_x, new_y=new_y, **more)
+        if self.will_page_break(h):
+            self._perform_page_break()  # as cell() does: keeps x, starts the next page
+        width = w or self.w - self.r_margin - self.x
+        if text:
+            text_width = self.plain_width(text)
+            dx = {"R": width - self.c_margin - text_width, "C": (width - text_width) / 2}.get(align, self.c_margin)
+            self.text(self.x + dx, self.y + 0.5 * h + 0.3 * self.font_size, text)
+        self.x = self.l_margin if new_x == "LMARGIN" else self.x + width
+        if new_y == "NEXT":
+            self.y += h
+        return False
+
+    def plain_width(self, text: str) -> float:
+        """get_string_width() for text in the core font, without building fpdf2's fragments."""
+        widths = self.current_font.cw
+        return sum(widths[ord(char)] for char in text) * self.font_size / 1000
 
     @property
     def content_width(self) -> float:
@@ -110,8 +135,13 @@ class Frame(FPDF):
         self.line(self.l_margin, y + height + 0.6, self.l_margin + sum(c.width for c in columns), y + height + 0.6)
         self.set_xy(self.l_margin, y + height + 1.2)
 
+    def _width(self, text: str) -> float:
+        return self.plain_width(text) if core_font_covers(text) else self.get_string_width(text)
+
     def _wrapped(self, column: Column, text: str) -> List[str]:
-        text = text or ""
-        if not column.wraps or ("\n" not in text and self.get_string_width(text) <= column.width - 2):
-            return [text]
+        """The cell's lines: its own line breaks, and wrapping only where a line is too wide
+        (measuring is cheap; fpdf2's wrapping dry run is not)."""
+        lines = (text or "").split("\n") if column.wraps else [text or ""]
+        if not column.wraps or all(self._width(line) <= column.width - 2 for line in lines):
+            return lines
         return self.multi_cell(column.width, LINE, text, dry_run=True, output="LINES")
