@@ -1,7 +1,8 @@
 """CDK entry point. Run `cdk synth` / `cdk deploy` from infra/ (see README.md).
 
 Context (cdk.json or -c): stage (default "prod": the Chalice stage; the stack
-is "invoicing-<stage>"), region (eu-west-2), alarm_email, admin_key_version.
+is "invoicing-<stage>"), region (eu-west-2), alarm_email, admin_key_version,
+mail_from (the SES-verified address documents are emailed from).
 """
 import os
 import shutil
@@ -40,5 +41,6 @@ InvoicingStack(
     source_dir=str(REPO_ROOT),
     alarm_email=app.node.try_get_context("alarm_email") or "",
     admin_key_version=app.node.try_get_context("admin_key_version") or "",
+    mail_from=app.node.try_get_context("mail_from") or "",
 )
 app.synth()

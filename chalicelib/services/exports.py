@@ -51,7 +51,7 @@ def run_export(tenant_id: str, export_id: str, parse_filters: Callable[[str, Dic
         return  # a repeated delivery
     data = item.data
     name = f"{data['format'] if data['resource'] == ACCOUNTING else data['resource']}.{FORMATS[data['format']].extension}"
-    key = files.tenant_key(tenant_id, "exports", export_id, name)
+    key = files.export_key(tenant_id, export_id, name)
     try:
         query = parse_filters(data["resource"], json.loads(data["filters"]))
         tenant = TENANTS.store.get(tenant_id, tenant_id).data

@@ -21,6 +21,11 @@ def tenant_key(tenant_id: str, *parts: str) -> str:
     return "/".join(("tenants", tenant_id, *parts))
 
 
+def export_key(tenant_id: str, *parts: str) -> str:
+    """Exports live under exports/, which the bucket's lifecycle rule expires (infra/stacks)."""
+    return "/".join(("exports", "tenants", tenant_id, *parts))
+
+
 def put_bytes(key: str, body: bytes, content_type: str, bucket: Optional[str] = None) -> None:
     s3().put_object(Bucket=bucket or config.documents_bucket(), Key=key, Body=body, ContentType=content_type)
 

@@ -39,7 +39,7 @@ class InvoicingStack(Stack):
     """The stack's construct id is the Chalice stage (Chalice reads scope.to_string())."""
 
     def __init__(self, scope: Construct, stage: str, *, source_dir: str,
-                 alarm_email: str = "", admin_key_version: str = "", **kwargs) -> None:
+                 alarm_email: str = "", admin_key_version: str = "", mail_from: str = "", **kwargs) -> None:
         super().__init__(scope, stage, **kwargs)
         self.table = self._table()
         self.documents = self._bucket("Documents", "documents", lifecycle_rules=[
@@ -49,8 +49,10 @@ class InvoicingStack(Stack):
         self.uploads = self._bucket("Uploads", "uploads")
         self.uploads_queue, uploads_dlq = self._queue("Uploads", UPLOADS_QUEUE)
         self.jobs_queue, jobs_dlq = self._queue("Jobs", JOBS_QUEUE)
+        # Uploads live under tenants/<tenant>/ (chalicelib/services/uploads.py); nothing else is announced.
         self.uploads.add_event_notification(
-            s3.EventType.OBJECT_CREATED, s3n.SqsDestination(self.uploads_queue))
+            s3.EventType.OBJECT_CREATED, s3n.SqsDestination(self.uploads_queue),
+            s3.NotificationKeyFilter(prefix="tenants/"))
         self.admin_key = secretsmanager.Secret(
             self, "AdminKey", secret_name=f"{APP_NAME}/{stage}/admin-key",
             description="Bearer key that manages tenants and their API keys",
@@ -66,6 +68,8 @@ class InvoicingStack(Stack):
                 "INVOICING_UPLOADS_QUEUE": UPLOADS_QUEUE,
                 "INVOICING_JOBS_QUEUE": JOBS_QUEUE,
                 "INVOICING_ADMIN_KEY": self._admin_key_reference(admin_key_version),
+                # Verify this address (or its domain) in SES before sending.
+                **({"INVOICING_MAIL_FROM": mail_from} if mail_from else {}),
             },
         })
         sam = read_sam_template(self.chalice)
