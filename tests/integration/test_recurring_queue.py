@@ -31,8 +31,12 @@ def test_tick_to_queue_to_worker_and_a_repeated_delivery_bills_once():
 
     sqs = boto3.client("sqs")
     url = sqs.get_queue_url(QueueName=config.jobs_queue())["QueueUrl"]
-    received = sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=10, WaitTimeSeconds=1)["Messages"]
-    ours = [m for m in received if json.loads(m["Body"]).get("template_id") == template.id]
+    ours = []
+    for _ in range(50):  # other tests' jobs (PDFs, exports) share the queue
+        received = sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=10, WaitTimeSeconds=1).get("Messages", [])
+        ours += [m for m in received if json.loads(m["Body"]).get("template_id") == template.id]
+        if ours or not received:
+            break
     assert len(ours) == 1
     records = [{"messageId": m["MessageId"], "body": m["Body"]} for m in ours]
     assert handle(records + records) == {"batchItemFailures": []}
