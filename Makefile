@@ -1,5 +1,5 @@
 # make run: the API with DynamoDB Local, moto and the dev pump (infra/local/README.md).
-# make test: every test under tests/. Each target installs what it needs first.
+# make test: every test under tests/ (two workers, each with its own local stack). Each target installs what it needs first.
 SHELL := /bin/bash
 VENV := .venv
 PYTHON := $(VENV)/bin/python
@@ -14,7 +14,7 @@ run: deps
 	$(PYTHON) -m infra.local.run
 
 test: deps
-	$(PYTHON) -m pytest -q tests
+	$(PYTHON) -m pytest -q -n 2 tests
 
 # The recurring tick as of AS_OF (ISO instant, default now), on the stack `make run` runs;
 # INLINE=1 generates here instead of through the jobs queue.
