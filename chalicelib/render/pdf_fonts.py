@@ -126,6 +126,7 @@ def _core_font(style: str) -> TTFFont:
 def _clone(template: TTFFont, pdf: FPDF) -> TTFFont:
     """A document's own handle on a shared font: its own numbering and glyph subset map."""
     font = copy.copy(template)
+    font.desc = copy.copy(template.desc)  # output() gives it this document's object id
     font.i = len(pdf.fonts) + 1
     font.subset = SubsetMap(font)
     font.missing_glyphs = []
