@@ -14,19 +14,21 @@ from chalicelib.api.payments import payments
 from chalicelib.api.products import products
 from chalicelib.api.recurring import recurring
 from chalicelib.api.tenants import tenants
-from chalicelib.config import JOBS_QUEUE
+from chalicelib.api.uploads import uploads
+from chalicelib.config import JOBS_QUEUE, UPLOADS_QUEUE
 from chalicelib.lazy import lazy
 from chalicelib.observability import observe_http
 
 app = Chalice(app_name="invoicing")
 app.register_middleware(observe_http, "http")
 for blueprint in (auth, meta, tenants, customers, products, invoices, payments, credit_notes,
-                  estimates, recurring, exports):
+                  estimates, recurring, exports, uploads):
     app.register_blueprint(blueprint)
 
 
 tick = lazy("chalicelib.jobs.dispatch", "tick")
 handle_jobs = lazy("chalicelib.jobs.dispatch", "handle")
+handle_uploads = lazy("chalicelib.jobs.imports", "handle")
 
 
 @app.schedule(Rate(5, unit=Rate.MINUTES))
@@ -38,3 +40,10 @@ def recurring_tick(event):
 @app.on_sqs_message(queue=JOBS_QUEUE, batch_size=10)
 def jobs(event):
     return handle_jobs({"messageId": r.to_dict()["messageId"], "body": r.body} for r in event)
+
+
+# One message per run: a chunk of a large file may take a couple of minutes.
+@app.on_sqs_message(queue=UPLOADS_QUEUE, batch_size=1)
+def uploads_queue(event):
+    """S3 events of the uploads bucket, and the chunks of the files they announce."""
+    return handle_uploads({"messageId": r.to_dict()["messageId"], "body": r.body} for r in event)

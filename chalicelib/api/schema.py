@@ -14,6 +14,7 @@ from ..domain.currencies import is_currency
 from ..domain.errors import ValidationError
 
 MISSING = object()
+_CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b-\x1f]")  # below space, but for tab and line feed
 
 
 class Problems:
@@ -72,7 +73,7 @@ class String(Field):
             problems.add(path, f"must be at most {self.max_length} characters")
         elif self.pattern and not self.pattern.fullmatch(value):
             problems.add(path, self.invalid_message())
-        elif any(ord(c) < 32 and c not in "\n\t" for c in value):
+        elif _CONTROL_CHARACTERS.search(value):
             problems.add(path, "must not contain control characters")
         return value.lower() if self.lower else value
 

@@ -3,9 +3,10 @@
 Pure rules: how lines are completed from products and priced, which states
 allow which changes, how numbers look, when a document is overdue.
 """
+import re
 from datetime import date, timedelta
 from decimal import Decimal
-from typing import Any, Dict, List, Optional, Sequence
+from typing import Any, Dict, List, Optional, Sequence, Tuple
 
 from . import vat
 from .currencies import minor_units
@@ -122,6 +123,16 @@ def format_number(prefix: str, padding: int, sequence: int, year: Optional[int])
     """INV-0042, or INV-2026-0042 for a series that restarts each year."""
     year_part = f"{year}-" if year else ""
     return f"{prefix}{year_part}{sequence:0{padding}d}"
+
+
+def sequence_of(number: str, prefix: str, yearly: bool) -> Optional[Tuple[str, int]]:
+    """The (period, sequence) a number of the series' own form holds: INV-0042 -> ("all", 42),
+    INV-2026-0042 -> ("2026", 42) when the series restarts yearly; None for any other number."""
+    form = re.escape(prefix) + (r"(\d{4})-(\d+)" if yearly else r"(\d+)")
+    found = re.fullmatch(form, number)
+    if not found:
+        return None
+    return (found[1], int(found[2])) if yearly else ("all", int(found[1]))
 
 
 def due_date(issue_date: date, payment_terms_days: int) -> date:

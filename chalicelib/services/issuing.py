@@ -12,7 +12,7 @@ Only when the customer changed since is it read again (a third call).
 """
 from datetime import date
 from decimal import Decimal
-from typing import Any, Dict
+from typing import Any, Dict, Optional
 
 from ..domain import documents as docs
 from ..domain.errors import ConcurrentUpdate, Conflict, NotFound, invalid
@@ -21,11 +21,13 @@ from ..store import keys
 from ..store.clock import now, stamp
 from ..store.history import history_entry
 from ..store.models import DocumentItem, RecordItem, SeriesItem, UniqueValueItem
-from ..store.numbering import series_key, take_next
+from ..store.keys import new_id
+from ..store.numbering import advance_past, series_key, take_next
 from ..store.unit_of_work import UnitOfWork, Writes
 from .document_inputs import customer_snapshot, references, supplier_snapshot, today_for, usable_customer
 from .customers import CUSTOMERS
 from .document_types import DocumentType
+from .drafts import new_draft
 from .records import ACTIVE, Actor
 from .retry import retry_on_conflict
 
@@ -60,21 +62,51 @@ def _issue_once(uow, dtype, tenant_id, actor, document_id, options, fresh_custom
         raise NotFound(f"No {dtype.label} has the id {document_id}")
     if item.status != docs.DRAFT:
         raise Conflict(f"This {dtype.label} is already {item.status} as {item.number}")
-    tenant = found["tenant"]
     if fresh_customer is not None:
         item.data.update(customer=customer_snapshot(fresh_customer), customer_version=fresh_customer.version)
-    issue_date = options.get("issue_date") or _draft_date(item) or today_for(tenant)
-    settings = tenant.data["numbering"][dtype.series]
-    yearly = settings["yearly_reset"]
     writes = Writes()
     found.verify(writes, "tenant")
-    sequence = take_next(writes, tenant_id, dtype.series, str(issue_date.year) if yearly else "all",
-                         found["series"])
-    number = docs.format_number(settings["prefix"], int(settings["padding"]), sequence,
-                                issue_date.year if yearly else None)
+    _issue_into(writes, dtype, tenant_id, actor, item, found["tenant"], found["series"], options)
+    writes.put(item)
+    return uow.commit(writes, item)
+
+
+def create_issued(uow: UnitOfWork, dtype: DocumentType, tenant_id: str, actor: Actor, fields: Dict[str, Any],
+                  options: Dict[str, Any], number: Optional[str] = None) -> DocumentItem:
+    """A new document, issued at once: its creation and its issue commit in one transaction
+    (bulk uploads), so it never exists half made. With `number`, it keeps that number (unique
+    per tenant, like any) instead of taking the series' next; a number of the series' own
+    form moves the series past it, so later issues never collide with it."""
+    document_id = new_id(dtype.id_prefix)
+    fields = dtype.prepare(tenant_id, fields)
+
+    def attempt(use_cache: bool) -> DocumentItem:
+        writes = Writes()
+        item = new_draft(dtype, tenant_id, actor, fields, writes, use_cache, document_id)
+        found = references(tenant_id, None, [], use_cache, series=(SeriesItem, *series_key(tenant_id, dtype.series)))
+        _issue_into(writes, dtype, tenant_id, actor, item, found["tenant"], found["series"], options, number)
+        return uow.commit(writes, item)  # new_draft has put the item: one action per item
+
+    return retry_on_conflict(attempt)
+
+
+def _issue_into(writes: Writes, dtype: DocumentType, tenant_id: str, actor: Actor, item: DocumentItem,
+                tenant: RecordItem, series: Optional[SeriesItem], options: Dict[str, Any],
+                number: Optional[str] = None) -> None:
+    """Everything issuing the draft `item` writes but the item itself (the caller puts it)."""
+    issue_date = options.get("issue_date") or _draft_date(item) or today_for(tenant)
+    settings = tenant.data["numbering"][dtype.series]
+    if number is None:
+        yearly = settings["yearly_reset"]
+        sequence = take_next(writes, tenant_id, dtype.series, str(issue_date.year) if yearly else "all", series)
+        number = docs.format_number(settings["prefix"], int(settings["padding"]), sequence,
+                                    issue_date.year if yearly else None)
+    else:
+        taken = docs.sequence_of(number, settings["prefix"], settings["yearly_reset"])
+        if taken:
+            advance_past(writes, tenant_id, dtype.series, *taken, series)
     _record_issue(item, dtype, tenant, issue_date, number, options)
     dtype.store.place(item, tenant_id)
-    writes.put(item)
     writes.check(RecordItem, CUSTOMERS.store.pk(tenant_id, item.customer_id), keys.RECORD_SK,
                  (RecordItem.version == int(item.data["customer_version"])) & (RecordItem.status == ACTIVE),
                  on_fail=_CustomerChanged("The customer changed since the draft was saved"))
@@ -87,7 +119,6 @@ def _issue_once(uow, dtype, tenant_id, actor, document_id, options, fresh_custom
     writes.put(history_entry(item.PK, item.updated_at, actor.id, "issued",
                              {"status": {"before": docs.DRAFT, "after": item.status},
                               "number": {"before": None, "after": number}}))
-    return uow.commit(writes, item)
 
 
 def _record_issue(item, dtype, tenant, issue_date: date, number: str, options) -> None:

@@ -28,3 +28,13 @@ def take_next(writes: Writes, tenant_id: str, series: str, period: str,
     item.last = {**item.last, period: sequence}
     writes.put(item, on_fail=ConcurrentUpdate("Another document took the next number; try again"))
     return sequence
+
+
+def advance_past(writes: Writes, tenant_id: str, series: str, period: str, sequence: int,
+                 current: Optional[SeriesItem]) -> None:
+    """Move the series' last number up to `sequence` (a number given from elsewhere) if it is behind."""
+    item = current or SeriesItem(*series_key(tenant_id, series), last={})
+    if int(item.last.get(period, 0)) >= sequence:
+        return
+    item.last = {**item.last, period: sequence}
+    writes.put(item, on_fail=ConcurrentUpdate("Another document took the next number; try again"))

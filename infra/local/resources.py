@@ -16,9 +16,12 @@ def create_resources(app: Chalice) -> None:
     # SES sends only from a verified address, in moto as in AWS.
     boto3.client("ses").verify_email_identity(EmailAddress=config.mail_from())
     sqs = boto3.client("sqs")
-    for name in sorted({queue_name(source) for source in sqs_sources(app)}):
+    names = sorted({queue_name(source) for source in sqs_sources(app)})
+    for name in names:
         attributes = {"FifoQueue": "true"} if name.endswith(".fifo") else {}
         sqs.create_queue(QueueName=name, Attributes=attributes)
+    if config.uploads_queue() in names:
+        _notify_uploads(s3, sqs)
 
 
 def _create_bucket(s3, bucket: str) -> None:
@@ -27,3 +30,15 @@ def _create_bucket(s3, bucket: str) -> None:
             "LocationConstraint": config.region()})
     except s3.exceptions.BucketAlreadyOwnedByYou:
         pass
+
+
+def _notify_uploads(s3, sqs) -> None:
+    """New objects under tenants/ in the uploads bucket are announced on the uploads queue, as the
+    CDK stack sets it up in AWS; S3 (and moto) first sends an s3:TestEvent, which the handler skips."""
+    url = sqs.get_queue_url(QueueName=config.uploads_queue())["QueueUrl"]
+    # A chunk may run for minutes: keep its message hidden meanwhile, as the stack does (30 min).
+    sqs.set_queue_attributes(QueueUrl=url, Attributes={"VisibilityTimeout": "1800"})
+    arn = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
+    s3.put_bucket_notification_configuration(Bucket=config.uploads_bucket(), NotificationConfiguration={
+        "QueueConfigurations": [{"Id": "uploads", "QueueArn": arn, "Events": ["s3:ObjectCreated:*"],
+                                 "Filter": {"Key": {"FilterRules": [{"Name": "prefix", "Value": "tenants/"}]}}}]})

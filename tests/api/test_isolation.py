@@ -42,6 +42,8 @@ def make_records(api):
             "name": "sealed", "customer_id": customer_id,
             "lines": [{"description": "x", "quantity": "1", "unit_price": "1"}],
             "schedule": {"unit": "month", "interval": 1, "start_date": "2030-01-31"}}).body["id"],
+        # /uploads/templates/{kind} too: an id is no kind, so that answers 404 as well.
+        "/uploads": api.post("/uploads", {"kind": "customers", "files": [{"name": "a.csv", "size": 10}]}).body["id"],
     }
 
 

@@ -1,0 +1,191 @@
+"""Bulk upload of a generated CSV of invoices (60 MB by default) against DynamoDB Local and moto.
+
+Prints the parse-and-validate rate (MB/s) over the file, the process's peak
+memory, and the whole import's time (S3 event, planning, every chunk through
+the queue, the reports) beside a floor measured in the same run: raw boto3
+replaying, once per invoice, the very transaction our import wrote for a
+sample invoice (captured on the wire), with conditions, under fresh ids.
+
+    python bench/upload.py [--mb 60] [--lines 20]
+"""
+import argparse
+import json
+import resource
+import tempfile
+import time
+
+from stack import local_stack  # sets the environment: import it before chalicelib
+
+from chalicelib import config  # noqa: E402
+from chalicelib.domain.records import Actor  # noqa: E402
+from chalicelib.imports.bodies import Rejected, from_rows  # noqa: E402
+from chalicelib.imports.csv_source import records  # noqa: E402
+from chalicelib.imports.grouping import Group, grouped  # noqa: E402
+from chalicelib.imports.kinds import map_header  # noqa: E402
+from chalicelib.jobs.import_lookups import Directory  # noqa: E402
+from chalicelib.services.customers import CUSTOMERS  # noqa: E402
+from chalicelib.services.records import create_record  # noqa: E402
+from chalicelib.services.tenants import create_tenant  # noqa: E402
+from chalicelib.services.uploads import show_batch  # noqa: E402
+from chalicelib.store.diagnostics import captured_transactions  # noqa: E402
+from chalicelib.store.unit_of_work import UnitOfWork  # noqa: E402
+from chalicelib.store.uploads import drop_batch_id  # noqa: E402
+
+ACTOR = Actor("bench")
+CUSTOMER_NAMES = [f"Customer {n:03d} Trading Ltd" for n in range(100)]
+HEADER = "number,customer,issue_date,reference,description,quantity,unit_price,vat_rate\r\n"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--mb", type=float, default=60)
+    parser.add_argument("--lines", type=int, default=20, help="lines (rows) per invoice")
+    args = parser.parse_args()
+    with local_stack(), tempfile.NamedTemporaryFile(suffix=".csv") as generated:
+        tenant_id = _books(CUSTOMER_NAMES)
+        invoices = _generate(generated, int(args.mb * 1024 * 1024), args.lines)
+        size = generated.tell()
+        print(f"generated {size / 1e6:.1f} MB: {invoices} invoices of {args.lines} lines")
+
+        seconds, rows = _parse_and_validate(generated.name, tenant_id)
+        print(f"parse + validate: {rows} rows in {seconds:.1f} s = {size / 1e6 / seconds:.1f} MB/s "
+              f"({rows / seconds:.0f} rows/s)")
+
+        sample = _sample_transaction(args.lines)
+        started = time.perf_counter()
+        batch_id = _drop(tenant_id, "invoices.csv", generated.name)
+        messages = _work_queue()
+        ours = time.perf_counter() - started
+        (file,) = show_batch(tenant_id, batch_id)["files"]
+        assert file["status"] == "done" and file["counts"]["imported"] == invoices * args.lines, file
+        print(f"whole import: {ours:.1f} s ({invoices / ours:.1f} invoices/s, {messages} queue messages), "
+              f"counts {file['counts']}")
+        floor = _replay(sample, invoices)
+        print(f"floor: raw boto3 replaying the import's transaction {invoices} times: {floor:.1f} s "
+              f"({invoices / floor:.1f}/s)  ratio {ours / floor:.2f} (target <= 1.5)")
+        peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        print(f"peak memory of this process (ru_maxrss): {peak:.0f} MB (target <= 512)")
+
+
+def _books(customers) -> str:
+    tenant = create_tenant(UnitOfWork(), ACTOR, {"legal_name": "Bench Ltd"})
+    for name in customers:
+        create_record(UnitOfWork(), CUSTOMERS, tenant.id, ACTOR, {"name": name, "currency": "GBP",
+                                                                  "payment_terms_days": 30})
+    return tenant.id
+
+
+def _invoice_rows(number: int, lines: int) -> str:
+    customer = CUSTOMER_NAMES[number % len(CUSTOMER_NAMES)]
+    day = f"{1 + number % 28:02d}/{1 + number % 12:02d}/2025"
+    return "".join(
+        f"INV-{number:06d},{customer},{day},PO-{number},\"Consulting, week {i + 1}: analysis and "
+        f"reporting for project {number % 97}\",{1 + i % 5},\"{1000 + i * 7.25:,.2f}\",20\r\n"
+        for i in range(lines))
+
+
+def _generate(out, size: int, lines: int) -> int:
+    """As many invoices as fit in `size` bytes."""
+    out.write(HEADER.encode())
+    count = 0
+    while True:
+        rows = _invoice_rows(count + 1, lines).encode()
+        if out.tell() + len(rows) > size:
+            out.flush()
+            return count
+        out.write(rows)
+        count += 1
+
+
+def _parse_and_validate(path: str, tenant_id: str):
+    """Our reader, grouping and validation (the API's schemas, customer names) over the file."""
+    started = time.perf_counter()
+    with open(path, "rb") as stream:
+        found = records(stream, "utf-8")
+        columns = map_header("invoices", next(found).cells)
+        number_at = [c.target for c in columns.columns].index("number")
+        lookups, rows = Directory(tenant_id), 0
+        for group in grouped(found, lambda r: r.cells[number_at], lambda r: not any(r.cells)):
+            assert isinstance(group, Group)
+            try:
+                from_rows("invoices", columns, group.rows, lookups)
+            except Rejected as rejected:
+                raise AssertionError(rejected.problems)
+            rows += len(group.rows)
+    return time.perf_counter() - started, rows
+
+
+def _drop(tenant_id: str, name: str, path: str) -> str:
+    import boto3
+
+    key = f"tenants/{tenant_id}/drop/invoices/{name}"
+    s3 = boto3.client("s3")
+    s3.upload_file(path, config.uploads_bucket(), key)
+    etag = s3.head_object(Bucket=config.uploads_bucket(), Key=key)["ETag"].strip('"')
+    return drop_batch_id(config.uploads_bucket(), key, etag)
+
+
+def _work_queue() -> int:
+    """Work the uploads queue as Lambda's event source does, one message per run, until it is empty."""
+    import boto3
+
+    from chalicelib.jobs.imports import handle
+
+    sqs = boto3.client("sqs")
+    url = sqs.get_queue_url(QueueName=config.uploads_queue())["QueueUrl"]
+    handled = 0
+    while True:
+        messages = sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=1, WaitTimeSeconds=1).get("Messages", [])
+        if not messages:
+            return handled
+        result = handle([{"messageId": messages[0]["MessageId"], "body": messages[0]["Body"]}])
+        assert result == {"batchItemFailures": []}, result
+        sqs.delete_message(QueueUrl=url, ReceiptHandle=messages[0]["ReceiptHandle"])
+        handled += 1
+
+
+def _sample_transaction(lines: int):
+    """The transaction the import wrote for the second invoice of a small file (warm, as all but
+    the first of a chunk are), and that invoice's id and number. A tenant of its own, so that
+    like the big file's invoices, it moves the number series on."""
+    tenant_id = _books([CUSTOMER_NAMES[1], CUSTOMER_NAMES[2]])
+    with tempfile.NamedTemporaryFile(suffix=".csv") as sample:
+        sample.write((HEADER + _invoice_rows(1, lines) + _invoice_rows(2, lines)).encode())
+        sample.flush()
+        with captured_transactions() as written:
+            batch_id = _drop(tenant_id, "sample.csv", sample.name)
+            _work_queue()
+    (file,) = show_batch(tenant_id, batch_id)["files"]
+    assert file["counts"]["imported"] == 2 * lines, file
+    claims = [r for r in written if "IMPORTED#" in json.dumps(r)]
+    return claims[-1], "inv_" + json.dumps(claims[-1]).split('"inv_', 1)[1].split('"', 1)[0], "INV-000002"
+
+
+def _replay(sample, count: int) -> float:
+    """The sample transaction `count` times, each under a new invoice id, number and claim: every
+    put, update and condition as sent (the number series' version check, which a replay cannot
+    meet, aside); series, dashboard and ledger items are the replay's own."""
+    import boto3
+
+    request, invoice_id, number = sample
+    items = []
+    for item in request["TransactItems"]:
+        (action, body), = item.items()
+        if action == "Put" and "SERIES#" in json.dumps(body["Item"]):
+            body = {k: v for k, v in body.items() if k not in ("ConditionExpression", "ExpressionAttributeNames",
+                                                              "ExpressionAttributeValues")}
+        items.append({action: body})
+    template = json.dumps(items)
+    for marker in ("SERIES#", "TALLY", "LEDGER#"):
+        template = template.replace(marker, "FLOOR" + marker)
+    client = boto3.client("dynamodb")
+    started = time.perf_counter()
+    for i in range(count):
+        replay = (template.replace(invoice_id, f"{invoice_id}f{i}").replace(number, f"FLOOR-{i}")
+                  .replace(number.lower(), f"floor-{i}"))
+        client.transact_write_items(TransactItems=json.loads(replay))
+    return time.perf_counter() - started
+
+
+if __name__ == "__main__":
+    main()

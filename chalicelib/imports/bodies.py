@@ -1,0 +1,213 @@
+"""A document or record of an upload as the API's request body, or why it cannot be one.
+
+Cells are read (cells.py), a document's rows are put together (its
+document-level cells must agree; each row is a line), the names it uses are
+turned into ids (customer, product code, invoice number), and the result is
+validated by the very schema the API validates requests with. Every problem
+comes back with the line and the column (as headed in the file) it is about.
+"""
+import re
+from typing import Any, Callable, Dict, List, NamedTuple, Optional, Protocol, Tuple
+
+from ..api.credit_notes import CREDIT_NOTE_BODY
+from ..api.customers import CUSTOMER
+from ..api.document_routes import ISSUE
+from ..api.invoices import INVOICE_BODY
+from ..api.products import PRODUCT
+from ..api.schema import Choice, Object, Problems, String
+from ..domain.errors import DomainError, ValidationError
+from ..domain.uploads import CREDIT_NOTES, CUSTOMERS, DOCUMENT_KINDS, INVOICES, PRODUCTS
+from .cells import CellError, read_cell
+from .kinds import ColumnMap
+
+SCHEMAS = {INVOICES: INVOICE_BODY, CREDIT_NOTES: CREDIT_NOTE_BODY, CUSTOMERS: CUSTOMER, PRODUCTS: PRODUCT}
+DRAFT, ISSUED = "draft", "issued"
+# How a document is imported; not part of the API's document bodies.
+IMPORT_FIELDS = Object({
+    "number": String(max_length=40, description="The issued document keeps this number"),
+    "status": Choice((DRAFT, ISSUED), description="Default issued"),
+    "exchange_rate": ISSUE.fields["exchange_rate"],
+})
+# Which columns an API field comes from, when its name differs.
+_SOURCES = {"customer_id": ("customer",), "invoice_id": ("invoice",), "product_id": ("product_code",),
+            "discount": ("discount_percent", "discount_amount"), "vat_category": ("vat_category", "tax_type"),
+            "vat_rate": ("vat_rate", "tax_type")}
+
+
+class Problem(NamedTuple):
+    line: int
+    column: Optional[str]  # the file's header, or a JSON field path; None: the whole row
+    message: str
+
+
+class Rejected(Exception):
+    def __init__(self, problems: List[Problem]):
+        super().__init__(problems[0].message)
+        self.problems = problems
+
+
+class Prepared(NamedTuple):
+    fields: Dict[str, Any]  # what the API's route would hand the service
+    issue: bool = False
+    number: Optional[str] = None
+    exchange_rate: Any = None
+
+
+class Lookups(Protocol):
+    """Names in a file to ids; each raises CellError saying why a name fits nothing."""
+    def customer(self, text: str) -> str: ...
+    def product(self, code: str) -> str: ...
+    def invoice(self, text: str) -> str: ...
+
+
+Locate = Callable[[str], Tuple[int, Optional[str]]]  # API field path -> (line, column)
+
+
+def from_rows(kind: str, columns: ColumnMap, rows: List[Any], lookups: Lookups) -> Tuple[Prepared, Locate]:
+    """The document (or record) that `rows` of a CSV/XLSX file make; raises Rejected."""
+    problems: List[Problem] = []
+    values = [_read_row(columns, row, problems) for row in rows]
+    locate = _row_locator(columns, rows, values)
+    document = _document_values(columns, rows, values, problems)
+    body, extra = _nest(document), {}
+    for name in ("number", "status", "exchange_rate"):
+        if name in body:
+            extra[name] = body.pop(name)
+    if isinstance(extra.get("status"), str):
+        extra["status"] = extra["status"].lower()
+    for name, finder in (("customer", lookups.customer), ("invoice", lookups.invoice)):
+        if name in body:
+            body[f"{name}_id"] = _looked_up(finder, body.pop(name), rows[0].line, columns.header_of(name),
+                                            problems)
+    if kind in DOCUMENT_KINDS:
+        body["lines"] = [_line(row_values, row.line, columns, lookups, problems)
+                         for row, row_values in zip(rows, values)]
+    return _validated(kind, body, extra, locate, problems), locate
+
+
+def from_json(kind: str, document: Any, line: int) -> Tuple[Prepared, Locate]:
+    """A JSON document shaped as the API's request body (plus number, status, exchange_rate)."""
+    def locate(path: str) -> Tuple[int, Optional[str]]:
+        return line, path or None
+
+    if not isinstance(document, dict):
+        raise Rejected([Problem(line, None, "each document must be a JSON object")])
+    extra = {name: document[name] for name in ("number", "status", "exchange_rate")
+             if name in document and kind in DOCUMENT_KINDS}
+    body = {k: v for k, v in document.items() if k not in extra}
+    return _validated(kind, body, extra, locate, []), locate
+
+
+def problems_of(error: DomainError, locate: Locate) -> List[Problem]:
+    """A refusal (from a schema or a service) as problems on lines and columns."""
+    problems = []
+    for field, message in error.details or [("", error.message)]:
+        line, column = locate(field)
+        problems.append(Problem(line, column, message if column or not field else f"{field} {message}"))
+    return problems
+
+
+def _validated(kind: str, body: Dict[str, Any], extra: Dict[str, Any], locate: Locate,
+               problems: List[Problem]) -> Prepared:
+    """Check the body with the API's schema; raise Rejected with every problem found so far and the
+    schema's own, leaving out what the schema says of a cell already refused."""
+    found = Problems()
+    fields = SCHEMAS[kind].parse(body, "", found)
+    how = IMPORT_FIELDS.parse(extra, "", found)
+    if found.items:
+        refused = {(p.line, p.column) for p in problems}
+        problems = problems + [p for p in problems_of(ValidationError("", found.items), locate)
+                               if (p.line, p.column) not in refused]
+    if problems:
+        raise Rejected(problems)
+    return Prepared(fields, how.get("status", ISSUED) == ISSUED, how.get("number"), how.get("exchange_rate"))
+
+
+def _read_row(columns: ColumnMap, row: Any, problems: List[Problem]) -> Dict[str, Any]:
+    values = {}
+    for i, text in enumerate(row.cells):
+        if not text:
+            continue
+        column = columns.columns[i] if i < len(columns.columns) else None
+        if column is None:
+            problems.append(Problem(row.line, None, f"column {i + 1} holds a value but has no header"))
+        elif column.target is not None:  # None: a column we accept and ignore
+            try:
+                values[column.target] = read_cell(column.cell, text)
+            except CellError as error:
+                problems.append(Problem(row.line, columns.headers[i], str(error)))
+    return values
+
+
+def _document_values(columns, rows, values, problems) -> Dict[str, Any]:
+    """The document's own cells: the first row gives each; later rows may repeat it or leave it blank."""
+    document, first = {}, {}
+    for row, row_values in zip(rows, values):
+        for target, value in row_values.items():
+            if target.startswith("lines."):
+                continue
+            if target not in document:
+                document[target], first[target] = value, row.line
+            elif document[target] != value:
+                problems.append(Problem(row.line, columns.header_of(target),
+                                        f"differs from line {first[target]} of the same document"))
+    return document
+
+
+def _line(values: Dict[str, Any], line: int, columns: ColumnMap, lookups: Lookups,
+          problems: List[Problem]) -> Dict[str, Any]:
+    result: Dict[str, Any] = {}
+    for target, value in values.items():
+        if not target.startswith("lines."):
+            continue
+        name = target[len("lines."):]
+        if name == "product_code":
+            result["product_id"] = _looked_up(lookups.product, value, line, columns.header_of(target), problems)
+        elif name in ("discount_percent", "discount_amount"):
+            if "discount" in result:
+                problems.append(Problem(line, columns.header_of(target),
+                                        "give a discount as a percent or an amount, not both"))
+            result["discount"] = {"type": name[len("discount_"):], "value": value}
+        elif name == "tax_type":
+            result["vat_category"], result["vat_rate"] = value
+        else:
+            result[name] = value
+    return result
+
+
+def _looked_up(finder, text, line, column, problems) -> Optional[str]:
+    try:
+        return finder(text)
+    except CellError as error:
+        problems.append(Problem(line, column, str(error)))
+        return None
+
+
+def _nest(values: Dict[str, Any]) -> Dict[str, Any]:
+    """"billing_address.city" -> {"billing_address": {"city": ...}}."""
+    body: Dict[str, Any] = {}
+    for target, value in values.items():
+        head, _, tail = target.partition(".")
+        if tail:
+            body.setdefault(head, {})[tail] = value
+        else:
+            body[head] = value
+    return body
+
+
+def _row_locator(columns: ColumnMap, rows: List[Any], values: List[Dict[str, Any]]) -> Locate:
+    def locate(path: str) -> Tuple[int, Optional[str]]:
+        line_field = re.match(r"lines\[(\d+)\]\.?(\w*)", path)
+        if line_field and int(line_field[1]) < len(rows):
+            index = int(line_field[1])
+            return rows[index].line, _column(line_field[2], "lines.", values[index])
+        nested = re.match(r"(\w+_address)\.(\w+)", path)
+        name = nested[0] if nested else re.split(r"[.\[]", path)[0]
+        return rows[0].line, _column(name, "", values[0])
+
+    def _column(field: str, prefix: str, given: Dict[str, Any]) -> Optional[str]:
+        targets = [prefix + source for source in _SOURCES.get(field, (field,))]
+        present = [t for t in targets if t in given] or targets
+        return next((h for h in map(columns.header_of, present) if h), None)
+
+    return locate

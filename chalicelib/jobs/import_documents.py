@@ -1,0 +1,162 @@
+"""Each document (or record) of a chunk goes through the API's own services, once.
+
+Documents are taken a window at a time: their claims are read together (one
+BatchGetItem), and those already claimed are reported from their claim (a
+worker run again, or the same content uploaded again) without any write.
+Every other document is created (and issued) by the same services as the
+API, with its claim and the file's progress added to that very transaction
+(UnitOfWork's before_commit): the document, its claim and the count commit
+together or not at all. A refusal becomes the row's reason.
+"""
+from collections import defaultdict
+from typing import Any, List, Optional
+
+from ..domain import vat
+from ..domain.errors import Conflict, DomainError
+from ..domain.records import DEFAULT_PAYMENT_TERMS_DAYS, Actor
+from ..domain.uploads import CREDIT_NOTES, CUSTOMERS, DOCUMENT_KINDS, INVOICES
+from ..imports import bodies
+from ..imports.bodies import Problem, Rejected, problems_of
+from ..imports.grouping import MAX_LINES, Group, Skipped
+from ..imports.kinds import map_header
+from ..imports.report import DUPLICATE, IMPORTED, REJECTED, SKIPPED, Outcome
+from ..services.customers import CUSTOMERS as CUSTOMER_RECORDS
+from ..services.document_types import CREDIT_NOTE, INVOICE
+from ..services.drafts import create_document
+from ..services.issuing import create_issued
+from ..services.products import PRODUCTS as PRODUCT_RECORDS
+from ..services.records import create_record
+from ..services.tenants import TENANTS
+from ..store import keys
+from ..store.unit_of_work import UnitOfWork, Writes
+from ..store.uploads import ImportClaimItem, ImportFileItem, claim_pk, get_claim, read_claims
+from .import_lookups import Directory
+
+DOCUMENT_TYPES = {INVOICES: INVOICE, CREDIT_NOTES: CREDIT_NOTE}
+
+
+class AlreadyImported(Conflict):
+    """The document's claim exists: another run made it first."""
+
+
+class Importer:
+    def __init__(self, item: ImportFileItem, tenant_id: str, batch_id: str):
+        info = item.info
+        self.item, self.tenant_id, self.batch_id = item, tenant_id, batch_id
+        self.kind, self.etag, self.actor = info["kind"], info["etag"], Actor(info["actor"])
+        self.keep_numbers = info["numbering"] == "keep"
+        self.columns = map_header(self.kind, info["headers"]) if "headers" in info else None  # None: JSON
+        targets = [c and c.target for c in self.columns.columns] if self.columns else []
+        self.number_at = targets.index("number") if "number" in targets else None
+        self.lookups = Directory(tenant_id)
+        self.base_currency = TENANTS.store.read(tenant_id, tenant_id, use_cache=True).data["base_currency"]
+
+    def number_of(self, record: Any) -> Optional[str]:
+        """The document number that groups rows (JSON documents are whole already)."""
+        if self.kind not in DOCUMENT_KINDS:
+            return None
+        if self.columns is None:
+            number = record.cells.get("number") if isinstance(record.cells, dict) else None
+            return number if isinstance(number, str) else None
+        cells = record.cells
+        return cells[self.number_at] if self.number_at is not None and self.number_at < len(cells) else None
+
+    @staticmethod
+    def is_blank(record: Any) -> bool:
+        return isinstance(record.cells, list) and not any(record.cells)
+
+    def run(self, window: List[Any]) -> List[Outcome]:
+        groups = [entry for entry in window if isinstance(entry, Group)]
+        claims = read_claims(self._claim_pk(group) for group in groups)
+        outcomes: List[Outcome] = []
+        for entry in window:
+            if isinstance(entry, Group):
+                outcomes += self._one(entry, claims.get(self._claim_pk(entry)))
+            elif isinstance(entry, Skipped):
+                outcomes.append(Outcome(entry.record.line, SKIPPED, reason=entry.reason))
+            else:
+                outcomes.append(Outcome(entry.record.line, REJECTED, reason=entry.record.error))
+        return outcomes
+
+    def _one(self, group: Group, claim: Optional[ImportClaimItem]) -> List[Outcome]:
+        if claim is not None:
+            return self._claimed(group, claim)
+        if group.overflow:
+            return _rejected(group, [Problem(group.overflow[0], None,
+                                             f"the document has more than {MAX_LINES} lines")])
+        try:
+            prepared, locate = self._prepare(group)
+        except Rejected as rejected:
+            return _rejected(group, rejected.problems)
+        try:
+            made = self._create(group, prepared)
+        except DomainError as refused:
+            # Made meanwhile by a twin run of this chunk? Then that is this row's outcome, whichever
+            # of its conditions (the claim, the number, a product code) refused this attempt first.
+            claim = get_claim(self._claim_pk(group))
+            return self._claimed(group, claim) if claim else _rejected(group, problems_of(refused, locate))
+        return [Outcome(row.line, IMPORTED, made.id, getattr(made, "number", None)) for row in group.rows]
+
+    def _prepare(self, group: Group):
+        if self.columns is None:
+            return bodies.from_json(self.kind, group.rows[0].cells, group.line)
+        return bodies.from_rows(self.kind, self.columns, group.rows, self.lookups)
+
+    def _create(self, group: Group, prepared: bodies.Prepared):
+        uow = UnitOfWork(before_commit=lambda made, writes: self._stake(writes, group, made))
+        fields = prepared.fields
+        if self.kind == CUSTOMERS:
+            defaults = {"currency": self.base_currency, "payment_terms_days": DEFAULT_PAYMENT_TERMS_DAYS}
+            return create_record(uow, CUSTOMER_RECORDS, self.tenant_id, self.actor, {**defaults, **fields})
+        if self.kind not in DOCUMENT_KINDS:
+            defaults = {"currency": self.base_currency, "vat_category": vat.STANDARD}
+            return create_record(uow, PRODUCT_RECORDS, self.tenant_id, self.actor, {**defaults, **fields})
+        dtype = DOCUMENT_TYPES[self.kind]
+        if not prepared.issue:
+            return create_document(uow, dtype, self.tenant_id, self.actor, fields)
+        options = {"exchange_rate": prepared.exchange_rate} if prepared.exchange_rate is not None else {}
+        number = prepared.number if self.keep_numbers else None
+        return create_issued(uow, dtype, self.tenant_id, self.actor, fields, options, number)
+
+    def _stake(self, writes: Writes, group: Group, made: Any) -> None:
+        """The document's claim and the file's progress, in the document's own transaction."""
+        writes.put(ImportClaimItem(self._claim_pk(group), keys.RECORD_SK, batch_id=self.batch_id,
+                                   file_id=self.item.file_id, document_id=made.id,
+                                   number=getattr(made, "number", None), line=group.line),
+                   condition=ImportClaimItem.PK.does_not_exist(), on_fail=AlreadyImported("imported already"))
+        writes.add_to(ImportFileItem, self.item.PK, self.item.SK, {"imported": len(group.rows), "documents": 1})
+
+    def _claim_pk(self, group: Group) -> str:
+        return claim_pk(self.tenant_id, self.kind, self.etag, group.key)
+
+    def _claimed(self, group: Group, claim: ImportClaimItem) -> List[Outcome]:
+        """A document made before: by this file (a run again), or by another with the same content."""
+        lines = [row.line for row in group.rows] + group.overflow
+        if claim.file_id != self.item.file_id:
+            reason = f"already imported by upload {claim.batch_id} (its line {int(claim.line)})"
+            return [Outcome(line, DUPLICATE, claim.document_id, claim.number, reason=reason) for line in lines]
+        if int(claim.line) == group.line:
+            return [Outcome(line, IMPORTED, claim.document_id, claim.number) for line in lines]
+        return _rejected(group, [Problem(group.line, self.columns and self.columns.header_of("number"),
+                                         f"repeats the document of line {int(claim.line)} (imported as "
+                                         f"{claim.document_id}); keep a document's rows together")])
+
+
+def _rejected(group: Group, problems: List[Problem]) -> List[Outcome]:
+    """Every row of a refused document, each with its own problems, or a pointer to the first."""
+    mine = defaultdict(list)
+    for problem in problems:
+        mine[problem.line].append(problem)
+    first = min(problem.line for problem in problems)
+    outcomes = []
+    for line in [row.line for row in group.rows] + group.overflow:
+        found = mine.get(line)
+        if not found:
+            outcomes.append(Outcome(line, REJECTED, reason=f"not imported: line {first} of the same document "
+                                                            "was refused"))
+        elif len(found) == 1:
+            outcomes.append(Outcome(line, REJECTED, column=found[0].column, reason=found[0].message))
+        else:
+            outcomes.append(Outcome(line, REJECTED, column=found[0].column, reason="; ".join(
+                f"{p.column}: {p.message}" if p.column else p.message for p in found)))
+    return outcomes

@@ -1,0 +1,68 @@
+"""Names in an upload turned into ids: customers by name (or id), products by code,
+invoices by number (or id). Read once per chunk, as the rows need them.
+
+Customer names are not unique, so the tenant's customers are read once (one
+Query, page by page) into a map by name; a name two active customers share is
+refused as ambiguous rather than guessed. Codes and numbers are unique, so
+each is one GetItem of its claim, remembered for the rest of the chunk.
+"""
+from typing import Dict, List, Optional, Tuple
+
+from ..domain.records import ACTIVE
+from ..imports.cells import CellError
+from ..store import keys
+from ..store.models import RecordItem, UniqueValueItem
+
+
+def _normal(name: str) -> str:
+    return " ".join(name.lower().split())
+
+
+class Directory:
+    def __init__(self, tenant_id: str):
+        self.tenant_id = tenant_id
+        self._customers: Optional[Dict[str, List[Tuple[str, str]]]] = None
+        self._claims: Dict[str, Optional[str]] = {}
+
+    def customer(self, text: str) -> str:
+        if text.startswith("cus_"):
+            return text  # an id: the service checks that it is one of the tenant's
+        found = self._customer_names().get(_normal(text), [])
+        active = [customer_id for customer_id, status in found if status == ACTIVE]
+        if len(active) == 1:
+            return active[0]
+        if active:
+            raise CellError(f"names {len(active)} customers; give the customer's id instead")
+        if found:
+            raise CellError("names an archived customer; restore it first")
+        raise CellError("is not the name or id of one of your customers")
+
+    def product(self, code: str) -> str:
+        owner = self._owner(keys.unique_value_pk(self.tenant_id, "PRODUCT", "code", code))
+        if owner is None:
+            raise CellError("is not the code of one of your products")
+        return owner
+
+    def invoice(self, text: str) -> str:
+        if text.startswith("inv_"):
+            return text
+        owner = self._owner(keys.document_number_pk(self.tenant_id, "INVOICE", text))
+        if owner is None:
+            raise CellError("is not the number or id of one of your invoices")
+        return owner
+
+    def _owner(self, pk: str) -> Optional[str]:
+        if pk not in self._claims:
+            try:
+                self._claims[pk] = UniqueValueItem.get(pk, keys.RECORD_SK, consistent_read=True).owner_id
+            except UniqueValueItem.DoesNotExist:
+                self._claims[pk] = None
+        return self._claims[pk]
+
+    def _customer_names(self) -> Dict[str, List[Tuple[str, str]]]:
+        if self._customers is None:
+            self._customers = {}
+            partition = keys.kind_partition(self.tenant_id, "CUSTOMER")
+            for customer in RecordItem.by_kind.query(partition, page_size=500):
+                self._customers.setdefault(_normal(customer.data["name"]), []).append((customer.id, customer.status))
+        return self._customers

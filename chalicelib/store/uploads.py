@@ -1,0 +1,125 @@
+"""Uploads in the one table: batches, the files that arrived, and the claims that make
+every import happen once.
+
+    T#<t>#UPLOAD#<batch>                       RECORD       the batch (a RecordItem; GSI1 lists them)
+    T#<t>#UPLOAD#<batch>                       FILE#<file>  a file that arrived (ImportFileItem)
+    T#<t>#IMPORTED#<kind>#<etag>#<group>       RECORD       a document made from that content (claim)
+    T#<t>#IMPORTCONTENT#<kind>#<etag>          RECORD       the first file with that content
+
+A file is named by its bucket, key and ETag: a repeated S3 event names the
+same file. A document is named by the content it came from (the ETag) and its
+place in it (its number, or its first line), and is claimed in the same
+transaction that creates it: the same content uploaded again, a message sent
+twice or a worker killed and run again finds the claim and makes nothing twice.
+"""
+import hashlib
+from typing import Dict, Iterable, List, Optional, Tuple
+
+from pynamodb.attributes import BooleanAttribute, UnicodeAttribute
+
+from . import keys
+from .attributes import ExactNumber, RecordAttribute
+from .models import Item
+
+UPLOAD_KIND = "UPLOAD"
+FILE_SK = "FILE#"
+WAITING, PROCESSING, DONE, FAILED = "waiting", "processing", "done", "failed"
+COUNTS = ("rows", "imported", "rejected", "skipped", "duplicates")
+
+
+class ImportFileItem(Item):
+    """A file being imported: where it is read from, how far, and what became of its rows.
+
+    `next_chunk` is the chunk the file waits for; finishing chunk n moves it to n + 1,
+    conditioned on it being n, so each chunk counts once. `info` holds what planning
+    found (name, format, encoding, header, warnings, duplicate_of...)."""
+    file_id = UnicodeAttribute()
+    status = UnicodeAttribute()
+    reason = UnicodeAttribute(null=True)
+    info = RecordAttribute()
+    next_chunk = ExactNumber()
+    next_start = ExactNumber()
+    next_line = ExactNumber()
+    read_all = BooleanAttribute(null=True)
+    rows = ExactNumber(null=True)
+    imported = ExactNumber(null=True)  # added in each document's own transaction
+    documents = ExactNumber(null=True)
+    rejected = ExactNumber(null=True)
+    skipped = ExactNumber(null=True)
+    duplicates = ExactNumber(null=True)
+    created_at = UnicodeAttribute()
+    updated_at = UnicodeAttribute()
+
+    def counts(self) -> Dict[str, int]:
+        return {name: int(getattr(self, name) or 0) for name in COUNTS}
+
+
+class ImportClaimItem(Item):
+    """A document (or, for content claims, a file) that an import made, once."""
+    batch_id = UnicodeAttribute()
+    file_id = UnicodeAttribute()
+    document_id = UnicodeAttribute(null=True)
+    number = UnicodeAttribute(null=True)
+    line = ExactNumber(null=True)
+    name = UnicodeAttribute(null=True)  # the file's name, on content claims
+
+
+def batch_pk(tenant_id: str, batch_id: str) -> str:
+    return keys.record_pk(tenant_id, UPLOAD_KIND, batch_id)
+
+
+def ids_of(item: ImportFileItem) -> Tuple[str, str]:
+    """(tenant id, batch id) of a file item, from its key."""
+    _, tenant_id, _, batch_id = item.PK.split("#")
+    return tenant_id, batch_id
+
+
+def file_id_of(bucket: str, key: str, etag: str) -> str:
+    return "fil_" + _digest(bucket, key, etag)
+
+
+def drop_batch_id(bucket: str, key: str, etag: str) -> str:
+    """A file dropped straight into the bucket is a batch of its own, named after it."""
+    return "upl_" + _digest("drop", bucket, key, etag)
+
+
+def _digest(*parts: str) -> str:
+    return hashlib.sha256("\n".join(parts).encode()).hexdigest()[:20]
+
+
+def claim_pk(tenant_id: str, kind: str, etag: str, group: str) -> str:
+    return f"{keys.tenant_prefix(tenant_id)}IMPORTED#{kind}#{etag}#{group}"
+
+
+def content_pk(tenant_id: str, kind: str, etag: str) -> str:
+    return f"{keys.tenant_prefix(tenant_id)}IMPORTCONTENT#{kind}#{etag}"
+
+
+def get_file(tenant_id: str, batch_id: str, file_id: str) -> Optional[ImportFileItem]:
+    try:
+        return ImportFileItem.get(batch_pk(tenant_id, batch_id), FILE_SK + file_id, consistent_read=True)
+    except ImportFileItem.DoesNotExist:
+        return None
+
+
+def files_of(tenant_id: str, batch_id: str) -> List[ImportFileItem]:
+    """The files of a batch, in the order they arrived."""
+    found = ImportFileItem.query(batch_pk(tenant_id, batch_id), ImportFileItem.SK.startswith(FILE_SK),
+                                 consistent_read=True)
+    return sorted(found, key=lambda item: item.created_at)
+
+
+def get_claim(pk: str) -> Optional[ImportClaimItem]:
+    try:
+        return ImportClaimItem.get(pk, keys.RECORD_SK, consistent_read=True)
+    except ImportClaimItem.DoesNotExist:
+        return None
+
+
+def read_claims(pks: Iterable[str]) -> Dict[str, ImportClaimItem]:
+    """The claims that exist among `pks`, by key (BatchGetItem, 100 at a time)."""
+    wanted = sorted(set(pks))
+    if not wanted:
+        return {}
+    return {claim.PK: claim for claim in ImportClaimItem.batch_get([(pk, keys.RECORD_SK) for pk in wanted],
+                                                                  consistent_read=True)}
