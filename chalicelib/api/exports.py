@@ -56,7 +56,7 @@ EXPORT = Object({
     "filters": OpenObject(description="The query parameters the resource's list takes (status, from, to, "
                                       "timeframe, q, customer_id, ...), as JSON strings"),
 })
-EXPORT_ANSWER = Object({"id": String(), "state": Choice(("queued", "running", "done", "failed")),
+EXPORT_ANSWER = Object({"id": String(), "state": Choice(("queued", "done", "failed")),
                         "rows": Integer(minimum=0, maximum=10 ** 9), "file": FILE_LINK, "error": String()})
 
 

@@ -23,7 +23,7 @@ from .listings import PAGES
 from .records import Actor, RecordType, create_record
 from .tenants import TENANTS
 
-QUEUED, RUNNING, DONE, FAILED = "queued", "running", "done", "failed"
+QUEUED, DONE, FAILED = "queued", "done", "failed"
 ACCOUNTING = "accounting"  # the resource of accounting exports: issued invoices and credit notes
 PAGE_SIZE = 100
 SPOOL_BYTES = 32 * 1024 * 1024  # larger files go to /tmp while they are written

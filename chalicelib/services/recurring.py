@@ -12,7 +12,6 @@ from typing import Any, Dict, List
 from ..domain import schedules
 from ..domain.errors import Conflict
 from ..domain.records import Actor
-from ..store import keys
 from ..store.clock import now, stamp
 from ..store.history import history_entry
 from ..store.models import OccurrenceItem, RecordItem
