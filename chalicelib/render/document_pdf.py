@@ -154,8 +154,7 @@ def _vat_in_base_currency(pdf: Frame, document: Dict[str, Any]) -> None:
     base = document["base_currency"]
     shown = ", ".join(f"{rate}%: {text.money(amount, base)}" for rate, amount in in_base.items())
     pdf.style(8.5)
-    pdf.multi_cell(0, LINE, f"VAT in {base} at {document['exchange_rate']} {base} per {document['currency']}: "
-                            f"{shown}", new_x="LMARGIN", new_y="NEXT")
+    pdf.paragraph(f"VAT in {base} at {document['exchange_rate']} {base} per {document['currency']}: {shown}")
 
 
 def _closing_notes(pdf: Frame, document: Dict[str, Any], kind: str, supplier: Dict[str, Any]) -> None:
@@ -175,7 +174,7 @@ def _closing_notes(pdf: Frame, document: Dict[str, Any], kind: str, supplier: Di
         pdf.style(8, bold=True, color=GREY)
         pdf.cell(0, LINE, title.upper(), new_x="LMARGIN", new_y="NEXT")
         pdf.style(9)
-        pdf.multi_cell(0, LINE, body, new_x="LMARGIN", new_y="NEXT")
+        pdf.paragraph(body)
 
 
 def _payment_text(details: Dict[str, Any], document: Dict[str, Any]) -> str:

@@ -3,16 +3,15 @@
 fpdf2 parses a TrueType font in `add_font` and subsets it with fontTools in
 `output`; for a one-page invoice those two steps cost ten times the layout.
 So the core fonts (Noto Sans, Latin; about 20 KiB each) are parsed once and
-cloned into each document, and embedded whole: their subsetting is skipped, and
-their compressed stream is made once.
+cloned into each document with every glyph's code fixed, and embedded whole:
+their subsetting is skipped, and their PDF objects are made once (pdf_output.py).
 Fallback fonts (wider Latin, Greek and Cyrillic, Arabic, CJK, emoji) are added
 only to documents whose text needs them, and fpdf2 subsets those as usual.
 
-This leans on fpdf2's internals (TTFFont's fields, `fpdf.output.ftsubset` and `PDFFontStream`); the
+This leans on fpdf2's internals (TTFFont's and SubsetMap's fields, `fpdf.output.ftsubset`); the
 version is pinned and tests/unit/test_pdf_fonts.py checks the embedding.
 """
 import copy
-import zlib
 from functools import lru_cache
 from pathlib import Path
 from typing import FrozenSet, Iterable, List, NamedTuple
@@ -20,8 +19,7 @@ from typing import FrozenSet, Iterable, List, NamedTuple
 import fpdf.output
 from fontTools import subset as fonttools_subset
 from fpdf import FPDF
-from fpdf.fonts import SubsetMap, TTFFont
-from fpdf.syntax import Name
+from fpdf.fonts import TTFFont
 
 FONT_DIR = Path(__file__).resolve().parent / "fonts"
 FAMILY = "Noto"
@@ -59,20 +57,6 @@ class _SubsetModule:
 fpdf.output.ftsubset = _SubsetModule
 
 
-class _FontStream(fpdf.output.PDFFontStream):
-    """fpdf2's embedded font stream; a core font's is compressed once per process, not per PDF."""
-
-    def __init__(self, contents: bytes) -> None:
-        whole = _WHOLE_FONTS_COMPRESSED.get(contents)
-        if whole is None:
-            super().__init__(contents)
-            return
-        fpdf.output.PDFContentStream.__init__(self, b"")
-        self._contents, self.filter, self.length, self.length1 = whole, Name("FlateDecode"), len(whole), len(contents)
-
-
-fpdf.output.PDFFontStream = _FontStream
-_WHOLE_FONTS_COMPRESSED = {}  # a core font file's bytes -> its compressed stream
 
 
 def add_fonts(pdf: FPDF, texts: Iterable[str]) -> None:
@@ -117,9 +101,10 @@ def _core_font(style: str) -> TTFFont:
     path = FONT_DIR / CORE_FILES[style]
     font = TTFFont(FPDF(), path, _fontkey(FAMILY, style), style)
     whole_file = path.read_bytes()
-    _WHOLE_FONTS_COMPRESSED[whole_file] = zlib.compress(whole_file)
     font.ttfont.embed_whole = True
     font.ttfont.save = lambda out, *args, **kwargs: out.write(whole_file)
+    for codepoint in sorted(font.cmap):  # every document gives each glyph the same code
+        font.subset.pick(codepoint)
     return font
 
 
@@ -128,7 +113,9 @@ def _clone(template: TTFFont, pdf: FPDF) -> TTFFont:
     font = copy.copy(template)
     font.desc = copy.copy(template.desc)  # output() gives it this document's object id
     font.i = len(pdf.fonts) + 1
-    font.subset = SubsetMap(font)
+    font.subset = copy.copy(template.subset)
+    font.subset.font = font
+    font.subset._char_id_per_glyph = dict(template.subset._char_id_per_glyph)
     font.missing_glyphs = []
     font.biggest_size_pt = 0
     return font

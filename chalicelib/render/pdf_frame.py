@@ -5,6 +5,7 @@ from typing import Callable, Iterable, List, NamedTuple, Optional, Sequence
 from fpdf import FPDF
 
 from .pdf_fonts import FAMILY, add_fonts, core_font_covers
+from .pdf_output import CoreFontOutput
 
 MARGIN = 15
 LINE = 4.6  # mm per line of 9 pt text
@@ -58,6 +59,9 @@ class Frame(FPDF):
         widths = self.current_font.cw
         return sum(widths[ord(char)] for char in text) * self.font_size / 1000
 
+    def output(self, *args, **kwargs):
+        return super().output(*args, output_producer_class=CoreFontOutput, **kwargs)
+
     @property
     def content_width(self) -> float:
         return self.w - 2 * MARGIN
@@ -100,6 +104,11 @@ class Frame(FPDF):
             self.cell(label_width, LINE + 0.6, label)
             self.style(9, bold=bold)
             self.cell(width - label_width, LINE + 0.6, value, align="R", new_x="LMARGIN", new_y="NEXT")
+
+    def paragraph(self, text: str) -> None:
+        """Text across the page, on as many lines as it needs, from the left margin."""
+        for line in self._wrapped(Column("", self.content_width, wraps=True), text):
+            self.cell(self.content_width, LINE, line, new_x="LMARGIN", new_y="NEXT")
 
     def table(self, columns: Sequence[Column], rows: Iterable[Sequence[str]],
               emphasis: Callable[[int], bool] = lambda i: False) -> None:

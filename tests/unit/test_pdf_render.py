@@ -80,3 +80,18 @@ def test_the_fast_cell_leaves_other_text_to_fpdf2():
     pdf.cell(40, 6, "Page {nb}")
     text = PdfReader(BytesIO(bytes(pdf.output()))).pages[0].extract_text()
     assert "北京" in text and "Page 1" in text
+
+
+def test_core_fonts_objects_are_the_same_in_every_document_and_text_still_reads_back():
+    first = render_document_pdf(SAMPLE, "INVOICE")
+    other = dict(SAMPLE, number="INV-0002", notes="Ünïcödé — “quoted” £€ ½")
+    second = render_document_pdf(other, "INVOICE")
+
+    def core_maps(pdf):
+        fonts = PdfReader(BytesIO(pdf)).pages[0]["/Resources"]["/Font"].values()
+        return sorted(f.get_object()["/DescendantFonts"][0].get_object()["/CIDToGIDMap"].get_object().get_data()
+                      for f in fonts)
+
+    assert core_maps(first) == core_maps(second)
+    text = PdfReader(BytesIO(second)).pages[0].extract_text()
+    assert "Ünïcödé — “quoted” £€ ½" in text and "INV-0002" in text
