@@ -46,8 +46,12 @@ class Frame(FPDF):
             self._perform_page_break()  # as cell() does: keeps x, starts the next page
         width = w or self.w - self.r_margin - self.x
         if text:
-            text_width = self.plain_width(text)
-            dx = {"R": width - self.c_margin - text_width, "C": (width - text_width) / 2}.get(align, self.c_margin)
+            if align == "R":
+                dx = width - self.c_margin - self.plain_width(text)
+            elif align == "C":
+                dx = (width - self.plain_width(text)) / 2
+            else:
+                dx = self.c_margin
             self.text(self.x + dx, self.y + 0.5 * h + 0.3 * self.font_size, text)
         self.x = self.l_margin if new_x == "LMARGIN" else self.x + width
         if new_y == "NEXT":
@@ -137,8 +141,9 @@ class Frame(FPDF):
         x, y = self.l_margin, self.get_y()
         for col, lines in zip(columns, cells):
             for i, text in enumerate(lines):
-                self.set_xy(x, y + i * LINE)
-                self.cell(col.width, LINE, text, align=col.align)
+                if text:  # an empty cell draws nothing
+                    self.set_xy(x, y + i * LINE)
+                    self.cell(col.width, LINE, text, align=col.align)
             x += col.width
         self.set_draw_color(*RULE)
         self.line(self.l_margin, y + height + 0.6, self.l_margin + sum(c.width for c in columns), y + height + 0.6)
