@@ -44,9 +44,14 @@ def check_templates(templates: Optional[Mapping[str, Mapping[str, str]]]) -> Non
             if text is None:
                 continue
             try:
-                names = {name for _, name, _, _ in Formatter().parse(text) if name is not None}
+                fields = [(name, spec, conversion) for _, name, spec, conversion in Formatter().parse(text)
+                          if name is not None]
             except ValueError as error:
                 raise invalid(f"email_templates.{kind}.{part}", f"is not a valid template: {error}")
+            if any(spec or conversion for _, spec, conversion in fields):  # {total:d} would fail when sent
+                raise invalid(f"email_templates.{kind}.{part}",
+                              "takes plain placeholders only, such as {number}: no formats or conversions")
+            names = {name for name, _, _ in fields}
             unknown = sorted(names - set(PLACEHOLDERS[kind]))
             if unknown:
                 raise invalid(f"email_templates.{kind}.{part}",

@@ -59,6 +59,8 @@ def _image_facts(content: bytes) -> Dict[str, Any]:
             if max(width, height) > MAX_PIXELS:
                 raise invalid(FIELD, f"must be at most {MAX_PIXELS} pixels a side")
             image.load()  # decodes every pixel: a truncated file fails here
+    except Image.DecompressionBombError:  # a small file may declare a vast image
+        raise invalid(FIELD, f"must be at most {MAX_PIXELS} pixels a side") from None
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as error:
         raise invalid(FIELD, f"is not a readable PNG or JPEG image ({error.__class__.__name__})") from None
     return {"content_type": FORMATS[image_format], "width": width, "height": height}

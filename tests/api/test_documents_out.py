@@ -265,3 +265,22 @@ def test_ubl_e_invoices_of_an_invoice_and_its_credit_note_pass_en16931(seller):
 def test_a_draft_has_no_e_invoice(seller):
     draft = invoice(seller, customer(seller)["id"], issue=False)
     assert seller.get(f"/invoices/{draft['id']}/ubl").status == 409
+
+
+def test_a_template_with_a_format_that_could_fail_when_sent_is_refused(seller):
+    for subject in ("Total {total:d}", "Invoice {number!r}"):
+        answer = seller.call("PATCH", "/tenant", {"email_templates": {"invoice": {"subject": subject}}})
+        assert answer.status == 400 and answer.error_fields == ["email_templates.invoice.subject"]
+
+
+def test_a_small_file_declaring_a_vast_image_is_refused_not_decoded(seller):
+    import struct
+    import zlib
+
+    def chunk(kind, data):
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+    header = struct.pack(">IIBBBBB", 30000, 30000, 8, 2, 0, 0, 0)  # 900 million pixels, declared
+    bomb = b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(b"")) + chunk(b"IEND", b"")
+    answer = seller.call("PUT", "/tenant/logo", {"content_base64": base64.b64encode(bomb).decode()})
+    assert answer.status == 400 and answer.error_fields == ["content_base64"]
