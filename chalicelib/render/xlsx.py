@@ -4,9 +4,9 @@ Cells are typed: dates and times are real dates (numbers with a date format),
 money a number formatted with its currency's code and ISO 4217 decimal places,
 integers and booleans as such, text always a string cell, never a formula.
 
-XLSX stores numbers as doubles: an amount of up to 15 significant digits (every
-amount a document may carry) reads back as written, but the file holds a double,
-not the exact decimal; the CSV export keeps the exact strings.
+Data rows are written by xlsx_rows.py, which holds each amount as its exact
+decimal text; spreadsheets read it as a double, which is exact to 15 significant
+digits (every amount a document may carry). The CSV export keeps the exact strings.
 
 Text that a spreadsheet could take for a formula (see cells.py) is written
 unchanged with Excel's quote-prefix style: shown as typed, and it stays text if
@@ -17,20 +17,14 @@ stop at the data), then one row per currency (columns.py) with the exact sums
 written as values: every reader sees them, including those that never calculate
 formulas. They are a snapshot of the export, like the rest of the file.
 """
-from datetime import date, datetime, timezone
 from typing import Any, BinaryIO, Dict, Iterable, Union
 
 from ..domain.currencies import minor_units
 from ..domain.errors import ValidationError
-from .cells import FORMULA_STARTS
-from .columns import (BOOLEAN, CURRENCY, DATE, DATETIME, INTEGER, MONEY, NUMBER, PRICE, TEXT, TITLES,
-                      CurrencyTotals, columns_for)
+from .columns import CURRENCY, TITLES, CurrencyTotals, columns_for
+from .xlsx_rows import RowXml, Styles, begin_rows, end_rows
 
 SHEET_ROWS = 1_048_576
-# Excel's day 0 in its 1900 date system (right for every date after February 1900).
-_EPOCH_ORDINAL = date(1899, 12, 30).toordinal()
-_EPOCH = datetime(1899, 12, 30)
-_SECONDS_A_DAY = 86400.0
 OPTIONS = {
     "constant_memory": True,  # rows go to a temporary file as they are written (in_memory stays off)
     "strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False,
@@ -44,12 +38,13 @@ def write_xlsx(resource: str, rows: Iterable[Dict[str, Any]], out: Union[str, Bi
     columns = columns_for(resource)
     workbook = Workbook(out, OPTIONS)
     sheet = workbook.add_worksheet(TITLES[resource])
-    cells = _Cells(workbook, sheet)
-    _write_header(sheet, columns, cells.header)
+    formats = _Formats(workbook)
+    _write_header(sheet, columns, formats.header)
     totals = CurrencyTotals(columns)
-    count = _write_rows(sheet, columns, cells, rows, totals)
+    count = _write_rows(sheet, RowXml(columns, formats.styles()), rows, totals)
+    end_rows(sheet, count, len(columns) - 1)
     sheet.autofilter(0, 0, count, len(columns) - 1)
-    _write_totals(sheet, columns, cells, totals, first_row=count + 2)
+    _write_totals(sheet, columns, formats, totals, first_row=count + 2)
     workbook.close()
     return count
 
@@ -61,33 +56,29 @@ def _write_header(sheet, columns, header_format) -> None:
     sheet.freeze_panes(1, 0)
 
 
-def _write_rows(sheet, columns, cells: "_Cells", rows, totals: CurrencyTotals) -> int:
-    plan = [(col, column.value, cells.writer(column.kind)) for col, column in enumerate(columns)]
+def _write_rows(sheet, row_xml: RowXml, rows, totals: CurrencyTotals) -> int:
+    out = begin_rows(sheet)
     row = 0
     for record in rows:
         row += 1
         if row == SHEET_ROWS:
             raise _too_many()
-        currency = record.get("currency")
-        for col, value, write in plan:
-            found = value(record)
-            if found is not None:
-                write(row, col, found, currency)
+        out.write(row_xml(row, record))
         totals.add(record)
     return row
 
 
-def _write_totals(sheet, columns, cells: "_Cells", totals: CurrencyTotals, first_row: int) -> None:
+def _write_totals(sheet, columns, formats: "_Formats", totals: CurrencyTotals, first_row: int) -> None:
     currency_col = columns.index(CURRENCY) if CURRENCY in columns else None
     per_currency = totals.rows()
     if first_row + len(per_currency) > SHEET_ROWS:
         raise _too_many()
     for row, (currency, sums) in enumerate(per_currency, start=first_row):
-        sheet.write_string(row, 0, "Total", cells.total_label)
+        sheet.write_string(row, 0, "Total", formats.total_label)
         if currency_col is not None:
-            sheet.write_string(row, currency_col, currency, cells.total_label)
+            sheet.write_string(row, currency_col, currency, formats.total_label)
         for col, amount in sums.items():
-            sheet.write_number(row, col, float(amount), cells.total_money[currency])
+            sheet.write_number(row, col, float(amount), formats.total_money[currency])
 
 
 def _too_many() -> ValidationError:
@@ -95,7 +86,7 @@ def _too_many() -> ValidationError:
 
 
 class _Cache(dict):
-    """Values made on first use: a format per currency (never one per cell), a date's serial."""
+    """Values made on first use: a format per currency, never one per cell."""
 
     def __init__(self, make):
         super().__init__()
@@ -111,54 +102,22 @@ def _money_format(currency: str, places: int) -> str:
     return f'"{currency}" {number};"{currency}" -{number}'
 
 
-class _Cells:
-    """Writes one typed cell: `write(row, col, presented value, row's currency)` per kind."""
+class _Formats:
+    """The workbook's cell formats; data rows take them by xf index (see xlsx_rows)."""
 
-    def __init__(self, workbook, sheet):
-        add = workbook.add_format
-        self.sheet = sheet
+    def __init__(self, workbook):
+        self._add = add = workbook.add_format
         self.header = add({"bold": True, "bottom": 1})
         self.total_label = add({"bold": True})
-        self.quoted = add({"quote_prefix": True})
-        self.date = add({"num_format": "yyyy-mm-dd"})
-        self.datetime = add({"num_format": "yyyy-mm-dd hh:mm:ss"})
-        self.money = _Cache(lambda c: add({"num_format": _money_format(c, minor_units(c))}))
-        self.total_money = _Cache(lambda c: add({"num_format": _money_format(c, minor_units(c)),
-                                                       "bold": True}))
-        self.price = _Cache(lambda key: add({"num_format": _money_format(*key)}))
-        # Excel's serial number of a day; exports repeat the same few hundred dates.
-        self.serials = _Cache(lambda day: date.fromisoformat(day).toordinal() - _EPOCH_ORDINAL)
+        self.total_money = _Cache(lambda c: add({"num_format": _money_format(c, minor_units(c)), "bold": True}))
 
-    def writer(self, kind: str):
-        return {TEXT: self.text, DATE: self.day, DATETIME: self.instant, MONEY: self.amount,
-                PRICE: self.unit_price, NUMBER: self.number, INTEGER: self.integer,
-                BOOLEAN: self.boolean}[kind]
+    def styles(self) -> Styles:
+        def index(properties):
+            return self._add(properties)._get_xf_index()
 
-    def text(self, row, col, value, currency):
-        value = value if value.__class__ is str else str(value)
-        self.sheet.write_string(row, col, value, self.quoted if value.startswith(FORMULA_STARTS) else None)
-
-    def day(self, row, col, value, currency):
-        self.sheet.write_number(row, col, self.serials[value], self.date)
-
-    def instant(self, row, col, value, currency):
-        moment = datetime.fromisoformat(value)
-        if moment.tzinfo is not None:
-            moment = moment.astimezone(timezone.utc).replace(tzinfo=None)
-        self.sheet.write_number(row, col, (moment - _EPOCH).total_seconds() / _SECONDS_A_DAY, self.datetime)
-
-    def amount(self, row, col, value, currency):
-        self.sheet.write_number(row, col, float(value), self.money[currency])
-
-    def unit_price(self, row, col, value, currency):
-        places = len(value) - value.index(".") - 1 if "." in value else 0
-        self.sheet.write_number(row, col, float(value), self.price[currency, max(places, minor_units(currency))])
-
-    def number(self, row, col, value, currency):
-        self.sheet.write_number(row, col, float(value))
-
-    def integer(self, row, col, value, currency):
-        self.sheet.write_number(row, col, int(value))
-
-    def boolean(self, row, col, value, currency):
-        self.sheet.write_boolean(row, col, bool(value))
+        return Styles(
+            quoted=index({"quote_prefix": True}), date_=index({"num_format": "yyyy-mm-dd"}),
+            datetime_=index({"num_format": "yyyy-mm-dd hh:mm:ss"}),
+            money=_Cache(lambda c: index({"num_format": _money_format(c, minor_units(c))})),
+            # A unit price shows every place it has, and at least its currency's.
+            price=_Cache(lambda key: index({"num_format": _money_format(key[0], max(key[1], minor_units(key[0])))})))

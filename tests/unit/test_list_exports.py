@@ -279,7 +279,7 @@ def test_xlsx_refuses_more_rows_than_a_sheet_holds(monkeypatch):
     assert write_xlsx("products", RECORDS["products"][:2], io.BytesIO()) == 2
 
 
-@pytest.mark.parametrize("name", ["cells", "columns", "csv_export", "xlsx"])
+@pytest.mark.parametrize("name", ["cells", "columns", "csv_export", "xlsx", "xlsx_rows"])
 def test_heavy_libraries_are_imported_only_inside_functions(name):
     path = Path(xlsx_module.__file__).with_name(f"{name}.py")
     top_level = ast.parse(path.read_text()).body
