@@ -11,6 +11,7 @@ how fast this machine's core is. WeasyPrint is installed for the benchmark only
 import argparse
 import html
 import json
+import re
 import resource
 import sys
 import time
@@ -99,6 +100,8 @@ def main() -> None:
     args = parser.parse_args()
     document = invoice()
     print(f"machine: sum(range(10**7)) takes {calibration_ms():.0f} ms of CPU on this core")
+    pages = len(re.findall(rb"/Type /Page\b", render_document_pdf(document, "INVOICE")))
+    assert pages == 1, f"the benchmark invoice must fit on one page; it takes {pages}"
     cpu, wall, size = per_pdf(lambda: render_document_pdf(document, "INVOICE"), args.pdfs)
     ours = 1 / cpu
     print(f"fpdf2 (ours): {cpu * 1000:.1f} ms CPU, {wall * 1000:.1f} ms wall per PDF; {ours:.0f} PDFs/s per core; "

@@ -14,12 +14,13 @@ version is pinned and tests/unit/test_pdf_fonts.py checks the embedding.
 import copy
 from functools import lru_cache
 from pathlib import Path
-from typing import FrozenSet, Iterable, List, NamedTuple
+from typing import Dict, FrozenSet, Iterable, List, NamedTuple
 
 import fpdf.output
 from fontTools import subset as fonttools_subset
 from fpdf import FPDF
 from fpdf.fonts import TTFFont
+from fpdf.util import escape_parens
 
 FONT_DIR = Path(__file__).resolve().parent / "fonts"
 FAMILY = "Noto"
@@ -106,6 +107,15 @@ def _core_font(style: str) -> TTFFont:
     for codepoint in sorted(font.cmap):  # every document gives each glyph the same code
         font.subset.pick(codepoint)
     return font
+
+
+@lru_cache(maxsize=None)
+def core_codes(fontkey: str) -> Dict[str, str]:
+    """Each character of a core font as it appears in a PDF string: its fixed glyph code as
+    two bytes, escaped as fpdf2's TTFFont.encode_text() escapes them."""
+    font = _core_font(next(style for style in CORE_FILES if _fontkey(FAMILY, style) == fontkey))
+    return {chr(codepoint): escape_parens(chr(font.subset.pick(codepoint)).encode("utf-16-be").decode("latin-1"))
+            for codepoint in font.cmap}
 
 
 def _clone(template: TTFFont, pdf: FPDF) -> TTFFont:

@@ -4,7 +4,7 @@ from typing import Callable, Iterable, List, NamedTuple, Optional, Sequence
 
 from fpdf import FPDF
 
-from .pdf_fonts import FAMILY, add_fonts, core_font_covers
+from .pdf_fonts import FAMILY, add_fonts, core_codes, core_font_covers
 from .pdf_output import CoreFontOutput
 
 MARGIN = 15
@@ -52,11 +52,24 @@ class Frame(FPDF):
                 dx = (width - self.plain_width(text)) / 2
             else:
                 dx = self.c_margin
-            self.text(self.x + dx, self.y + 0.5 * h + 0.3 * self.font_size, text)
+            self.core_text(self.x + dx, self.y + 0.5 * h + 0.3 * self.font_size, text)
         self.x = self.l_margin if new_x == "LMARGIN" else self.x + width
         if new_y == "NEXT":
             self.y += h
         return False
+
+    def core_text(self, x: float, y: float, text: str) -> None:
+        """fpdf2's text() for text in the core font, writing the same operators from a table of
+        the font's codes (fpdf2 encodes, escapes and checks each string anew). Frame never
+        underlines, strikes through or changes the text mode, which text() would also handle."""
+        font = self.current_font
+        if not self.current_font_is_set_on_page:
+            self._out(self._set_font_for_page(font, self.font_size_pt))
+        codes = core_codes(font.fontkey)
+        shown = f"BT {x * self.k:.2f} {(self.h - y) * self.k:.2f} Td ({''.join([codes[c] for c in text])}) Tj ET"
+        if self.fill_color != self.text_color:
+            shown = f"q {self.text_color.serialize().lower()} {shown} Q"
+        self._out(shown)
 
     def plain_width(self, text: str) -> float:
         """get_string_width() for text in the core font, without building fpdf2's fragments."""
@@ -131,9 +144,11 @@ class Frame(FPDF):
 
     def _table_header(self, columns: Sequence[Column]) -> None:
         self.style(8, bold=True, color=GREY)
-        self.set_draw_color(*RULE)
+        x, y = self.l_margin, self.get_y()
         for col in columns:
-            self.cell(col.width, LINE + 1.5, col.title, align=col.align, border="B")
+            self.cell(col.width, LINE + 1.5, col.title, align=col.align)
+        self.set_draw_color(*RULE)
+        self.line(x, y + LINE + 1.5, self.x, y + LINE + 1.5)  # one rule under the titles
         self.ln(LINE + 2)
         self.set_text_color(0)
 
@@ -146,8 +161,8 @@ class Frame(FPDF):
                     self.cell(col.width, LINE, text, align=col.align)
             x += col.width
         self.set_draw_color(*RULE)
-        self.line(self.l_margin, y + height + 0.6, self.l_margin + sum(c.width for c in columns), y + height + 0.6)
-        self.set_xy(self.l_margin, y + height + 1.2)
+        self.line(self.l_margin, y + height + 0.4, self.l_margin + sum(c.width for c in columns), y + height + 0.4)
+        self.set_xy(self.l_margin, y + height + 0.8)
 
     def _width(self, text: str) -> float:
         return self.plain_width(text) if core_font_covers(text) else self.get_string_width(text)

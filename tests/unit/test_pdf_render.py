@@ -73,6 +73,19 @@ def test_the_fast_cell_puts_text_where_fpdf2s_cell_does(align, width):
     assert positions(fast) == positions(general) != []
 
 
+@pytest.mark.parametrize("color", [(0, 0, 0), (110, 110, 110)])
+def test_core_text_writes_what_fpdf2s_text_writes(color):
+    """The same operators and glyph codes, escapes included, on a fresh page and after."""
+    ours, fpdf2 = Frame(["x"]), Frame(["x"])
+    for pdf, text in ((ours, ours.core_text), (fpdf2, lambda *a: FPDF.text(fpdf2, *a))):
+        pdf.add_page()  # the font is not yet set on this page
+        pdf.style(9, bold=True, color=color)
+        text(20, 40, "Smith (UK) Ltd \\ £1,234.50 — “½”")
+        pdf.style(8)
+        text(25.5, 61.25, "A)(B")
+    assert ours.pages[2].contents == fpdf2.pages[2].contents
+
+
 def test_the_fast_cell_leaves_other_text_to_fpdf2():
     pdf = Frame(["北京"])
     pdf.style(9)
