@@ -39,7 +39,7 @@ def recurring_tick(event):
 
 @app.on_sqs_message(queue=JOBS_QUEUE, batch_size=10)
 def jobs(event):
-    return handle_jobs({"messageId": r.to_dict()["messageId"], "body": r.body} for r in event)
+    return handle_jobs(record.to_dict() for record in event)  # with attributes.ApproximateReceiveCount
 
 
 # One message per run: a chunk of a large file may take a couple of minutes.

@@ -50,6 +50,11 @@ def uploads_queue() -> str:
     return os.environ.get("INVOICING_UPLOADS_QUEUE", UPLOADS_QUEUE)
 
 
+# Deliveries of a message before SQS moves it to its dead-letter queue: the CDK stack sets it on
+# both queues, and the jobs worker records a job's failure on the last one.
+MAX_RECEIVE_COUNT = 5
+
+
 def mail_from() -> str:
     """The address documents are emailed from (verified in SES); replies go to the tenant."""
     return os.environ.get("INVOICING_MAIL_FROM", "invoices@invoicing.example")

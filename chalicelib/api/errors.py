@@ -14,6 +14,8 @@ _STATUS = [
     (errors.PayloadTooLarge, 413),
     (errors.InvalidReference, 422),
     (errors.UnsupportedMediaType, 415),
+    (errors.UpstreamRefused, 502),
+    (errors.UpstreamUnavailable, 503),
 ]
 
 

@@ -54,6 +54,16 @@ class UnsupportedMediaType(DomainError):
     code = "unsupported_media_type"
 
 
+class UpstreamRefused(DomainError):
+    """A service we call (such as SES) refused the request for a reason the caller cannot fix."""
+    code = "upstream_refused"
+
+
+class UpstreamUnavailable(DomainError):
+    """A service we call is busy or cannot be reached; the same request may succeed later."""
+    code = "upstream_unavailable"
+
+
 @contextmanager
 def fields_under(prefix: str):
     """Re-raise a ValidationError with each field named from `prefix` (a nested check)."""

@@ -66,19 +66,30 @@ def tick(as_of: datetime) -> int:
     return due
 
 
-def handle(messages: Iterable[Dict[str, str]]) -> Dict[str, List[Dict[str, str]]]:
-    """Process SQS records ({messageId, body}); report those that failed, so only they come back."""
+def handle(messages: Iterable[Dict[str, Any]]) -> Dict[str, List[Dict[str, str]]]:
+    """Process SQS records as Lambda gives them ({messageId, body, attributes}); report those
+    that failed, so only they come back."""
     failures = []
     for message in messages:
         try:
-            work(json.loads(message["body"]))
+            work(json.loads(message["body"]), is_last_delivery(message))
         except Exception:  # one bad message must not hold back the batch; it is retried, then dead-lettered
-            logger.exception("job failed", extra={"message_id": message["messageId"]})
+            logger.exception("job failed", extra={"message_id": message["messageId"],
+                                                  "receive_count": receive_count(message)})
             failures.append({"itemIdentifier": message["messageId"]})
     return {"batchItemFailures": failures}
 
 
-def work(job: Dict[str, Any]) -> None:
+def receive_count(message: Dict[str, Any]) -> int:
+    return int(message.get("attributes", {}).get("ApproximateReceiveCount", 1))
+
+
+def is_last_delivery(message: Dict[str, Any]) -> bool:
+    """If this delivery fails too, SQS dead-letters the message instead of delivering it again."""
+    return receive_count(message) >= config.MAX_RECEIVE_COUNT
+
+
+def work(job: Dict[str, Any], last_delivery: bool) -> None:
     if job.get("kind") == "recurring":
         generate_due(job["tenant_id"], job["template_id"], datetime.fromisoformat(job["as_of"].replace("Z", "+00:00")))
     elif job.get("kind") == "pdf":
@@ -87,7 +98,7 @@ def work(job: Dict[str, Any]) -> None:
         from ..api.exports import parse_filters  # the list routes' own filters
         from ..services.exports import run_export
 
-        run_export(job["tenant_id"], job["export_id"], parse_filters)
+        run_export(job["tenant_id"], job["export_id"], parse_filters, last_delivery)
     elif job.get("kind") == "overdue":
         handle_overdue(job["tenant_id"], job["invoice_id"], date.fromisoformat(job["today"]))
     else:

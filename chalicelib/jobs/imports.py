@@ -2,8 +2,8 @@
 
 S3 sends a `s3:TestEvent` when the notification is set up; it is skipped.
 Each message is worked on its own; one that fails is reported, so only it
-comes back (ReportBatchItemFailures), and after five tries it waits in the
-dead-letter queue.
+comes back (ReportBatchItemFailures), and after config.MAX_RECEIVE_COUNT tries it
+waits in the dead-letter queue.
 """
 import json
 from typing import Any, Dict, Iterable, List

@@ -6,6 +6,9 @@ marked overdue, then the day of its next reminder. The worker records the moment
 an invoice became overdue (with a history entry), then sends each reminder the
 tenant set (days after the due date) once: the invoice records the days reminded,
 and a lease keeps two workers given the same message from both sending.
+A reminder that cannot go to the customer (no address, or one SES refuses) is not
+retried: its days are recorded as skipped, never as sent. Any other failure to send
+(SES busy, or refusing our sender) raises and records nothing, so the queue retries it.
 Overdue itself stays derived from the due date (lists and views show it at once).
 """
 from datetime import date
@@ -75,28 +78,37 @@ def send_reminder(tenant_id: str, invoice_id: str, today: date) -> bool:
     if item is None or not item.data.get("overdue_since"):
         return False
     due_days = reminders_due(date.fromisoformat(item.due_date), item.data.get("reminder_days", []),
-                             item.data.get("reminders_sent", []), today)
+                             _reminder_days_done(item), today)
     if not due_days:
         return False
     if not take_lease(item.PK, f"reminder#{due_days[-1]}"):
         raise SendInProgress(f"a reminder for {invoice_id} is being sent")
     try:
         sent = email_reminder(tenant_id, item, today)
-    except InvalidReference as error:  # no address: nothing to retry; the days count as done
+    except InvalidReference as error:  # no address, or one SES refuses: nothing to retry
         logger.warning("reminder not emailed", extra={"invoice_id": invoice_id, "reason": str(error)})
-        sent = None
-    _record_reminder(tenant_id, invoice_id, due_days, sent)
-    return sent is not None
+        _skip_reminders(tenant_id, invoice_id, due_days)
+        return False
+    record_email(None, INVOICE, tenant_id, SCHEDULER, invoice_id, sent, "reminded",
+                 change=lambda item: _add_days(item, "reminders_sent", due_days))
+    return True
 
 
-def _record_reminder(tenant_id: str, invoice_id: str, days, sent) -> None:
-    def record(item: DocumentItem) -> None:
-        item.data["reminders_sent"] = sorted(set(item.data.get("reminders_sent", [])) | set(days))
-        _schedule_next_reminder(item)
+def _skip_reminders(tenant_id: str, invoice_id: str, days) -> None:
+    """Reminder days that could not be emailed: recorded, so that no tick tries them again."""
+    retry_on_conflict(lambda use_cache: _update_unsent(
+        tenant_id, invoice_id, lambda item: _add_days(item, "reminders_skipped", days)))
 
-    if sent is None:
-        return retry_on_conflict(lambda use_cache: _update_unsent(tenant_id, invoice_id, record))
-    record_email(None, INVOICE, tenant_id, SCHEDULER, invoice_id, sent, "reminded", change=record)
+
+def _add_days(item: DocumentItem, field: str, days) -> None:
+    """Record reminder days as sent or skipped; either way the next reminder is the one after."""
+    item.data[field] = sorted(set(item.data.get(field, [])) | set(days))
+    _schedule_next_reminder(item)
+
+
+def _reminder_days_done(item: DocumentItem) -> list:
+    """The days whose reminder is done with: sent, or skipped."""
+    return [*item.data.get("reminders_sent", []), *item.data.get("reminders_skipped", [])]
 
 
 def _update_unsent(tenant_id: str, invoice_id: str, change) -> None:
@@ -109,7 +121,7 @@ def _update_unsent(tenant_id: str, invoice_id: str, change) -> None:
 
 def _schedule_next_reminder(item: DocumentItem) -> None:
     upcoming = next_reminder_on(date.fromisoformat(item.due_date), item.data.get("reminder_days", []),
-                                item.data.get("reminders_sent", []))
+                                _reminder_days_done(item))
     item.data["next_reminder_on"] = upcoming.isoformat() if upcoming else None
 
 

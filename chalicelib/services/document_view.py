@@ -53,6 +53,7 @@ def _invoice_amounts(item: DocumentItem) -> Dict[str, Any]:
         "outstanding": format_amount(outstanding(item), currency),
         "allocations": _allocations(data, currency),
         "reminders_sent": [int(day) for day in data.get("reminders_sent", [])],
+        "reminders_skipped": [int(day) for day in data.get("reminders_skipped", [])],
         "next_reminder_on": data.get("next_reminder_on"),
     }
 

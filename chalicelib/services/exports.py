@@ -5,7 +5,10 @@ FreshBooks). Written to S3.
 An export is requested over HTTP and runs as a job through SQS, so no request
 waits for a large one. The job reads the list page by page (the same pages the
 list route answers) and streams rows into a spooled file, so memory stays flat
-whatever the size. A redelivered job finds its export done and does nothing.
+whatever the size. A redelivered job finds its export done or failed and does nothing.
+An AWS error (S3 refusing the file, DynamoDB failing a page) leaves the export queued
+for the queue to retry; the last delivery records it failed before the message is
+dead-lettered, so nobody waits on an export that will never come.
 """
 import io
 import json
@@ -24,6 +27,7 @@ from .records import Actor, RecordType, create_record
 from .tenants import TENANTS
 
 QUEUED, DONE, FAILED = "queued", "done", "failed"
+NOT_WRITTEN = "The export could not be written; request it again"
 ACCOUNTING = "accounting"  # the resource of accounting exports: issued invoices and credit notes
 PAGE_SIZE = 100
 SPOOL_BYTES = 32 * 1024 * 1024  # larger files go to /tmp while they are written
@@ -44,8 +48,10 @@ def request_export(uow: UnitOfWork, tenant_id: str, actor: Actor, resource: str,
         "resource": resource, "format": file_format, "state": QUEUED, "filters": json.dumps(filters)})
 
 
-def run_export(tenant_id: str, export_id: str, parse_filters: Callable[[str, Dict[str, Any]], Dict[str, Any]]) -> None:
-    """The job: `parse_filters(resource, raw)` gives the list's query parameters again."""
+def run_export(tenant_id: str, export_id: str, parse_filters: Callable[[str, Dict[str, Any]], Dict[str, Any]],
+               last_delivery: bool) -> None:
+    """The job: `parse_filters(resource, raw)` gives the list's query parameters again.
+    `last_delivery`: the queue will not deliver this job again if it fails."""
     item = EXPORTS.store.get(tenant_id, export_id)
     if item.data["state"] in (DONE, FAILED):
         return  # a repeated delivery
@@ -59,6 +65,10 @@ def run_export(tenant_id: str, export_id: str, parse_filters: Callable[[str, Dic
                       key, tenant)
     except DomainError as error:  # nothing to retry: the export cannot be made as asked
         return _finish(item, FAILED, error=error.message)
+    except Exception:  # AWS: raised for the queue to retry (and the worker to log)
+        if last_delivery:
+            _finish(item, FAILED, error=NOT_WRITTEN)
+        raise
     _finish(item, DONE, rows=rows, key=key, file_name=name)
 
 

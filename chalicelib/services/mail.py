@@ -2,15 +2,30 @@
 
 A local run also writes each email as an .eml file under INVOICING_MAIL_DIR, so
 what was sent can be opened in any mail reader.
+
+When SES does not take an email, the caller gets a domain error and nothing is
+recorded: an address SES refuses (not verified in its sandbox, or invalid) is the
+caller's to fix (422 naming `to` or `cc`); SES busy or unreachable may pass (503);
+any other refusal (our sender not verified, sending paused) is ours (502).
+SES's own words are logged, not shown.
 """
 import re
 from email.message import EmailMessage
 from email.utils import formataddr, make_msgid
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, List, NamedTuple, Optional
+from typing import Any, Dict, List, NamedTuple, Optional
+
+from botocore.exceptions import BotoCoreError, ClientError
 
 from .. import config
+from ..domain.errors import DomainError, InvalidReference, UpstreamRefused, UpstreamUnavailable
+from ..observability import logger
+
+# SES's codes for "not now" (botocore has already retried them a few times).
+SES_BUSY = ("Throttling", "ThrottlingException", "ServiceUnavailable", "InternalFailure", "RequestTimeout")
+# The codes under which SES names the addresses it refuses.
+SES_ADDRESS_REFUSALS = ("MessageRejected", "InvalidParameterValue")
 
 
 class Attachment(NamedTuple):
@@ -47,10 +62,42 @@ def send_email(sender_name: str, reply_to: Optional[str], to: List[str], subject
     message.add_attachment(attachment.content, maintype=maintype, subtype=subtype,
                            filename=attachment.file_name)
     raw = message.as_bytes()
-    answer = ses().send_raw_email(Source=config.mail_from(), Destinations=to + (cc or []),
-                                  RawMessage={"Data": raw})
-    _keep_local_copy(answer["MessageId"], raw)
-    return Sent(answer["MessageId"], to + (cc or []))
+    message_id = _send_raw(raw, {"to": to, "cc": cc or []})
+    _keep_local_copy(message_id, raw)
+    return Sent(message_id, to + (cc or []))
+
+
+def _send_raw(raw: bytes, recipients: Dict[str, List[str]]) -> str:
+    """SES's message id; `recipients`: the addresses by the field they came from."""
+    try:
+        answer = ses().send_raw_email(Source=config.mail_from(), RawMessage={"Data": raw},
+                                      Destinations=recipients["to"] + recipients["cc"])
+    except ClientError as error:
+        raise _refusal(error, recipients) from error
+    except BotoCoreError as error:  # no answer at all: connection refused, timed out
+        logger.warning("SES unreachable", extra={"reason": str(error)})
+        raise UpstreamUnavailable("The email service could not be reached; try again shortly") from error
+    return answer["MessageId"]
+
+
+def _refusal(error: ClientError, recipients: Dict[str, List[str]]) -> DomainError:
+    code, reason = error.response["Error"].get("Code", ""), error.response["Error"].get("Message", "")
+    logger.warning("SES did not send an email", extra={"code": code, "reason": reason})
+    if code in SES_BUSY or error.response.get("ResponseMetadata", {}).get("HTTPStatusCode", 0) >= 500:
+        return UpstreamUnavailable("The email service is busy; nothing was sent. Try again shortly")
+    named = _addresses_in(reason)
+    refused = [(field, address) for field, addresses in recipients.items() for address in addresses
+               if address.lower() in named]
+    if code in SES_ADDRESS_REFUSALS and refused:
+        return InvalidReference(
+            f"The email service refused {', '.join(address for _, address in refused)}; nothing was sent",
+            [(field, f"{address} is refused by the email service (not verified, or invalid)")
+             for field, address in refused])
+    return UpstreamRefused("The email service refused the message; nothing was sent")
+
+
+def _addresses_in(text: str) -> set:
+    return {found.rstrip(".").lower() for found in re.findall(r"[^\s,;:<>()\[\]]+@[^\s,;:<>()\[\]]+", text)}
 
 
 def _keep_local_copy(message_id: str, raw: bytes) -> None:

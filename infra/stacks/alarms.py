@@ -6,6 +6,8 @@ from aws_cdk import aws_sns as sns, aws_sns_subscriptions as subs, aws_sqs as sq
 from aws_cdk import CfnOutput, CfnResource
 from constructs import Construct
 
+from chalicelib.config import MAX_RECEIVE_COUNT
+
 PERIOD = Duration.minutes(5)
 
 
@@ -30,7 +32,8 @@ def add_alarms(scope: Construct, *, stage: str, email: str, dlqs: List[sqs.Queue
         alarm(f"{dlq.node.id}Depth",
               dlq.metric_approximate_number_of_messages_visible(period=Duration.minutes(1),
                                                                 statistic="Maximum"),
-              "Messages failed 5 times and wait in the dead-letter queue; inspect, then redrive.")
+              f"Messages failed {MAX_RECEIVE_COUNT} times and wait in the dead-letter queue; "
+              "inspect, then redrive.")
     for name, function in functions.items():
         alarm(f"{name}Errors",
               cw.Metric(namespace="AWS/Lambda", metric_name="Errors",

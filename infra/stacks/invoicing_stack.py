@@ -13,6 +13,7 @@ from aws_cdk import aws_sqs as sqs
 from chalice.cdk import Chalice
 from constructs import Construct
 
+from chalicelib.config import MAX_RECEIVE_COUNT
 from chalicelib.store import table as table_def
 
 from .alarms import add_alarms
@@ -30,7 +31,6 @@ UPLOADS_QUEUE = "invoicing-uploads"
 JOBS_QUEUE = "invoicing-jobs"
 # Lambda needs visibility >= function timeout; AWS advises 6x (300 s workers).
 QUEUE_VISIBILITY = Duration.minutes(30)
-MAX_RECEIVE_COUNT = 5
 EXPORTS_PREFIX = "exports/"
 EXPORTS_EXPIRE_DAYS = 30
 

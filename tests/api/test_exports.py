@@ -3,17 +3,20 @@ openpyxl for XLSX, the csv module for CSV and pypdf for PDF; the numbers are che
 against the list route's own answer."""
 import csv
 import io
+import os
 from datetime import date, datetime
 from decimal import Decimal
 
+import boto3
 import pytest
 import requests
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
 from chalicelib.api.exports import LIST_PATHS
+from chalicelib.config import MAX_RECEIVE_COUNT
 from chalicelib.render.text import money
-from tests.support.jobs import drain_jobs_queue
+from tests.support.jobs import deliver_jobs, drain_jobs_queue, redeliver_at_once
 
 NAMES = ['=HYPERLINK("http://evil.example","click")', "@SUM(A1:A9)", "شركة الأمل", "北京公司 🎉"]
 
@@ -148,3 +151,31 @@ def test_a_pdf_too_long_to_read_fails_with_a_reason(tenant, books, monkeypatch):
     drain_jobs_queue()
     failed = tenant.get(f"/exports/{asked.body['id']}").body
     assert failed["state"] == "failed" and "at most 2 rows" in failed["error"] and "file" not in failed
+
+
+def test_an_export_s3_refuses_is_retried_then_failed_with_a_reason_on_its_last_delivery(tenant, books, monkeypatch,
+                                                                                      caplog):
+    drain_jobs_queue()  # the invoices' PDFs
+    bucket = os.environ["INVOICING_DOCUMENTS_BUCKET"]
+    monkeypatch.setenv("INVOICING_DOCUMENTS_BUCKET", "invoicing-no-such-bucket")
+    asked = tenant.post("/exports", {"resource": "invoices", "format": "csv"}).body
+    for delivery in range(1, MAX_RECEIVE_COUNT + 1):
+        messages, failed = deliver_jobs()
+        assert [m["Attributes"]["ApproximateReceiveCount"] for m in messages] == [str(delivery)]
+        assert failed == {messages[0]["MessageId"]}  # the queue retries it, then dead-letters it
+        shown = tenant.get(f"/exports/{asked['id']}").body
+        if delivery < MAX_RECEIVE_COUNT:
+            assert shown["state"] == "queued" and "error" not in shown
+            redeliver_at_once(messages)
+    assert shown["state"] == "failed" and shown["error"] == "The export could not be written; request it again"
+    assert "file" not in shown
+    logged = [type(r.exc_info[1]).__name__ for r in caplog.records if r.getMessage() == "job failed"]
+    assert logged == ["NoSuchBucket"] * MAX_RECEIVE_COUNT
+
+    monkeypatch.setenv("INVOICING_DOCUMENTS_BUCKET", bucket)
+    redeliver_at_once(messages)  # e.g. redriven from the dead-letter queue
+    messages, failed = deliver_jobs()
+    assert len(messages) == 1 and not failed and drain_jobs_queue() == 0
+    assert tenant.get(f"/exports/{asked['id']}").body == shown
+    written = boto3.client("s3").list_objects_v2(Bucket=bucket, Prefix=f"exports/tenants/{tenant.tenant_id}/")
+    assert written["KeyCount"] == 0

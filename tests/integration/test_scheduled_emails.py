@@ -10,6 +10,10 @@ from decimal import Decimal
 from email import policy
 from pathlib import Path
 
+import pytest
+from botocore.exceptions import ClientError
+
+from chalicelib.domain.errors import UpstreamUnavailable
 from chalicelib.domain.records import Actor
 from chalicelib.jobs import recurring as run
 from chalicelib.jobs.overdue import SendInProgress, find_overdue, handle_overdue
@@ -20,8 +24,10 @@ from chalicelib.services.issuing import issue_document
 from chalicelib.services.payments import record_payment
 from chalicelib.services.recurring import create_template
 from chalicelib.services.records import create_record
+from chalicelib.services.mail import ses
 from chalicelib.services.tenants import create_tenant
 from chalicelib.store.documents import DocumentQuery
+from chalicelib.store.models import LeaseItem
 from chalicelib.store.unit_of_work import UnitOfWork
 
 ADMIN = Actor("admin")
@@ -105,6 +111,50 @@ def test_a_paid_invoice_gets_no_reminder():
         "allocations": [{"invoice_id": invoice.id, "amount": Decimal("60.00")}]})
     assert tick_overdue(date(2026, 3, 20), invoice.id) == 0
     assert mails_to(address) == []
+
+
+def ses_refuses(monkeypatch, code, message):
+    def send_raw_email(**params):
+        raise ClientError({"Error": {"Code": code, "Message": message}}, "SendRawEmail")
+
+    monkeypatch.setattr(ses(), "send_raw_email", send_raw_email)
+
+
+def test_a_reminder_to_an_address_ses_refuses_is_skipped_not_marked_sent(monkeypatch):
+    tenant_id, customer_id, address = books(reminder_days=[3, 10])
+    invoice = issued_invoice(tenant_id, customer_id, date(2026, 3, 1))  # due 11 March
+    tick_overdue(date(2026, 3, 12), invoice.id)
+    ses_refuses(monkeypatch, "MessageRejected", f"Email address is not verified: {address}")
+    assert tick_overdue(date(2026, 3, 14), invoice.id) == 1
+    stored = INVOICE.store.get(tenant_id, invoice.id)
+    assert stored.data.get("reminders_sent", []) == [] and stored.data["reminders_skipped"] == [3]
+    assert stored.data["next_reminder_on"] == "2026-03-21" and "last_emailed" not in stored.data
+    assert "reminded" not in [h.action for h in _history(stored)]
+    assert tick_overdue(date(2026, 3, 15), invoice.id) == 0  # not tried again on the next tick
+
+    monkeypatch.undo()  # the address verified: the next reminder goes
+    assert tick_overdue(date(2026, 3, 21), invoice.id) == 1
+    stored = INVOICE.store.get(tenant_id, invoice.id)
+    assert (stored.data["reminders_sent"], stored.data["reminders_skipped"]) == ([10], [3])
+    assert len(mails_to(address)) == 1
+
+
+def test_a_reminder_ses_cannot_take_now_records_nothing_and_goes_on_a_later_delivery(monkeypatch):
+    tenant_id, customer_id, address = books(reminder_days=[3])
+    invoice = issued_invoice(tenant_id, customer_id, date(2026, 3, 1))
+    tick_overdue(date(2026, 3, 12), invoice.id)
+    ses_refuses(monkeypatch, "Throttling", "Maximum sending rate exceeded.")
+    with pytest.raises(UpstreamUnavailable):  # the message fails, and the queue retries it
+        handle_overdue(tenant_id, invoice.id, date(2026, 3, 14))
+    stored = INVOICE.store.get(tenant_id, invoice.id)
+    assert not stored.data.get("reminders_sent") and not stored.data.get("reminders_skipped")
+    assert stored.data["next_reminder_on"] == "2026-03-14" and "reminded" not in [h.action for h in _history(stored)]
+
+    monkeypatch.undo()
+    LeaseItem(stored.PK, "LEASE#reminder#3").delete()  # its lease ran out before the redelivery
+    handle_overdue(tenant_id, invoice.id, date(2026, 3, 14))
+    assert INVOICE.store.get(tenant_id, invoice.id).data["reminders_sent"] == [3]
+    assert len(mails_to(address)) == 1
 
 
 def test_recurring_issue_and_send_emails_each_invoice_once():

@@ -1,23 +1,54 @@
 """Working the jobs queue in tests, as Lambda's SQS event source would."""
+from typing import Any, Dict, List, Set, Tuple
+
 import boto3
 
 from chalicelib import config
-from chalicelib.jobs.dispatch import handle
+from infra.local.event_sources import lambda_handler, queue_name, sqs_sources
+from infra.local.lambda_events import lambda_context, sqs_event
+
+
+def _jobs_queue() -> Tuple[Any, str]:
+    sqs = boto3.client("sqs")
+    return sqs, sqs.get_queue_url(QueueName=config.jobs_queue())["QueueUrl"]
+
+
+def deliver_jobs() -> Tuple[List[Dict[str, Any]], Set[str]]:
+    """Receive once from the jobs queue and hand the messages to the app's `jobs` handler in the
+    event Lambda would pass; delete those done. Returns the messages and the ids reported failed,
+    which stay in flight until their visibility timeout, as in SQS."""
+    from app import app
+
+    sqs, url = _jobs_queue()
+    messages = sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=10, WaitTimeSeconds=0,
+                                   AttributeNames=["All"]).get("Messages", [])
+    if not messages:
+        return [], set()
+    source = next(s for s in sqs_sources(app) if queue_name(s) == config.jobs_queue())
+    arn = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
+    result = lambda_handler(app, source)(sqs_event(messages, arn, sqs.meta.region_name), lambda_context(source.name))
+    failed = {failure["itemIdentifier"] for failure in result["batchItemFailures"]}
+    done = [m for m in messages if m["MessageId"] not in failed]
+    if done:
+        sqs.delete_message_batch(QueueUrl=url, Entries=[
+            {"Id": str(i), "ReceiptHandle": m["ReceiptHandle"]} for i, m in enumerate(done)])
+    return messages, failed
+
+
+def redeliver_at_once(messages: List[Dict[str, Any]]) -> None:
+    """End the visibility timeout of messages in flight: the next receive gets them again."""
+    sqs, url = _jobs_queue()
+    sqs.change_message_visibility_batch(QueueUrl=url, Entries=[
+        {"Id": str(i), "ReceiptHandle": m["ReceiptHandle"], "VisibilityTimeout": 0} for i, m in enumerate(messages)])
 
 
 def drain_jobs_queue(max_rounds: int = 50) -> int:
     """Receive and handle every message on the (moto) jobs queue; returns how many were handled."""
-    sqs = boto3.client("sqs")
-    url = sqs.get_queue_url(QueueName=config.jobs_queue())["QueueUrl"]
     handled = 0
     for _ in range(max_rounds):
-        messages = sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=10, WaitTimeSeconds=0).get("Messages", [])
+        messages, failed = deliver_jobs()
+        assert not failed, f"jobs failed: {failed}"
         if not messages:
             return handled
-        failures = handle({"messageId": m["MessageId"], "body": m["Body"]} for m in messages)
-        failed = {f["itemIdentifier"] for f in failures["batchItemFailures"]}
-        assert not failed, f"jobs failed: {failed}"
-        sqs.delete_message_batch(QueueUrl=url, Entries=[
-            {"Id": str(i), "ReceiptHandle": m["ReceiptHandle"]} for i, m in enumerate(messages)])
         handled += len(messages)
     return handled
