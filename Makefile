@@ -37,8 +37,9 @@ deps: $(PIP_STAMP) $(NPM_STAMP) java
 $(PYTHON):
 	python3 -m venv $(VENV)
 
-$(PIP_STAMP): requirements.txt requirements-dev.txt | $(PYTHON)
+$(PIP_STAMP): requirements.txt requirements-dev.txt requirements-rules.txt | $(PYTHON)
 	$(PYTHON) -m pip install --quiet --quiet --disable-pip-version-check -r requirements-dev.txt
+	$(PYTHON) -m pip install --quiet --quiet --disable-pip-version-check --no-deps -r requirements-rules.txt
 	touch $@
 
 $(NPM_STAMP): package.json package-lock.json
