@@ -9,6 +9,7 @@ from .pdf_output import CoreFontOutput
 
 MARGIN = 15
 LINE = 4.6  # mm per line of 9 pt text
+TABLE_SIZE = 8.5  # points, of a table's cells (its header is half a point smaller)
 GREY = (110, 110, 110)
 RULE = (200, 200, 200)
 MARK = (235, 235, 235)
@@ -128,22 +129,22 @@ class Frame(FPDF):
             self.cell(self.content_width, LINE, line, new_x="LMARGIN", new_y="NEXT")
 
     def table(self, columns: Sequence[Column], rows: Iterable[Sequence[str]],
-              emphasis: Callable[[int], bool] = lambda i: False) -> None:
-        """Rows of cells under a header row that is repeated after every page break."""
-        self._table_header(columns)
+              emphasis: Callable[[int], bool] = lambda i: False, size: float = TABLE_SIZE) -> None:
+        """Rows of cells in `size` points under a header row that is repeated after every page break."""
+        self._table_header(columns, size)
         for index, row in enumerate(rows):
             bold = emphasis(index)
-            self.style(8.5, bold=bold)
+            self.style(size, bold=bold)
             cells = [self._wrapped(col, text) for col, text in zip(columns, row)]
             height = max(len(lines) for lines in cells) * LINE
             if self.will_page_break(height + 1):
                 self.add_page()
-                self._table_header(columns)
-                self.style(8.5, bold=bold)
+                self._table_header(columns, size)
+                self.style(size, bold=bold)
             self._table_row(columns, cells, height)
 
-    def _table_header(self, columns: Sequence[Column]) -> None:
-        self.style(8, bold=True, color=GREY)
+    def _table_header(self, columns: Sequence[Column], size: float) -> None:
+        self.style(size - 0.5, bold=True, color=GREY)
         x, y = self.l_margin, self.get_y()
         for col in columns:
             self.cell(col.width, LINE + 1.5, col.title, align=col.align)
@@ -164,13 +165,14 @@ class Frame(FPDF):
         self.line(self.l_margin, y + height + 0.4, self.l_margin + sum(c.width for c in columns), y + height + 0.4)
         self.set_xy(self.l_margin, y + height + 0.8)
 
-    def _width(self, text: str) -> float:
+    def text_width(self, text: str) -> float:
+        """The width of one line of `text` in the current font."""
         return self.plain_width(text) if core_font_covers(text) else self.get_string_width(text)
 
     def _wrapped(self, column: Column, text: str) -> List[str]:
         """The cell's lines: its own line breaks, and wrapping only where a line is too wide
         (measuring is cheap; fpdf2's wrapping dry run is not)."""
         lines = (text or "").split("\n") if column.wraps else [text or ""]
-        if not column.wraps or all(self._width(line) <= column.width - 2 for line in lines):
+        if not column.wraps or all(self.text_width(line) <= column.width - 2 for line in lines):
             return lines
         return self.multi_cell(column.width, LINE, text, dry_run=True, output="LINES")
