@@ -17,7 +17,7 @@ TITLES = {"INVOICE": "Invoice", "CREDIT_NOTE": "Credit note", "ESTIMATE": "Estim
 MARKS = {"draft": "DRAFT", "void": "VOID"}
 LINE_COLUMNS = (Column("Description", 84, wraps=True), Column("Qty", 18, "R"), Column("Unit price", 28, "R"),
                 Column("VAT", 22, "R"), Column("Net", 28, "R"))
-RATE_COLUMNS = (Column("VAT rate", 40), Column("Net", 30, "R"), Column("VAT", 30, "R"))
+RATE_COLUMNS = (Column("VAT rate", 40, wraps=True), Column("Net", 30, "R"), Column("VAT", 30, "R"))
 LOGO_BOX = (45, 22)  # mm
 
 

@@ -113,9 +113,21 @@ def _core_font(style: str) -> TTFFont:
 def core_codes(fontkey: str) -> Dict[str, str]:
     """Each character of a core font as it appears in a PDF string: its fixed glyph code as
     two bytes, escaped as fpdf2's TTFFont.encode_text() escapes them."""
-    font = _core_font(next(style for style in CORE_FILES if _fontkey(FAMILY, style) == fontkey))
+    font = _core_font(_style_of(fontkey))
     return {chr(codepoint): escape_parens(chr(font.subset.pick(codepoint)).encode("utf-16-be").decode("latin-1"))
             for codepoint in font.cmap}
+
+
+@lru_cache(maxsize=8192)
+def core_text_units(fontkey: str, text: str) -> float:
+    """The advance of `text` in a core font, in thousandths of the type size; documents repeat
+    the same short texts (units, rates, amounts), so the sums are kept."""
+    widths = _core_font(_style_of(fontkey)).cw
+    return sum(map(widths.__getitem__, map(ord, text)))
+
+
+def _style_of(fontkey: str) -> str:
+    return next(style for style in CORE_FILES if _fontkey(FAMILY, style) == fontkey)
 
 
 def _clone(template: TTFFont, pdf: FPDF) -> TTFFont:

@@ -4,7 +4,8 @@ from typing import Callable, Iterable, List, NamedTuple, Optional, Sequence
 
 from fpdf import FPDF
 
-from .pdf_fonts import FAMILY, add_fonts, core_codes, core_font_covers
+from .pdf_columns import fitted
+from .pdf_fonts import FAMILY, add_fonts, core_codes, core_font_covers, core_text_units
 from .pdf_output import CoreFontOutput
 
 MARGIN = 15
@@ -74,8 +75,7 @@ class Frame(FPDF):
 
     def plain_width(self, text: str) -> float:
         """get_string_width() for text in the core font, without building fpdf2's fragments."""
-        widths = self.current_font.cw
-        return sum(widths[ord(char)] for char in text) * self.font_size / 1000
+        return core_text_units(self.current_font.fontkey, text) * self.font_size / 1000
 
     def output(self, *args, **kwargs):
         return super().output(*args, output_producer_class=CoreFontOutput, **kwargs)
@@ -129,8 +129,11 @@ class Frame(FPDF):
             self.cell(self.content_width, LINE, line, new_x="LMARGIN", new_y="NEXT")
 
     def table(self, columns: Sequence[Column], rows: Iterable[Sequence[str]],
-              emphasis: Callable[[int], bool] = lambda i: False, size: float = TABLE_SIZE) -> None:
-        """Rows of cells in `size` points under a header row that is repeated after every page break."""
+              emphasis: Callable[[int], bool] = lambda i: False, set_widths_are_minimums: bool = True) -> None:
+        """Rows of cells under a header row that is repeated after every page break; the columns
+        are sized from what they hold (pdf_columns.py), emphasised rows in bold."""
+        rows = list(rows)
+        columns, size = fitted(self, columns, rows, emphasis, TABLE_SIZE, set_widths_are_minimums)
         self._table_header(columns, size)
         for index, row in enumerate(rows):
             bold = emphasis(index)
