@@ -1,9 +1,7 @@
 """/customers"""
-from datetime import datetime, timezone
-
 from chalice import Blueprint
 
-from ..domain.timeframes import PRESETS, resolve
+from ..domain.timeframes import PRESETS
 from ..domain.records import ACTIVE, ARCHIVED, DEFAULT_PAYMENT_TERMS_DAYS
 from ..lazy import lazy
 from .document_routes import FILE_LINK, SEND
@@ -18,6 +16,8 @@ account_summary = lazy("chalicelib.services.customer_accounts", "account_summary
 statement = lazy("chalicelib.services.customer_accounts", "statement")
 statement_link = lazy("chalicelib.services.statements", "statement_link")
 email_statement = lazy("chalicelib.services.statements", "email_statement")
+tenant_today = lazy("chalicelib.services.local_dates", "tenant_today")
+tenant_timeframe = lazy("chalicelib.services.local_dates", "tenant_timeframe")
 
 CUSTOMER = Object({
     "name": String(required=True, description="How the customer appears on documents",
@@ -39,15 +39,12 @@ register_record_routes(
     query=list_query((ACTIVE, ARCHIVED)),
     defaults=lambda ctx: {"currency": ctx.base_currency,
                           "payment_terms_days": DEFAULT_PAYMENT_TERMS_DAYS},
-    enrich=lambda ctx, item: {"balances": account_summary(ctx.tenant_id, item.id, _today())},
+    enrich=lambda ctx, item: {"balances": account_summary(ctx.tenant_id, item.id, tenant_today(ctx.tenant_id))},
 )
 
-STATEMENT_QUERY = {"from": Date(), "to": Date(description="Default today"), "timeframe": Choice(PRESETS),
+STATEMENT_QUERY = {"from": Date(), "to": Date(description="Default today (the tenant's time zone)"),
+                   "timeframe": Choice(PRESETS),
                    "currency": CurrencyCode(description="Default the customer's currency")}
-
-
-def _today():
-    return datetime.now(timezone.utc).date()
 
 
 @route(customers, "/customers/{customer_id}/statement", "GET", tag="Customers", query=STATEMENT_QUERY,
@@ -75,6 +72,6 @@ def send_customer_statement(ctx: RequestContext, customer_id):
 
 
 def _statement_arguments(ctx: RequestContext, customer_id: str, given: dict):
-    first, last = resolve(given.get("from"), given.get("to"), given.get("timeframe"), _today())
-    return (ctx.tenant_id, CUSTOMERS.store.get(ctx.tenant_id, customer_id), first, last or _today(),
-            given.get("currency"))
+    first, last = tenant_timeframe(ctx.tenant_id, given)
+    return (ctx.tenant_id, CUSTOMERS.store.get(ctx.tenant_id, customer_id), first,
+            last or tenant_today(ctx.tenant_id), given.get("currency"))

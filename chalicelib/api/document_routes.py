@@ -1,5 +1,4 @@
 """The routes invoices and credit notes share: drafts, issue, send, void, list, history."""
-from datetime import datetime, timezone
 from typing import Dict
 
 from chalice import Blueprint
@@ -21,6 +20,7 @@ pdf_link = lazy("chalicelib.services.document_files", "pdf_link")
 ubl_link = lazy("chalicelib.services.document_files", "ubl_link")
 email_document = lazy("chalicelib.services.sending", "email_document")
 queue_pdf = lazy("chalicelib.jobs.dispatch", "queue_pdf")
+tenant_timeframe = lazy("chalicelib.services.local_dates", "tenant_timeframe")
 
 ISSUE = Object({
     "issue_date": Date(),
@@ -36,10 +36,6 @@ SEND = Object({
 })
 FILE_LINK = Object({"url": String(description="Presigned GET, valid for expires_in seconds"),
                     "expires_in": Integer(minimum=1, maximum=604800), "file_name": String()})
-
-
-def today():
-    return datetime.now(timezone.utc).date()
 
 
 def with_pdf(ctx: RequestContext, item):

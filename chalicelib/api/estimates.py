@@ -2,9 +2,9 @@
 from chalice import Blueprint
 
 from ..domain.estimates import STATUSES
-from ..domain.timeframes import PRESETS, resolve
+from ..domain.timeframes import PRESETS
 from ..lazy import lazy
-from .document_routes import ISSUE, present_document, register_document_routes, today
+from .document_routes import ISSUE, present_document, register_document_routes, tenant_timeframe
 from .invoices import COMMON, list_query
 from .routing import RequestContext, route
 from .schema import Boolean, Choice, Date, Object, String
@@ -70,5 +70,5 @@ def convert(ctx: RequestContext, document_id):
        query={"from": Date(), "to": Date(), "timeframe": Choice(PRESETS)},
        summary="Count and value of estimates per state, within a timeframe (by estimate date)")
 def summary(ctx: RequestContext):
-    start, end = resolve(ctx.query.get("from"), ctx.query.get("to"), ctx.query.get("timeframe"), today())
+    start, end = tenant_timeframe(ctx.tenant_id, ctx.query)
     return estimate_summary(ctx.tenant_id, start and start.isoformat(), end and end.isoformat())

@@ -91,7 +91,7 @@ def get(ctx: RequestContext, export_id):
        response=EXPORT_ANSWER, summary="Exports, newest first",
        query={"limit": Integer(minimum=1, maximum=100, from_text=True), "cursor": String(max_length=2000)})
 def list_exports(ctx: RequestContext):
-    items, cursor = EXPORTS.store.list(ctx.tenant_id, record_query(ctx.query))
+    items, cursor = EXPORTS.store.list(ctx.tenant_id, record_query(ctx.tenant_id, ctx.query))
     return page([_render(item) for item in items], cursor)
 
 

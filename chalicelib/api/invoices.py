@@ -2,9 +2,9 @@
 from chalice import Blueprint
 
 from ..domain.documents import INVOICE_STATUSES, OVERDUE
-from ..domain.timeframes import PRESETS, resolve
+from ..domain.timeframes import PRESETS
 from ..lazy import lazy
-from .document_routes import register_document_routes, today
+from .document_routes import register_document_routes, tenant_timeframe
 from .fields import NOTES, VAT_CATEGORY, VAT_RATE
 from .routing import RequestContext, route
 from .schema import Amount, Array, Boolean, Choice, CurrencyCode, Date, Integer, Object, String
@@ -65,5 +65,5 @@ DASHBOARD_QUERY = {"from": Date(), "to": Date(), "timeframe": Choice(PRESETS)}
 @route(invoices, "/dashboard", "GET", tag="Dashboard", query=DASHBOARD_QUERY, render=lambda body: body,
        summary="Customers, invoices, amount raised, received and outstanding, per currency")
 def show_dashboard(ctx: RequestContext):
-    start, end = resolve(ctx.query.get("from"), ctx.query.get("to"), ctx.query.get("timeframe"), today())
+    start, end = tenant_timeframe(ctx.tenant_id, ctx.query)
     return dashboard(ctx.tenant_id, start and start.isoformat(), end and end.isoformat())

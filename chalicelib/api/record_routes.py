@@ -60,7 +60,7 @@ def register_record_routes(bp: Blueprint, *, path: str, tag: str, label: str, rt
     @route(bp, path, "GET", summary=f"List {label}s, newest first", tag=tag, query=query,
            render=render_page, response=schema, list_response=True)
     def list_records(ctx: RequestContext):
-        return rtype.store.list(ctx.tenant_id, record_query(ctx.query))
+        return rtype.store.list(ctx.tenant_id, record_query(ctx.tenant_id, ctx.query))
 
     @route(bp, one, "GET", summary=f"Get a {label}", tag=tag, render=lambda body: body, response=schema)
     def get(ctx: RequestContext, record_id):

@@ -15,7 +15,7 @@ create_api_key = lazy("chalicelib.services.api_keys", "create_api_key")
 revoke_api_key = lazy("chalicelib.services.api_keys", "revoke_api_key")
 TENANTS = lazy("chalicelib.services.tenants", "TENANTS")
 create_tenant = lazy("chalicelib.services.tenants", "create_tenant")
-update_record = lazy("chalicelib.services.records", "update_record")
+update_tenant = lazy("chalicelib.services.tenants", "update_tenant")
 set_logo = lazy("chalicelib.services.logos", "set_logo")
 remove_logo = lazy("chalicelib.services.logos", "remove_logo")
 logo_link = lazy("chalicelib.services.logos", "logo_link")
@@ -90,7 +90,7 @@ def get(ctx: RequestContext, tenant_id):
 @route(tenants, "/tenants/{tenant_id}", "PATCH", summary="Change a tenant's settings", tag="Tenants",
        access=ADMIN, body=TENANT_CHANGES, partial=True, render=_tenant, response=TENANT)
 def update(ctx: RequestContext, tenant_id):
-    return update_record(ctx.uow, TENANTS.resolve(), tenant_id, ctx.actor, tenant_id, ctx.body)
+    return update_tenant(ctx.uow, tenant_id, ctx.actor, ctx.body)
 
 
 @route(tenants, "/tenants/{tenant_id}/history", "GET", summary="Every change to a tenant",
@@ -131,7 +131,7 @@ def own(ctx: RequestContext):
 @route(tenants, "/tenant", "PATCH", summary="Change the calling tenant's own settings", tag="Tenants",
        body=TENANT_CHANGES, partial=True, render=_tenant, response=TENANT)
 def update_own(ctx: RequestContext):
-    return update_record(ctx.uow, TENANTS.resolve(), ctx.tenant_id, ctx.actor, ctx.tenant_id, ctx.body)
+    return update_tenant(ctx.uow, ctx.tenant_id, ctx.actor, ctx.body)
 
 
 LOGO = Object({"content_base64": String(required=True, max_length=300000,

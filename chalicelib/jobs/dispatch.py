@@ -60,7 +60,7 @@ def tick(as_of: datetime) -> int:
     """Fan out the recurring templates due and the invoices newly overdue at `as_of`."""
     sender = QueueSender()
     due = run_tick(as_of, sender)
-    overdue = find_overdue(as_of.date(), sender)
+    overdue = find_overdue(as_of, sender)
     sender.flush()
     logger.info("tick", extra={"as_of": as_of.isoformat(), "templates_due": due, "newly_overdue": overdue})
     return due

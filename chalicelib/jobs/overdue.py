@@ -2,7 +2,10 @@
 
 The tick finds open invoices due for attention, across tenants, through an index
 (GSI5) keyed by the day after which each needs the tick again: its due date, to be
-marked overdue, then the day of its next reminder. The worker records the moment
+marked overdue, then the day before its next reminder. That day is a plain date, and
+it has passed when the tenant's own date is later: the tick reads the index up to the
+latest date anywhere, and sends only the invoices whose tenant is past their day, with
+that tenant's date, which the worker judges by. The worker records the moment
 an invoice became overdue (with a history entry), then sends each reminder the
 tenant set (days after the due date) once: the invoice records the days reminded,
 and a lease keeps two workers given the same message from both sending.
@@ -11,17 +14,19 @@ retried: its days are recorded as skipped, never as sent. Any other failure to s
 (SES busy, or refusing our sender) raises and records nothing, so the queue retries it.
 Overdue itself stays derived from the due date (lists and views show it at once).
 """
-from datetime import date
-from typing import Any, Callable, Dict
+from datetime import date, datetime
+from itertools import islice
+from typing import Any, Callable, Dict, Iterable, Iterator, List, Tuple
 
 from ..domain import documents as docs
 from ..domain.errors import InvalidReference, NotFound
 from ..domain.reminders import next_reminder_on, reminders_due
 from ..observability import logger
 from ..services.document_types import INVOICE
+from ..services.local_dates import latest_date, local_date
 from ..services.retry import retry_on_conflict
 from ..services.sending import email_reminder, record_email
-from ..services.tenants import TENANTS
+from ..services.tenants import TENANTS, tenant_zones
 from ..store.clock import now, stamp
 from ..store.documents import OVERDUE_WATCH
 from ..store.history import history_entry
@@ -35,15 +40,31 @@ class SendInProgress(Exception):
     """Another worker holds the lease on this email: the message comes back later."""
 
 
-def find_overdue(today: date, send: Callable[[Dict[str, Any]], None]) -> int:
-    """Send a message per open invoice to mark overdue or remind about; returns how many."""
+def find_overdue(as_of: datetime, send: Callable[[Dict[str, Any]], None]) -> int:
+    """Send a message per open invoice to mark overdue or remind about at the instant `as_of`;
+    returns how many."""
     sent = 0
-    for item in DocumentItem.awaiting_overdue.query(OVERDUE_WATCH, DocumentItem.GSI5SK < today.isoformat(),
-                                                    attributes_to_get=["GSI5SK"], page_size=250):
-        _, tenant_id, invoice_id = item.GSI5SK.split("#")
-        send({"kind": "overdue", "tenant_id": tenant_id, "invoice_id": invoice_id, "today": today.isoformat()})
-        sent += 1
+    for watched in _in_chunks(_watched_before(latest_date(as_of)), 100):
+        zones = tenant_zones({tenant_id for _, tenant_id, _ in watched})
+        for day, tenant_id, invoice_id in watched:
+            today = local_date(zones[tenant_id], as_of).isoformat()
+            if today > day:
+                send({"kind": "overdue", "tenant_id": tenant_id, "invoice_id": invoice_id, "today": today})
+                sent += 1
     return sent
+
+
+def _watched_before(day: date) -> Iterator[Tuple[str, str, str]]:
+    """(watch day, tenant id, invoice id) of the open invoices watched for a day before `day`."""
+    for item in DocumentItem.awaiting_overdue.query(OVERDUE_WATCH, DocumentItem.GSI5SK < day.isoformat(),
+                                                    attributes_to_get=["GSI5SK"], page_size=250):
+        yield tuple(item.GSI5SK.split("#"))
+
+
+def _in_chunks(items: Iterable, size: int) -> Iterator[List]:
+    iterator = iter(items)
+    while chunk := list(islice(iterator, size)):
+        yield chunk
 
 
 def handle_overdue(tenant_id: str, invoice_id: str, today: date) -> None:

@@ -15,6 +15,7 @@ from ..domain import documents as docs
 from ..domain import schedules
 from ..domain.errors import ConcurrentUpdate, Conflict, InvalidReference
 from ..domain.records import Actor
+from ..store import keys
 from ..store.clock import now, stamp
 from ..store.history import history_entry
 from ..store.models import OccurrenceItem, RecordItem
@@ -103,7 +104,7 @@ def _advance(template: RecordItem, n: int, invoice_id: str, writes: Writes) -> N
     template.data.update(next=n + 1, generated=int(template.data.get("generated", 0)) + 1,
                          last_invoice_id=invoice_id)
     if not schedules.exists(schedule_of(template.data), n + 1):
-        TEMPLATES.store.set_status(template, template.PK.split("#")[1], ENDED)
+        TEMPLATES.store.set_status(template, keys.tenant_of(template.PK), ENDED)
     place_due(template)
     template.updated_at = stamp(now())
     writes.put(template)  # conditioned on the version read

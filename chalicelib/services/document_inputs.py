@@ -1,5 +1,4 @@
 """Everything a priced document takes from other records: tenant settings, customer, products."""
-from datetime import date
 from typing import Any, Dict, Iterable, List, Optional
 
 from ..domain.errors import InvalidReference, invalid
@@ -10,7 +9,7 @@ from ..store.reads import MAX_ITEMS, Snapshot
 from .customers import CUSTOMERS
 from .products import PRODUCTS
 from .records import ACTIVE
-from .tenants import TENANTS
+from .tenants import TENANTS, keep_zone
 
 
 def references(tenant_id: str, customer_id: Optional[str], product_ids: Iterable[str],
@@ -23,7 +22,10 @@ def references(tenant_id: str, customer_id: Optional[str], product_ids: Iterable
         wanted[f"product:{product_id}"] = (RecordItem, PRODUCTS.store.pk(tenant_id, product_id), keys.RECORD_SK)
     if len(wanted) > MAX_ITEMS:
         raise invalid("lines", f"may name at most {MAX_ITEMS - 5} different products")
-    return Snapshot(wanted, use_cache)
+    found = Snapshot(wanted, use_cache)
+    if "tenant" not in found.cached:  # just read: the tenant's zone need not be read again
+        keep_zone(found["tenant"])
+    return found
 
 
 def product_names(lines) -> List[str]:
@@ -76,11 +78,3 @@ def supplier_snapshot(tenant: RecordItem) -> Dict[str, Any]:
 def rounding_policy(tenant: RecordItem, prices_include_vat: bool) -> Policy:
     rounding = tenant.data["rounding"]
     return Policy(rounding["vat_level"], rounding["mode"], prices_include_vat)
-
-
-def today_for(tenant: RecordItem) -> date:
-    """Today's date where the tenant is (documents are dated in local time)."""
-    from datetime import datetime
-    from zoneinfo import ZoneInfo
-
-    return datetime.now(ZoneInfo(tenant.data["timezone"])).date()

@@ -1,12 +1,14 @@
 """The JSON form of an invoice or credit note: what the API answers and what history records."""
-from datetime import datetime, timezone
+from datetime import date
 from decimal import Decimal
-from typing import Any, Dict
+from typing import Any, Dict, Optional
 
 from ..domain import documents as docs
 from ..domain import estimates
 from ..domain.money import format_amount
+from ..store import keys
 from ..store.models import DocumentItem
+from .local_dates import tenant_today
 
 _PLAIN = ("customer", "reference", "notes", "prices_include_vat", "rounding", "supplier", "sent_at",
           "issued_at", "void_reason", "voided_at", "base_currency", "invoice_id", "invoice_number", "reason",
@@ -22,14 +24,15 @@ def outstanding(item: DocumentItem) -> Decimal:
     return data["totals"]["gross"] - data.get("amount_paid", ZERO) - data.get("amount_credited", ZERO)
 
 
-def present_document(item: DocumentItem, with_lines: bool = True) -> Dict[str, Any]:
+def present_document(item: DocumentItem, with_lines: bool = True, today: Optional[date] = None) -> Dict[str, Any]:
+    """`today`: the tenant's date that overdue and expired are judged on; looked up if not given."""
     data, currency = item.data, item.currency
     shown: Dict[str, Any] = {
         "id": item.id, "number": item.number, "status": item.status,
         "customer_id": item.customer_id, "currency": currency, "issue_date": data.get("issue_date"),
         **{name: data[name] for name in _PLAIN if name in data},
         "totals": docs.present_totals(data["totals"], currency),
-        **_KIND_FIELDS[item.kind](item),
+        **_KIND_FIELDS[item.kind](item, today),
         "line_count": len(data["lines"]),
     }
     if "exchange_rate" in data:
@@ -42,12 +45,11 @@ def present_document(item: DocumentItem, with_lines: bool = True) -> Dict[str, A
     return shown
 
 
-def _invoice_amounts(item: DocumentItem) -> Dict[str, Any]:
+def _invoice_amounts(item: DocumentItem, today: Optional[date]) -> Dict[str, Any]:
     data, currency = item.data, item.currency
-    today = datetime.now(timezone.utc).date().isoformat()
     return {
         "due_date": item.due_date, "payment_terms_days": int(data["payment_terms_days"]),
-        "overdue": docs.is_overdue(item.status, item.due_date, today),
+        "overdue": docs.is_overdue(item.status, item.due_date, _day(item, today)),
         "amount_paid": format_amount(data.get("amount_paid", ZERO), currency),
         "amount_credited": format_amount(data.get("amount_credited", ZERO), currency),
         "outstanding": format_amount(outstanding(item), currency),
@@ -58,13 +60,16 @@ def _invoice_amounts(item: DocumentItem) -> Dict[str, Any]:
     }
 
 
-def _estimate_fields(item: DocumentItem) -> Dict[str, Any]:
-    today = datetime.now(timezone.utc).date().isoformat()
-    return {"status": estimates.shown_status(item.status, item.due_date, today),
+def _estimate_fields(item: DocumentItem, today: Optional[date]) -> Dict[str, Any]:
+    return {"status": estimates.shown_status(item.status, item.due_date, _day(item, today)),
             "expiry_date": item.data.get("expiry_date"), "print_ready": bool(item.data.get("print_ready"))}
 
 
-def _credit_amounts(item: DocumentItem) -> Dict[str, Any]:
+def _day(item: DocumentItem, today: Optional[date]) -> str:
+    return (today or tenant_today(keys.tenant_of(item.PK))).isoformat()
+
+
+def _credit_amounts(item: DocumentItem, today: Optional[date]) -> Dict[str, Any]:
     data, currency = item.data, item.currency
     amount = data.get("amount", ZERO)
     used = data.get("allocated", ZERO) + data.get("refunded", ZERO)

@@ -20,7 +20,8 @@ from ..store.unit_of_work import UnitOfWork, Writes
 from .document_types import DocumentType
 from .document_view import present_document as present
 from .document_inputs import (customer_snapshot, product_names, references,
-                             rounding_policy, today_for, usable_customer, usable_products)
+                             rounding_policy, usable_customer, usable_products)
+from .local_dates import today_for
 from .records import Actor
 from .retry import retry_on_conflict
 

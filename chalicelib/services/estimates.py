@@ -1,6 +1,5 @@
 """What only estimates do: be accepted or declined, be print-ready, become an invoice, be summed."""
 from collections import defaultdict
-from datetime import datetime, timezone
 from decimal import Decimal
 from typing import Any, Dict
 
@@ -15,6 +14,7 @@ from .document_status import move_status
 from .document_types import ESTIMATE, INVOICE
 from .drafts import COMMON_FIELDS, input_fields, new_draft
 from .issuing import issue_document
+from .local_dates import tenant_today
 from .records import Actor
 from .retry import retry_on_conflict
 
@@ -32,7 +32,7 @@ def answer_estimate(uow: UnitOfWork, tenant_id: str, actor: Actor, estimate_id: 
                     reason: str = None) -> DocumentItem:
     def attempt(use_cache: bool) -> DocumentItem:
         item = ESTIMATE.store.get(tenant_id, estimate_id)
-        rules.check_answer(item.status, item.due_date, _today())
+        rules.check_answer(item.status, item.due_date, tenant_today(tenant_id).isoformat())
         status = rules.ACCEPTED if accepted else rules.DECLINED
         recorded = {f"{status}_at": stamp(now()), **({"decline_reason": reason} if reason else {})}
         return move_status(uow, ESTIMATE, tenant_id, actor, item, status, status, **recorded)
@@ -73,12 +73,12 @@ def convert_to_invoice(uow: UnitOfWork, tenant_id: str, actor: Actor, estimate_i
 def estimate_summary(tenant_id: str, first_day: str, last_day: str) -> Dict[str, Any]:
     """Count and value (gross, per currency) of the estimates dated in the timeframe, by state."""
     sums = defaultdict(lambda: {"count": 0, "values": defaultdict(Decimal)})
-    cursor = None
+    today, cursor = tenant_today(tenant_id).isoformat(), None
     while True:
         items, cursor = ESTIMATE.store.list(tenant_id, DocumentQuery(
             date_from=first_day, date_to=last_day, limit=100, cursor=cursor))
         for item in items:
-            state = sums[rules.shown_status(item.status, item.due_date, _today())]
+            state = sums[rules.shown_status(item.status, item.due_date, today)]
             state["count"] += 1
             state["values"][item.currency] += item.data["totals"]["gross"]
         if not cursor:
@@ -88,7 +88,3 @@ def estimate_summary(tenant_id: str, first_day: str, last_day: str) -> Dict[str,
                  "value": {currency: format_amount(amount, currency)
                            for currency, amount in sorted(sums[status]["values"].items())}}
         for status in rules.STATUSES}}
-
-
-def _today() -> str:
-    return datetime.now(timezone.utc).date().isoformat()

@@ -24,10 +24,11 @@ from ..store.models import DocumentItem, RecordItem, SeriesItem, UniqueValueItem
 from ..store.keys import new_id
 from ..store.numbering import advance_past, series_key, take_next
 from ..store.unit_of_work import UnitOfWork, Writes
-from .document_inputs import customer_snapshot, references, supplier_snapshot, today_for, usable_customer
+from .document_inputs import customer_snapshot, references, supplier_snapshot, usable_customer
 from .customers import CUSTOMERS
 from .document_types import DocumentType
 from .drafts import new_draft
+from .local_dates import today_for
 from .records import ACTIVE, Actor
 from .retry import retry_on_conflict
 

@@ -3,55 +3,57 @@
 The list routes and the list exports share these, so an export with given
 filters holds exactly the rows the list shows with the same filters.
 """
-from datetime import date, datetime, timezone
+from datetime import date, timedelta
 from typing import Any, Callable, Dict, List, Optional, Tuple
 
 from ..domain.documents import OVERDUE
 from ..domain.estimates import EXPIRED
 from ..domain.timeframes import resolve
+from ..store.clock import stamp
 from ..store.documents import DocumentQuery
 from ..store.records import ListQuery
 from .customers import CUSTOMERS
 from .document_types import CREDIT_NOTE, ESTIMATE, INVOICE, DocumentType
 from .document_view import present_document
+from .local_dates import day_start, tenant_timeframe, tenant_today
 from .payment_view import present_payment
 from .products import PRODUCTS
 from .recurring import TEMPLATES
 from .sources import PAYMENTS
+from .tenants import tenant_zone
 
 Page = Tuple[List[Dict[str, Any]], Optional[str]]
-
-
-def today() -> date:
-    return datetime.now(timezone.utc).date()
 
 
 def _text(q: Dict[str, Any]) -> Optional[str]:
     return " ".join(q["q"].lower().split()) if q.get("q") else None
 
 
-def document_query(q: Dict[str, Any]) -> DocumentQuery:
-    start, end = resolve(q.get("from"), q.get("to"), q.get("timeframe"), today())
+def document_query(q: Dict[str, Any], today: date) -> DocumentQuery:
+    """`today`: the tenant's date, which timeframes and overdue (or expired) are judged on."""
+    start, end = resolve(q.get("from"), q.get("to"), q.get("timeframe"), today)
     # Expired estimates are found as overdue invoices are: by a date past today, on the same index.
     status = OVERDUE if q.get("status") == EXPIRED else q.get("status")
     return DocumentQuery(
         status=status, date_from=start and start.isoformat(), date_to=end and end.isoformat(),
         date_field=q.get("date_field") or "issue", customer_id=q.get("customer_id"),
         currency=q.get("currency"), text=_text(q), limit=q.get("limit") or 50, cursor=q.get("cursor"),
-        today=today().isoformat())
+        today=today.isoformat())
 
 
-def record_query(q: Dict[str, Any]) -> ListQuery:
-    start, end = resolve(q.get("from"), q.get("to"), q.get("timeframe"), today())
+def record_query(tenant_id: str, q: Dict[str, Any]) -> ListQuery:
+    """Records are dated by when they were created: the timeframe's days are the tenant's."""
+    start, end = tenant_timeframe(tenant_id, q)
+    zone = tenant_zone(tenant_id) if start or end else None
     return ListQuery(
         status=q.get("status"),
-        created_from=start.isoformat() if start else None,
-        created_to=end.isoformat() + "T23:59:59.999999Z" if end else None,
+        created_from=stamp(day_start(start, zone)) if start else None,
+        created_to=stamp(day_start(end + timedelta(days=1), zone) - timedelta(microseconds=1)) if end else None,
         text=_text(q), limit=q.get("limit") or 50, cursor=q.get("cursor"))
 
 
-def payment_query(q: Dict[str, Any]) -> DocumentQuery:
-    start, end = resolve(q.get("from"), q.get("to"), q.get("timeframe"), today())
+def payment_query(tenant_id: str, q: Dict[str, Any]) -> DocumentQuery:
+    start, end = tenant_timeframe(tenant_id, q)
     return DocumentQuery(
         status=q.get("status"), date_from=start and start.isoformat(), date_to=end and end.isoformat(),
         customer_id=q.get("customer_id"), currency=q.get("currency"), text=_text(q),
@@ -59,13 +61,14 @@ def payment_query(q: Dict[str, Any]) -> DocumentQuery:
 
 
 def document_page(dtype: DocumentType, tenant_id: str, q: Dict[str, Any]) -> Page:
-    items, cursor = dtype.store.list(tenant_id, document_query(q))
+    today = tenant_today(tenant_id)  # one date for the filter and every row
+    items, cursor = dtype.store.list(tenant_id, document_query(q, today))
     lines = q.get("expand") == "lines"
-    return [present_document(item, with_lines=lines) for item in items], cursor
+    return [present_document(item, with_lines=lines, today=today) for item in items], cursor
 
 
 def record_page(rtype, tenant_id: str, q: Dict[str, Any]) -> Page:
-    items, cursor = rtype.store.list(tenant_id, record_query(q))
+    items, cursor = rtype.store.list(tenant_id, record_query(tenant_id, q))
     return [present_record(rtype, item) for item in items], cursor
 
 
@@ -75,7 +78,7 @@ def present_record(rtype, item) -> Dict[str, Any]:
 
 
 def payment_page(tenant_id: str, q: Dict[str, Any]) -> Page:
-    items, cursor = PAYMENTS.list(tenant_id, payment_query(q))
+    items, cursor = PAYMENTS.list(tenant_id, payment_query(tenant_id, q))
     return [present_payment(item) for item in items], cursor
 
 

@@ -12,6 +12,7 @@ from typing import Any, Dict, List
 from ..domain import schedules
 from ..domain.errors import Conflict
 from ..domain.records import Actor
+from ..store import keys
 from ..store.clock import now, stamp
 from ..store.history import history_entry
 from ..store.models import OccurrenceItem, RecordItem
@@ -135,7 +136,7 @@ def place_due(item: RecordItem) -> None:
         item.GSI3PK = item.GSI3SK = None
         return
     due = schedules.due_at(schedule, n).strftime("%Y-%m-%dT%H:%M:%SZ")
-    tenant_id = item.PK.split("#")[1]
+    tenant_id = keys.tenant_of(item.PK)
     item.GSI3PK, item.GSI3SK = DUE_PARTITION, f"{due}#{tenant_id}#{item.id}"
 
 

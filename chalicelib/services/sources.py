@@ -23,7 +23,7 @@ from ..store.unit_of_work import UnitOfWork, Writes
 from .allocations import allocate, available, take_back
 from .document_types import CREDIT_NOTE, INVOICE
 from .document_view import present_document
-from .document_inputs import today_for
+from .local_dates import today_for
 from .money_events import refunded
 from .payment_view import present_payment
 from .records import Actor

@@ -35,8 +35,8 @@ class DocumentQuery(NamedTuple):
 
 
 def _watch_day(item: DocumentItem) -> Optional[str]:
-    """The tick looks at an open invoice again on the day after this one: after its due
-    date to mark it overdue, then the day its next reminder is due."""
+    """The tick looks at an open invoice again once the tenant's own date is past this one:
+    after its due date to mark it overdue, then on the day its next reminder is due."""
     if not item.data.get("overdue_since"):
         return item.due_date
     reminder = item.data.get("next_reminder_on")

@@ -13,6 +13,11 @@ def tenant_prefix(tenant_id: str) -> str:
     return f"T#{tenant_id}#"
 
 
+def tenant_of(pk: str) -> str:
+    """The tenant id in a tenant-owned key."""
+    return pk.split("#")[1]
+
+
 def record_pk(tenant_id: str, kind: str, record_id: str) -> str:
     return f"{tenant_prefix(tenant_id)}{kind}#{record_id}"
 

@@ -62,9 +62,9 @@ def test_the_tick_marks_invoices_overdue_once_through_the_queue():
                             {"customer_id": customer.id, "issue_date": date(2026, 3, 1), "lines": line})
     invoice = issue_document(UnitOfWork(), INVOICE, tenant.id, ADMIN, draft.id, {})  # due 11 March
     found = []
-    find_overdue(date(2026, 3, 11), found.append)
+    find_overdue(datetime(2026, 3, 11, 12, tzinfo=timezone.utc), found.append)
     assert invoice.id not in [m["invoice_id"] for m in found]  # due today: not yet overdue
-    find_overdue(date(2026, 3, 12), found.append)
+    find_overdue(datetime(2026, 3, 12, 12, tzinfo=timezone.utc), found.append)
     ours = [m for m in found if m["invoice_id"] == invoice.id]
     assert len(ours) == 1
     assert mark_overdue(tenant.id, invoice.id, date(2026, 3, 12)) is True
@@ -72,5 +72,5 @@ def test_the_tick_marks_invoices_overdue_once_through_the_queue():
     marked = INVOICE.store.get(tenant.id, invoice.id)
     assert marked.data["overdue_since"] == "2026-03-12" and marked.GSI5PK is None
     again = []
-    find_overdue(date(2026, 3, 20), again.append)
+    find_overdue(datetime(2026, 3, 20, 12, tzinfo=timezone.utc), again.append)
     assert invoice.id not in [m["invoice_id"] for m in again]

@@ -1,14 +1,10 @@
 """Emails the scheduled tick sends: overdue reminders on the tenant's days, and recurring
 invoices that are issued and sent. Messages are delivered twice, concurrently; each email
 still goes out once (counted in the local .eml copies of what SES was given)."""
-import email
-import os
 import secrets
 from concurrent.futures import ThreadPoolExecutor
-from datetime import date, datetime, timedelta, timezone
+from datetime import date, datetime, time, timedelta, timezone
 from decimal import Decimal
-from email import policy
-from pathlib import Path
 
 import pytest
 from botocore.exceptions import ClientError
@@ -29,6 +25,7 @@ from chalicelib.services.tenants import create_tenant
 from chalicelib.store.documents import DocumentQuery
 from chalicelib.store.models import LeaseItem
 from chalicelib.store.unit_of_work import UnitOfWork
+from tests.support.mail import mails_to
 
 ADMIN = Actor("admin")
 LINE = [{"description": "Support", "quantity": Decimal(1), "unit_price": Decimal("50.00")}]
@@ -40,15 +37,6 @@ def books(**settings):
     customer = create_record(UnitOfWork(), CUSTOMERS, tenant.id, ADMIN, {
         "name": "Client", "currency": "GBP", "payment_terms_days": 10, "emails": [address]})
     return tenant.id, customer.id, address
-
-
-def mails_to(address):
-    found = []
-    for path in Path(os.environ["INVOICING_MAIL_DIR"]).glob("*.eml"):
-        mail = email.message_from_bytes(path.read_bytes(), policy=policy.default)
-        if mail["To"] == address:
-            found.append(mail)
-    return found
 
 
 def deliver_twice(work, messages):
@@ -75,7 +63,7 @@ def issued_invoice(tenant_id, customer_id, issue_date):
 
 def tick_overdue(today, invoice_id):
     found = []
-    find_overdue(today, found.append)
+    find_overdue(datetime.combine(today, time(12), timezone.utc), found.append)  # that date in London too
     ours = [m for m in found if m["invoice_id"] == invoice_id]
     deliver_twice(lambda m: handle_overdue(m["tenant_id"], m["invoice_id"], date.fromisoformat(m["today"])), ours)
     return len(ours)

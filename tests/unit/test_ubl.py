@@ -4,6 +4,7 @@ Documents are priced by the domain engine and presented by the API's own present
 they have the shape GET /invoices/{id} answers. Warnings are printed (pytest -s shows them).
 """
 import xml.etree.ElementTree as ET
+from datetime import date
 from decimal import Decimal
 
 import pytest
@@ -61,7 +62,7 @@ def presented(lines, currency="GBP", *, policy=Policy(), credit_note=False, supp
                         number="CN-0001" if credit_note else "INV-0001", doc_date="2026-11-21",
                         due_date=None if credit_note else "2026-12-21", data=data,
                         created_at="2026-11-21T10:00:00Z", updated_at="2026-11-21T10:00:00Z", version=2)
-    return present_document(item)
+    return present_document(item, today=date(2026, 11, 21))
 
 
 def valid_ubl(document) -> ET.Element:
