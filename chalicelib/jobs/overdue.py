@@ -30,14 +30,10 @@ from ..services.tenants import TENANTS, tenant_zones
 from ..store.clock import now, stamp
 from ..store.documents import OVERDUE_WATCH
 from ..store.history import history_entry
-from ..store.leases import take_lease
+from ..store.leases import LeaseHeld, take_lease
 from ..store.models import DocumentItem
 from ..store.unit_of_work import UnitOfWork, Writes
 from .recurring import SCHEDULER
-
-
-class SendInProgress(Exception):
-    """Another worker holds the lease on this email: the message comes back later."""
 
 
 def find_overdue(as_of: datetime, send: Callable[[Dict[str, Any]], None]) -> int:
@@ -103,7 +99,7 @@ def send_reminder(tenant_id: str, invoice_id: str, today: date) -> bool:
     if not due_days:
         return False
     if not take_lease(item.PK, f"reminder#{due_days[-1]}"):
-        raise SendInProgress(f"a reminder for {invoice_id} is being sent")
+        raise LeaseHeld(f"a reminder for {invoice_id} is being sent")
     try:
         sent = email_reminder(tenant_id, item, today)
     except InvalidReference as error:  # no address, or one SES refuses: nothing to retry

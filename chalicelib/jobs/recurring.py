@@ -18,6 +18,7 @@ from ..domain.records import Actor
 from ..store import keys
 from ..store.clock import now, stamp
 from ..store.history import history_entry
+from ..store.leases import LeaseHeld, take_lease
 from ..store.models import OccurrenceItem, RecordItem
 from ..store.unit_of_work import UnitOfWork, Writes
 from ..services.document_types import INVOICE
@@ -125,15 +126,24 @@ def _finish(tenant_id: str, template: RecordItem, invoice_id: str) -> None:
     action = template.data.get("action")
     if action in ISSUING_ACTIONS and INVOICE.store.get(tenant_id, invoice_id).status == docs.DRAFT:
         _ensure_issued(tenant_id, invoice_id)
-    if action == ISSUE_AND_SEND:
-        invoice = INVOICE.store.get(tenant_id, invoice_id)
-        if invoice.status == docs.ISSUED and not invoice.data.get("sent_at"):  # not sent, voided or paid since
-            _send(tenant_id, invoice_id)
+    if action == ISSUE_AND_SEND and _awaits_email(tenant_id, invoice_id):
+        _send_once(tenant_id, invoice_id)
 
 
-def _send(tenant_id: str, invoice_id: str) -> None:
-    """Email the issued invoice. A crash between the email and its record sends it again on
-    redelivery (at least once); a customer without an address leaves it issued, unsent."""
+def _awaits_email(tenant_id: str, invoice_id: str) -> bool:
+    invoice = INVOICE.store.get(tenant_id, invoice_id)  # a consistent read
+    return invoice.status == docs.ISSUED and not invoice.data.get("sent_at")  # not sent, voided or paid since
+
+
+def _send_once(tenant_id: str, invoice_id: str) -> None:
+    """Email the issued invoice under a lease, so that two workers given the same message never
+    both send it; the invoice is read again once the lease is held, in case a worker finished the
+    email just before. A crash between the email and its record sends it again once the lease has
+    run out (at least once, never twice at once); a customer without an address leaves it unsent."""
+    if not take_lease(INVOICE.store.pk(tenant_id, invoice_id), "send"):
+        raise LeaseHeld(f"invoice {invoice_id} is being emailed")
+    if not _awaits_email(tenant_id, invoice_id):
+        return
     try:
         email_document(UnitOfWork(), INVOICE, tenant_id, SCHEDULER, invoice_id, {})
     except InvalidReference as error:

@@ -16,6 +16,10 @@ from .models import LeaseItem
 LEASE_SECONDS = 300  # longer than any send takes; shorter than SQS's redelivery delay
 
 
+class LeaseHeld(Exception):
+    """Another worker holds the lease: the job's message fails and comes back later."""
+
+
 def take_lease(pk: str, name: str, seconds: int = LEASE_SECONDS) -> bool:
     """True if this caller now holds the lease `name` on the record `pk`."""
     started = now()

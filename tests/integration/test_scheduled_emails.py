@@ -2,6 +2,8 @@
 invoices that are issued and sent. Messages are delivered twice, concurrently; each email
 still goes out once (counted in the local .eml copies of what SES was given)."""
 import secrets
+import threading
+import time as pytime
 from concurrent.futures import ThreadPoolExecutor
 from datetime import date, datetime, time, timedelta, timezone
 from decimal import Decimal
@@ -12,7 +14,7 @@ from botocore.exceptions import ClientError
 from chalicelib.domain.errors import UpstreamUnavailable
 from chalicelib.domain.records import Actor
 from chalicelib.jobs import recurring as run
-from chalicelib.jobs.overdue import SendInProgress, find_overdue, handle_overdue
+from chalicelib.jobs.overdue import find_overdue, handle_overdue
 from chalicelib.services.customers import CUSTOMERS
 from chalicelib.services.document_types import INVOICE
 from chalicelib.services.drafts import create_document
@@ -23,8 +25,10 @@ from chalicelib.services.records import create_record
 from chalicelib.services.mail import ses
 from chalicelib.services.tenants import create_tenant
 from chalicelib.store.documents import DocumentQuery
+from chalicelib.store.leases import LeaseHeld
 from chalicelib.store.models import LeaseItem
 from chalicelib.store.unit_of_work import UnitOfWork
+from tests.support.jobs import deliver_twice
 from tests.support.mail import mails_to
 
 ADMIN = Actor("admin")
@@ -37,22 +41,6 @@ def books(**settings):
     customer = create_record(UnitOfWork(), CUSTOMERS, tenant.id, ADMIN, {
         "name": "Client", "currency": "GBP", "payment_terms_days": 10, "emails": [address]})
     return tenant.id, customer.id, address
-
-
-def deliver_twice(work, messages):
-    """Each message worked twice at once; one that finds a send in progress comes back later, as
-    SQS redelivers a failed message."""
-    def attempt(message):
-        try:
-            work(message)
-            return None
-        except SendInProgress:
-            return message
-
-    with ThreadPoolExecutor(max_workers=4) as pool:
-        again = [m for m in pool.map(attempt, messages * 2) if m]
-    for message in again:
-        work(message)
 
 
 def issued_invoice(tenant_id, customer_id, issue_date):
@@ -162,6 +150,41 @@ def test_recurring_issue_and_send_emails_each_invoice_once():
     assert {i.status for i in invoices} == {"sent"}
     assert sorted(m["Subject"] for m in mails_to(address)) == sorted(
         f"Invoice {i.number} from Scheduled Ltd" for i in invoices)
+
+
+def test_a_redelivery_while_the_first_worker_is_emailing_sends_nothing_more(monkeypatch):
+    """The second worker comes while the first, having generated and issued the invoice, is
+    still sending its email: it must not send one too, neither now nor when it comes back."""
+    tenant_id, customer_id, address = books()
+    create_template(UnitOfWork(), tenant_id, ADMIN, {
+        "name": "Retainer", "customer_id": customer_id, "action": "issue_and_send",
+        "lines": LINE, "schedule": {"unit": "month", "interval": 1, "start_date": date(2026, 1, 31)}})
+    email, emailing = run.email_document, threading.Event()
+
+    def slow_email(*args):
+        emailing.set()
+        pytime.sleep(0.5)
+        return email(*args)
+
+    monkeypatch.setattr(run, "email_document", slow_email)
+    instant = datetime(2026, 2, 1, tzinfo=timezone.utc)
+    messages = []
+    run.run_tick(instant, messages.append)
+    [message] = [m for m in messages if m["tenant_id"] == tenant_id]
+
+    def work():
+        run.generate_due(message["tenant_id"], message["template_id"], instant)
+
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        first = pool.submit(work)
+        assert emailing.wait(10)
+        with pytest.raises(LeaseHeld):  # the message fails, and SQS brings it back later
+            work()
+        first.result()
+    work()
+    invoices, _ = INVOICE.store.list(tenant_id, DocumentQuery(limit=10))
+    assert [i.status for i in invoices] == ["sent"]
+    assert len(mails_to(address)) == 1
 
 
 def _history(item):
