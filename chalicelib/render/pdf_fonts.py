@@ -5,8 +5,9 @@ fpdf2 parses a TrueType font in `add_font` and subsets it with fontTools in
 So the core fonts (Noto Sans, Latin; about 20 KiB each) are parsed once and
 cloned into each document with every glyph's code fixed, and embedded whole:
 their subsetting is skipped, and their PDF objects are made once (pdf_output.py).
-Fallback fonts (wider Latin, Greek and Cyrillic, Arabic, CJK, emoji) are added
-only to documents whose text needs them, and fpdf2 subsets those as usual.
+Fallback fonts (wider Latin, Greek and Cyrillic; Arabic, Hebrew, Devanagari,
+Bengali, Gurmukhi, Gujarati, Tamil and Thai, shaped by HarfBuzz; CJK; emoji) are
+added only to documents whose text needs them, and fpdf2 subsets those as usual.
 
 This leans on fpdf2's internals (TTFFont's and SubsetMap's fields, `fpdf.output.ftsubset`); the
 version is pinned and tests/unit/test_pdf_fonts.py checks the embedding.
@@ -33,9 +34,11 @@ class Fallback(NamedTuple):
     shaped: bool  # needs HarfBuzz shaping (joining, right to left)
 
 
+SHAPED_NOTO = ("Arabic", "Hebrew", "Devanagari", "Bengali", "Gurmukhi", "Gujarati", "Tamil", "Thai")
 FALLBACKS = (
     Fallback("NotoExt", "NotoSans-Regular.ttf", "NotoSans-Bold.ttf", False),
-    Fallback("NotoArabic", "NotoSansArabic-Regular.ttf", "NotoSansArabic-Bold.ttf", True),
+    *(Fallback(f"Noto{script}", f"NotoSans{script}-Regular.ttf", f"NotoSans{script}-Bold.ttf", True)
+      for script in SHAPED_NOTO),
     Fallback("DroidCJK", "DroidSansFallback-CJK.ttf", "DroidSansFallback-CJK.ttf", False),
     Fallback("SymbolaEmoji", "Symbola-Emoji.ttf", "Symbola-Emoji.ttf", False),
 )

@@ -7,8 +7,9 @@ the Lambda nor the tests parse a full font):
     for f in *.deb; do dpkg-deb -x "$f" x; done
     python infra/fonts/subset_fonts.py x/usr/share/fonts/truetype
 
-Each source font keeps only the Unicode blocks it is used for, and only Arabic keeps the
-OpenType layout tables (HarfBuzz shapes it; fpdf2 drops them from the others anyway).
+Each source font keeps only the Unicode blocks it is used for, and only the scripts HarfBuzz
+shapes (Arabic, Hebrew, the Indic scripts, Thai) keep their OpenType layout tables (fpdf2
+drops them from the others anyway).
 """
 import sys
 from pathlib import Path
@@ -24,6 +25,16 @@ LATIN_GREEK_CYRILLIC = [(0x20, 0x24F), (0x250, 0x2FF), (0x370, 0x3FF), (0x400, 0
 ARABIC = [(0x20, 0x40), (0x600, 0x6FF), (0x750, 0x77F), (0x8A0, 0x8FF), (0xFB50, 0xFDFF), (0xFE70, 0xFEFF)]
 CJK = [(0x3000, 0x30FF), (0x3100, 0x312F), (0x3130, 0x318F), (0x31F0, 0x31FF), (0x4E00, 0x9FFF),
        (0xAC00, 0xD7AF), (0xFF00, 0xFFEF)]
+# Scripts shaped by HarfBuzz (reordering, conjuncts, marks, right to left), each with the
+# joiners and the dotted circle its shaping may use.
+SHAPING_MARKS = [(0x200C, 0x200F), (0x25CC, 0x25CC)]
+HEBREW = [(0x591, 0x5F4), (0xFB1D, 0xFB4F)] + SHAPING_MARKS
+DEVANAGARI = [(0x900, 0x97F), (0xA8E0, 0xA8FF)] + SHAPING_MARKS
+BENGALI = [(0x980, 0x9FF)] + SHAPING_MARKS
+GURMUKHI = [(0xA00, 0xA7F)] + SHAPING_MARKS
+GUJARATI = [(0xA80, 0xAFF)] + SHAPING_MARKS
+TAMIL = [(0xB80, 0xBFF)] + SHAPING_MARKS
+THAI = [(0xE00, 0xE7F)] + SHAPING_MARKS
 EMOJI_AND_SYMBOLS = [(0x2300, 0x23FF), (0x2460, 0x24FF), (0x2500, 0x27BF), (0x2900, 0x2BFF),
                      (0x1F000, 0x1F0FF), (0x1F300, 0x1F6FF), (0x1F900, 0x1F9FF)]
 
@@ -40,6 +51,10 @@ FONTS = [  # (source, output, blocks, keep OpenType layout)
     ("noto/NotoSans-Bold.ttf", "NotoSans-Bold.ttf", LATIN_GREEK_CYRILLIC, False),
     ("noto/NotoSansArabic-Regular.ttf", "NotoSansArabic-Regular.ttf", ARABIC, True),
     ("noto/NotoSansArabic-Bold.ttf", "NotoSansArabic-Bold.ttf", ARABIC, True),
+    *[(f"noto/NotoSans{script}-{weight}.ttf", f"NotoSans{script}-{weight}.ttf", blocks, True)
+      for script, blocks in (("Hebrew", HEBREW), ("Devanagari", DEVANAGARI), ("Bengali", BENGALI),
+                             ("Gurmukhi", GURMUKHI), ("Gujarati", GUJARATI), ("Tamil", TAMIL), ("Thai", THAI))
+      for weight in ("Regular", "Bold")],
     ("droid/DroidSansFallbackFull.ttf", "DroidSansFallback-CJK.ttf", CJK, False),
     ("ancient-scripts/Symbola_hint.ttf", "Symbola-Emoji.ttf", EMOJI_AND_SYMBOLS, False),
 ]

@@ -39,6 +39,9 @@ def test_a_latin_document_embeds_the_two_core_fonts_whole_and_nothing_else():
     ("شركة الأمل", ["NotoArabic"]),
     ("北京公司 株式会社", ["DroidCJK"]),
     ("🎉 party", ["SymbolaEmoji"]),
+    ("חברה בע״מ", ["NotoHebrew"]),
+    ("देवनागरी कंपनी", ["NotoDevanagari"]),
+    ("বাংলা ਪੰਜਾਬੀ ગુજરાતી தமிழ் ไทย", ["NotoBengali", "NotoGurmukhi", "NotoGujarati", "NotoTamil", "NotoThai"]),
     ("شركة 北京 🎉 Ωμέγα", ["NotoExt", "NotoArabic", "DroidCJK", "SymbolaEmoji"]),
 ])
 def test_fallback_fonts_are_added_only_for_the_scripts_used(text, families):
@@ -53,6 +56,13 @@ def test_every_script_is_printed_and_each_fallback_is_subset():
     fonts = embedded_fonts(pdf)
     assert len(fonts) == 2 + 4  # the core pair, and the four fallbacks (the name is printed bold)
     assert max(length for _, length in fonts[2:]) < 60_000  # the 2.7 MB CJK font: only the glyphs used
+
+
+@pytest.mark.parametrize("name", ["देवनागरी कंपनी", "חברה בע״מ", "বাংলা", "ਪੰਜਾਬੀ", "ગુજરાતી", "தமிழ் கடை", "ร้านไทย"])
+def test_shaped_scripts_print_and_read_back(name):
+    document = dict(SAMPLE, customer={**SAMPLE["customer"], "name": name})
+    text = PdfReader(BytesIO(render_document_pdf(document, "INVOICE"))).pages[0].extract_text()
+    assert all(word in text for word in name.split())
 
 
 def positions(pdf: FPDF):
