@@ -131,15 +131,17 @@ def _finish(tenant_id: str, template: RecordItem, invoice_id: str) -> None:
 
 
 def _awaits_email(tenant_id: str, invoice_id: str) -> bool:
+    """Issued, and neither sent nor found unsendable (nor voided or paid since)."""
     invoice = INVOICE.store.get(tenant_id, invoice_id)  # a consistent read
-    return invoice.status == docs.ISSUED and not invoice.data.get("sent_at")  # not sent, voided or paid since
+    return invoice.status == docs.ISSUED and not invoice.data.get("sent_at") and not invoice.data.get("not_emailed")
 
 
 def _send_once(tenant_id: str, invoice_id: str) -> None:
     """Email the issued invoice under a lease, so that two workers given the same message never
     both send it; the invoice is read again once the lease is held, in case a worker finished the
     email just before. A crash between the email and its record sends it again once the lease has
-    run out (at least once, never twice at once); a customer without an address leaves it unsent."""
+    run out (at least once, never twice at once). An invoice the customer cannot be emailed (no
+    address, or one SES refuses) is marked so, and left to the tenant to send."""
     if not take_lease(INVOICE.store.pk(tenant_id, invoice_id), "send"):
         raise LeaseHeld(f"invoice {invoice_id} is being emailed")
     if not _awaits_email(tenant_id, invoice_id):
@@ -147,8 +149,21 @@ def _send_once(tenant_id: str, invoice_id: str) -> None:
     try:
         email_document(UnitOfWork(), INVOICE, tenant_id, SCHEDULER, invoice_id, {})
     except InvalidReference as error:
+        reason = error.message
         logger.warning("recurring invoice not emailed", extra={"tenant_id": tenant_id, "invoice_id": invoice_id,
-                                                               "reason": str(error)})
+                                                               "reason": reason})
+        retry_on_conflict(lambda use_cache: _record_not_emailed(tenant_id, invoice_id, reason))
+
+
+def _record_not_emailed(tenant_id: str, invoice_id: str, reason: str) -> None:
+    """On the invoice and in its history: the tenant sees why, and no later message emails this
+    invoice by surprise once the customer has an address (the tenant sends it when ready)."""
+    invoice = INVOICE.store.get(tenant_id, invoice_id)
+    at = stamp(now())
+    invoice.data["not_emailed"] = {"at": at, "reason": reason}
+    invoice.updated_at = at
+    UnitOfWork().commit(Writes().put(invoice).put(history_entry(  # the put is conditioned on the version read
+        invoice.PK, at, SCHEDULER.id, "not_emailed", {"not_emailed": {"before": None, "after": reason}})), invoice)
 
 
 def _ensure_issued(tenant_id: str, invoice_id: str) -> None:

@@ -21,7 +21,7 @@ from chalicelib.services.drafts import create_document
 from chalicelib.services.issuing import issue_document
 from chalicelib.services.payments import record_payment
 from chalicelib.services.recurring import create_template
-from chalicelib.services.records import create_record
+from chalicelib.services.records import create_record, update_record
 from chalicelib.services.mail import ses
 from chalicelib.services.tenants import create_tenant
 from chalicelib.store.documents import DocumentQuery
@@ -184,6 +184,24 @@ def test_a_redelivery_while_the_first_worker_is_emailing_sends_nothing_more(monk
     work()
     invoices, _ = INVOICE.store.list(tenant_id, DocumentQuery(limit=10))
     assert [i.status for i in invoices] == ["sent"]
+    assert len(mails_to(address)) == 1
+
+
+def test_a_recurring_invoice_the_customer_cannot_be_emailed_is_marked_and_never_sent_later():
+    tenant_id, customer_id, address = books()
+    no_address = create_record(UnitOfWork(), CUSTOMERS, tenant_id, ADMIN, {"name": "Offline", "currency": "GBP"})
+    template = create_template(UnitOfWork(), tenant_id, ADMIN, {
+        "name": "Retainer", "customer_id": no_address.id, "action": "issue_and_send",
+        "lines": LINE, "schedule": {"unit": "month", "interval": 1, "start_date": date(2026, 1, 31)}})
+    run.generate_due(tenant_id, template.id, datetime(2026, 2, 1, tzinfo=timezone.utc))
+    [invoice], _ = INVOICE.store.list(tenant_id, DocumentQuery(limit=10))
+    assert invoice.status == "issued" and "email address" in invoice.data["not_emailed"]["reason"]
+    assert [entry.action for entry in _history(invoice)][0] == "not_emailed"
+    # The customer gets an address; next month's message emails next month's invoice only.
+    update_record(UnitOfWork(), CUSTOMERS, tenant_id, ADMIN, no_address.id, {"emails": [address]})
+    run.generate_due(tenant_id, template.id, datetime(2026, 3, 1, tzinfo=timezone.utc))
+    invoices, _ = INVOICE.store.list(tenant_id, DocumentQuery(limit=10))
+    assert {i.data["issue_date"]: i.status for i in invoices} == {"2026-01-31": "issued", "2026-02-28": "sent"}
     assert len(mails_to(address)) == 1
 
 
