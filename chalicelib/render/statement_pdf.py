@@ -12,7 +12,11 @@ COLUMNS = (Column("Date", 28), Column("Transaction", 88, wraps=True), Column("Am
 AGE_COLUMNS = (Column("Not yet due", 36, "R"), Column("1-30 days", 36, "R"), Column("31-60 days", 36, "R"),
                Column("61-90 days", 36, "R"), Column("Over 90 days", 36, "R"))
 TRANSACTIONS = {"invoice": "Invoice", "credit_note": "Credit note", "payment": "Payment", "refund": "Refund",
-                "allocation": "Allocation", "invoice_void": "Invoice voided", "credit_note_void": "Credit note voided"}
+                "invoice_void": "Invoice voided", "credit_note_void": "Credit note voided"}
+# An allocation moves no money: it says which invoice a payment or credit paid, so it is printed as
+# that sentence, without an amount or balance of its own (which would read as a zero transaction).
+APPLIED = {"allocation": "{amount} of {source} applied to {invoice}",
+           "deallocation": "{amount} of {source} taken back from {invoice}"}
 
 
 def render_statement_pdf(statement: Dict[str, Any], customer: Dict[str, Any], supplier: Dict[str, Any],
@@ -32,6 +36,7 @@ def render_statement_pdf(statement: Dict[str, Any], customer: Dict[str, Any], su
     period = f"{text.day(statement['from'])} to {text.day(statement['to'])}" if statement["from"] \
         else f"Up to {text.day(statement['to'])}"
     pdf.pairs(pdf.w - pdf.r_margin - 80, 80, [("Period", period), ("Currency", currency),
+                                              ("Debt aged at", text.day(statement["aged_as_of"])),
                                               ("Balance", text.money(statement["closing_balance"], currency))],
               label_width=25, bold_last=True)
     pdf.set_y(max(left, pdf.get_y()) + 6)
@@ -41,7 +46,7 @@ def render_statement_pdf(statement: Dict[str, Any], customer: Dict[str, Any], su
     pdf.table(COLUMNS, rows, emphasis=lambda i: i in (0, len(rows) - 1))
     pdf.ln(4)
     pdf.style(8, bold=True)
-    pdf.cell(0, 5, "AGED DEBT", new_x="LMARGIN", new_y="NEXT")
+    pdf.cell(0, 5, f"AGED DEBT AT {text.day(statement['aged_as_of']).upper()}", new_x="LMARGIN", new_y="NEXT")
     pdf.table(AGE_COLUMNS, [[text.money(amount, currency) for amount in statement["aged_debt"].values()]])
     out = BytesIO()
     pdf.output(out)
@@ -49,6 +54,8 @@ def render_statement_pdf(statement: Dict[str, Any], customer: Dict[str, Any], su
 
 
 def _row(line: Dict[str, Any], currency: str) -> Sequence[str]:
+    if line["type"] in APPLIED:
+        return (text.day(line["date"]), _applied(line, currency), "", "")
     number = line.get("invoice_number") if line["type"].startswith("invoice") else line.get("credit_note_number")
     described = TRANSACTIONS.get(line["type"], line["type"].replace("_", " ").capitalize())
     if number:
@@ -57,3 +64,12 @@ def _row(line: Dict[str, Any], currency: str) -> Sequence[str]:
         described += f" (for {line['invoice_number']})"
     return (text.day(line["date"]), described, text.money(line["amount"], currency),
             text.money(line["balance"], currency))
+
+
+def _applied(line: Dict[str, Any], currency: str) -> str:
+    amount = text.money(line["allocated"].lstrip("-"), currency)
+    if line.get("from_credit_note_id"):
+        source = f"credit note {line.get('from_credit_note_number', '')}".strip()
+    else:
+        source = "payment"
+    return APPLIED[line["type"]].format(amount=amount, source=source, invoice=line.get("invoice_number", "an invoice"))

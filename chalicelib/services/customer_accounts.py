@@ -10,6 +10,7 @@ from ..store.documents import DocumentQuery
 from ..store.ledger import balances, entries_until
 from .document_view import outstanding
 from .document_types import INVOICE
+from .local_dates import tenant_today
 
 ZERO = Decimal(0)
 AGE_BUCKETS = (("not_due", None, 0), ("1_30", 1, 30), ("31_60", 31, 60), ("61_90", 61, 90), ("over_90", 91, None))
@@ -34,7 +35,10 @@ def account_summary(tenant_id: str, customer_id: str, today: date) -> List[Dict[
 
 def statement(tenant_id: str, customer: Any, first: Optional[date], last: date,
               currency: Optional[str]) -> Dict[str, Any]:
+    """Debt is aged as at the earlier of the period's last day and the tenant's today (a period
+    that ends in the future is not aged as if that day had come); the answer names that date."""
     currency = currency or customer.data.get("currency")
+    aged_as_of = min(last, tenant_today(tenant_id))
     if first and first > last:
         raise invalid("to", "must not be before from")
     start = first.isoformat() if first else "0000-01-01"
@@ -50,7 +54,7 @@ def statement(tenant_id: str, customer: Any, first: Optional[date], last: date,
     return {"customer_id": customer.id, "currency": currency, "from": first and first.isoformat(),
             "to": last.isoformat(), "opening_balance": format_amount(opening, currency), "lines": lines,
             "closing_balance": format_amount(running, currency),
-            "aged_debt": aged_debt(tenant_id, customer.id, currency, last)}
+            "aged_as_of": aged_as_of.isoformat(), "aged_debt": aged_debt(tenant_id, customer.id, currency, aged_as_of)}
 
 
 def aged_debt(tenant_id: str, customer_id: str, currency: str, as_of: date) -> Dict[str, str]:

@@ -19,14 +19,15 @@ from zoneinfo import ZoneInfo
 from tests.support.api import Api, gateway_client
 
 
-def test_a_month_of_invoices_payments_credit_and_a_refund(local_aws):
+def test_a_month_of_invoices_payments_credit_and_a_refund(local_aws, monkeypatch):
     from app import app
 
     with gateway_client(app) as client:
         admin = Api(client, local_aws["INVOICING_ADMIN_KEY"])
         tenant = admin.post("/tenants", {"legal_name": "Scenario Ltd"}).body
         api = Api(client, admin.post(f"/tenants/{tenant['id']}/api-keys", {}).body["api_key"])
-        run_month(api)
+        customer = run_month(api)
+        age_as_at_chosen_days(api, customer, monkeypatch)
 
 
 def issue(api, customer, day, quantity, price):
@@ -100,3 +101,26 @@ def run_month(api):
     board = api.get("/dashboard?from=2026-03-01&to=2026-03-31").body["currencies"][0]
     assert board == {"currency": "GBP", "invoices": 4, "amount_raised": "649.80", "amount_received": "466.00",
                      "amount_credited": "60.00", "outstanding": "123.80"}
+    return customer
+
+
+def age_as_at_chosen_days(api, customer, monkeypatch):
+    """INV-0003 (09 Mar, 30 days: due 08 Apr) owes 123.80. Debt is aged as at the earlier of the
+    period's end and the tenant's today: a period that ends in the future is aged as at today."""
+    from chalicelib.services import local_dates
+
+    def statement_on(today, query):
+        noon = datetime.fromisoformat(f"{today}T12:00:00+00:00")
+        monkeypatch.setattr(local_dates, "now", lambda: noon)
+        shown = api.get(f"/customers/{customer}/statement?{query}").body
+        return shown["aged_as_of"], {bucket: amount for bucket, amount in shown["aged_debt"].items()
+                                     if amount != "0.00"}
+
+    # 5 April, this month (to 30 April): not yet due on the 5th (it would be 22 days late on the 30th).
+    assert statement_on("2026-04-05", "timeframe=this_month") == ("2026-04-05", {"not_due": "123.80"})
+    # 20 May, this year (to 31 December): 42 days late today, not over 90 as on 31 December.
+    assert statement_on("2026-05-20", "timeframe=this_year") == ("2026-05-20", {"31_60": "123.80"})
+    # 20 May, a period that ended on 31 March: aged as at its end, when it was not yet due.
+    assert statement_on("2026-05-20", "from=2026-03-01&to=2026-03-31") == ("2026-03-31", {"not_due": "123.80"})
+    # 10 July, the day's statement: 93 days late.
+    assert statement_on("2026-07-10", "") == ("2026-07-10", {"over_90": "123.80"})

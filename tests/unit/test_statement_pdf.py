@@ -1,0 +1,45 @@
+"""The statement PDF as its customer reads it: when the debt is aged, and allocations in words."""
+from io import BytesIO
+
+from pypdf import PdfReader
+
+from chalicelib.render.statement_pdf import render_statement_pdf
+
+STATEMENT = {
+    "customer_id": "cus_1", "currency": "GBP", "from": "2026-12-01", "to": "2026-12-31",
+    "opening_balance": "0.00", "closing_balance": "160.00", "aged_as_of": "2026-12-03",
+    "aged_debt": {"not_due": "160.00", "1_30": "0.00", "31_60": "0.00", "61_90": "0.00", "over_90": "0.00"},
+    "lines": [
+        {"date": "2026-12-01", "type": "invoice", "invoice_id": "inv_1", "invoice_number": "INV-0001",
+         "amount": "360.00", "balance": "360.00"},
+        {"date": "2026-12-02", "type": "payment", "payment_id": "pay_1", "amount": "-200.00", "balance": "160.00"},
+        {"date": "2026-12-02", "type": "allocation", "from_payment_id": "pay_1", "invoice_id": "inv_1",
+         "invoice_number": "INV-0001", "amount": "0.00", "allocated": "200.00", "balance": "160.00"},
+        {"date": "2026-12-03", "type": "allocation", "from_credit_note_id": "cn_1",
+         "from_credit_note_number": "CN-0001", "invoice_id": "inv_1", "invoice_number": "INV-0001",
+         "amount": "0.00", "allocated": "15.00", "balance": "160.00"},
+        {"date": "2026-12-03", "type": "deallocation", "from_payment_id": "pay_1", "invoice_id": "inv_1",
+         "invoice_number": "INV-0001", "amount": "0.00", "allocated": "-5.00", "balance": "160.00"},
+    ],
+}
+SUPPLIER = {"legal_name": "Supplier Ltd", "address": {"line1": "1 High St", "city": "York"}}
+
+
+def statement_text(statement=STATEMENT) -> str:
+    pdf = render_statement_pdf(statement, {"name": "Acme Trading"}, SUPPLIER)
+    return "\n".join(page.extract_text() for page in PdfReader(BytesIO(pdf)).pages)
+
+
+def test_the_statement_prints_the_date_its_debt_is_aged_at():
+    text = statement_text()
+    assert "Debt aged at" in text and "3 Dec 2026" in text
+    assert "AGED DEBT AT 3 DEC 2026" in text
+
+
+def test_allocations_read_as_what_paid_which_invoice_never_as_a_zero_transaction():
+    text = statement_text()
+    assert "Allocation" not in text
+    assert [line for line in text.splitlines() if "£0.00" in line and "Dec 2026" in line] == []
+    assert "£200.00 of payment applied to INV-0001" in text
+    assert "£15.00 of credit note CN-0001 applied to INV-0001" in text
+    assert "£5.00 of payment taken back from INV-0001" in text
