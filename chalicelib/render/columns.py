@@ -7,7 +7,9 @@ in the record's own `currency`.
 
 Totals: amounts in different currencies never add up, so money columns are
 summed per currency, one totals row for each currency present (sorted by code);
-with a single currency that is one row. Sums are exact (Decimal).
+with a single currency that is one row. Sums are exact (Decimal). They are what
+the dashboard would say: drafts, void documents and deleted payments are listed
+but not totalled (TOTALS_NOTE says so under the totals).
 """
 from decimal import Decimal
 from operator import methodcaller
@@ -115,6 +117,10 @@ TITLES = {"invoices": "Invoices", "credit_notes": "Credit notes", "estimates": "
           "payments": "Payments"}
 
 
+NOT_TOTALLED = ("draft", "void", "deleted")
+TOTALS_NOTE = "Totals leave out drafts, void documents and deleted payments."
+
+
 def columns_for(resource: str) -> Tuple[Column, ...]:
     return COLUMNS[resource]
 
@@ -127,7 +133,7 @@ class CurrencyTotals:
         self._sums: Dict[str, List[Decimal]] = {}
 
     def add(self, record: Dict[str, Any]) -> None:
-        if not self._money:
+        if not self._money or record.get("status") in NOT_TOTALLED:
             return
         currency = record.get("currency")
         sums = self._sums.get(currency)

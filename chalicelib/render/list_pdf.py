@@ -1,4 +1,5 @@
-"""Any list export as a PDF table: landscape A4, the list's columns, totals per currency.
+"""Any list export as a PDF table: landscape A4, the list's columns, totals per currency
+(drafts and void documents listed but not totalled, columns.py).
 
 A PDF is for reading and printing, so it holds at most MAX_ROWS rows (the
 spreadsheet formats take any number); the rows are held in memory because the
@@ -14,7 +15,8 @@ from typing import Any, Dict, Iterable, List, Sequence
 from ..domain.errors import invalid
 from ..domain.money import format_amount
 from . import text
-from .columns import BOOLEAN, DATE, DATETIME, MONEY, PRICE, TEXT, TITLES, Column, CurrencyTotals, columns_for
+from .columns import (BOOLEAN, DATE, DATETIME, MONEY, PRICE, TEXT, TITLES, TOTALS_NOTE, Column, CurrencyTotals,
+                      columns_for)
 from .pdf_frame import Frame
 from .pdf_frame import Column as PdfColumn
 
@@ -43,6 +45,9 @@ def write_list_pdf(resource: str, rows: Iterable[Dict[str, Any]], out, footer: s
     total_rows = [_totals_row(columns, currency, sums) for currency, sums in totals.rows()]
     pdf.table(pdf_columns(columns, pdf.content_width), body + total_rows, emphasis=lambda i: i >= len(body),
               set_widths_are_minimums=False)
+    if total_rows:
+        pdf.style(8)
+        pdf.paragraph(TOTALS_NOTE)
     pdf.output(out)
     return len(records)
 

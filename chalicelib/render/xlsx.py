@@ -13,7 +13,8 @@ unchanged with Excel's quote-prefix style: shown as typed, and it stays text if
 someone edits the cell, without adding a quote character to the data.
 
 Totals: after the data, a blank row (so Excel's "current region" and sorting
-stop at the data), then one row per currency (columns.py) with the exact sums
+stop at the data), then one row per currency (columns.py: drafts and void
+documents are not totalled, as a line under them says) with the exact sums
 written as values: every reader sees them, including those that never calculate
 formulas. They are a snapshot of the export, like the rest of the file.
 """
@@ -21,7 +22,7 @@ from typing import Any, BinaryIO, Dict, Iterable, Union
 
 from ..domain.currencies import minor_units
 from ..domain.errors import ValidationError
-from .columns import CURRENCY, TITLES, CurrencyTotals, columns_for
+from .columns import CURRENCY, TITLES, TOTALS_NOTE, CurrencyTotals, columns_for
 from .xlsx_rows import RowXml, Styles, begin_rows, end_rows
 
 SHEET_ROWS = 1_048_576
@@ -71,7 +72,7 @@ def _write_rows(sheet, row_xml: RowXml, rows, totals: CurrencyTotals) -> int:
 def _write_totals(sheet, columns, formats: "_Formats", totals: CurrencyTotals, first_row: int) -> None:
     currency_col = columns.index(CURRENCY) if CURRENCY in columns else None
     per_currency = totals.rows()
-    if first_row + len(per_currency) > SHEET_ROWS:
+    if per_currency and first_row + len(per_currency) + 1 > SHEET_ROWS:  # the totals and their note
         raise _too_many()
     for row, (currency, sums) in enumerate(per_currency, start=first_row):
         sheet.write_string(row, 0, "Total", formats.total_label)
@@ -79,6 +80,8 @@ def _write_totals(sheet, columns, formats: "_Formats", totals: CurrencyTotals, f
             sheet.write_string(row, currency_col, currency, formats.total_label)
         for col, amount in sums.items():
             sheet.write_number(row, col, float(amount), formats.total_money[currency])
+    if per_currency:
+        sheet.write_string(first_row + len(per_currency), 0, TOTALS_NOTE)
 
 
 def _too_many() -> ValidationError:

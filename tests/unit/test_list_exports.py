@@ -202,14 +202,35 @@ def test_xlsx_totals_one_row_per_currency_with_exact_sums(resource):
     currencies = sorted({record["currency"] for record in records})
     rows = list(sheet.iter_rows(min_row=len(records) + 2, values_only=True))
     assert rows[0] == (None,) * len(columns)  # a blank row keeps the totals out of the data
-    assert len(rows) == 1 + len(currencies)
+    assert len(rows) == 1 + len(currencies) + 1  # and a line saying what the totals leave out
     currency_col = headers(resource).index("Currency")
     for currency, row in zip(currencies, rows[1:]):
         assert row[0] == "Total" and row[currency_col] == currency
-        mine = [r for r in records if r["currency"] == currency]
+        mine = [r for r in records if r["currency"] == currency and r["status"] not in ("draft", "void")]
         for i, column in money:
             expected = sum((Decimal(column.value(r)) for r in mine), Decimal(0))
             assert row[i] == float(expected), (currency, column.header)
+
+
+def test_totals_count_issued_documents_only_as_the_dashboard_does():
+    """1.00 of draft and 2.00 of void amounts are listed but not in the totals (XLSX and PDF)."""
+    records = [invoice("INV-0010", "Acme Trading", "GBP", "10.00", "2.00", "12.00", "0.00", "12.00"),
+               invoice(None, "Acme Trading", "GBP", "1.00", "0.20", "1.20", "0.00", "0.00", status="draft"),
+               invoice("INV-0011", "Acme Trading", "GBP", "2.00", "0.40", "2.40", "0.00", "0.00", status="void")]
+    sheet = xlsx_sheet("invoices", records)
+    net = headers("invoices").index("Net")
+    total, note = list(sheet.iter_rows(min_row=len(records) + 3, values_only=True))
+    assert (total[0], total[net], note[0]) == (
+        "Total", 10.0, "Totals leave out drafts, void documents and deleted payments.")
+    from chalicelib.render.list_pdf import write_list_pdf
+    from pypdf import PdfReader
+
+    out = io.BytesIO()
+    write_list_pdf("invoices", iter(records), out)
+    text = PdfReader(io.BytesIO(out.getvalue())).pages[0].extract_text()
+    total_line = next(line for line in text.splitlines() if line.startswith("Total GBP"))
+    assert total_line.split()[2:5] == ["£10.00", "£2.00", "£12.00"]
+    assert "Totals leave out drafts" in text
 
 
 @pytest.mark.parametrize("resource", ["recurring_invoices", "products", "customers"])
