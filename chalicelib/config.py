@@ -13,8 +13,13 @@ def region() -> str:
 
 
 def admin_key() -> str:
-    """The key that manages tenants; empty means tenant management is closed."""
+    """The key that manages tenants, given directly (local run, tests); empty if not."""
     return os.environ.get("INVOICING_ADMIN_KEY", "")
+
+
+def admin_key_secret() -> str:
+    """The Secrets Manager secret holding the admin key (AWS: the authorizer's only)."""
+    return os.environ.get("INVOICING_ADMIN_KEY_SECRET", "")
 
 
 def documents_bucket() -> str:

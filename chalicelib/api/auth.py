@@ -14,6 +14,7 @@ from ..lazy import lazy
 
 auth = Blueprint(__name__)
 resolve_api_key = lazy("chalicelib.services.api_keys", "resolve_api_key")
+read_secret = lazy("chalicelib.secrets", "secret_string")
 
 
 # No caching: a revoked key stops working on its next request.
@@ -28,7 +29,7 @@ def identify(token: str) -> dict:
     """Context strings for the route layer: role, and tenant_id/key_id/scopes for tenants."""
     if not token:
         return {}
-    admin = config.admin_key()
+    admin = admin_key()
     if admin and hmac.compare_digest(token.encode(), admin.encode()):
         return {"role": "admin"}
     key = resolve_api_key(token)
@@ -36,6 +37,15 @@ def identify(token: str) -> dict:
         return {}
     return {"role": "tenant", "tenant_id": key.tenant_id, "key_id": key.key_id,
             "scopes": ",".join(key.scopes), "base_currency": key.base_currency}
+
+
+def admin_key() -> str:
+    """The admin key: from the environment locally, from Secrets Manager in AWS; empty means
+    tenant management is closed."""
+    if config.admin_key():
+        return config.admin_key()
+    secret_id = config.admin_key_secret()
+    return read_secret(secret_id) if secret_id else ""
 
 
 def _bearer_token(header: str) -> str:
