@@ -6,6 +6,7 @@ from ..domain.records import ACTIVE, ARCHIVED, DEFAULT_PAYMENT_TERMS_DAYS
 from ..lazy import lazy
 from .document_routes import FILE_LINK, SEND
 from .fields import ADDRESS, NOTES, PHONE, VAT_NUMBER, list_query
+from .peppol_field import PEPPOL_ID
 from .record_routes import register_record_routes
 from .routing import RequestContext, route
 from .schema import Array, Choice, CurrencyCode, Date, Email, Integer, Object, String
@@ -29,6 +30,7 @@ CUSTOMER = Object({
     "billing_address": ADDRESS,
     "shipping_address": ADDRESS,
     "vat_number": VAT_NUMBER,
+    "peppol_id": PEPPOL_ID,
     "currency": CurrencyCode(description="Defaults to the tenant's base currency"),
     "payment_terms_days": Integer(minimum=0, maximum=365, description="Default 30"),
     "notes": NOTES,

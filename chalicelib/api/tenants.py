@@ -5,6 +5,7 @@ from ..domain.email_templates import KINDS as EMAIL_KINDS
 from ..domain.records import SCOPES
 from ..lazy import lazy
 from .fields import ADDRESS, PHONE, VAT_NUMBER
+from .peppol_field import PEPPOL_ID
 from .record_routes import HISTORY_QUERY, history_page, page, present_record
 from .routing import ADMIN, READ, RequestContext, route
 from .schema import Array, Boolean, Choice, CurrencyCode, Email, Integer, Object, OpenObject, String, TimeZone
@@ -42,6 +43,8 @@ _SETTINGS = {
     "vat_number": VAT_NUMBER,
     "email": Email(),
     "phone": PHONE,
+    "contact_name": String(max_length=100, description="The person to contact about invoices (e-invoices)"),
+    "peppol_id": PEPPOL_ID,
     "timezone": TimeZone(description="IANA zone; default Europe/London"),
     "rounding": Object({
         "vat_level": Choice(("line", "invoice"), description="Round VAT per line or per invoice (per rate)"),

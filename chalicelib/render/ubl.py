@@ -18,7 +18,9 @@ what UBL needs and the document does not hold, each choice made so that the rule
 - Amount due (BT-115): the total less payments received (BT-113, paid amount). Credits are not
   deducted: each credit note is an e-invoice of its own, and a buyer would count it twice.
 
-It refuses (Conflict) a document that EN 16931 cannot carry, rather than emit an invalid e-invoice.
+It refuses (Conflict) a document that EN 16931 or Peppol cannot carry, rather than emit an invalid
+e-invoice: a draft, a void document (no longer payable, and a credit note is how a buyer is told),
+and the cases _check_expressible and ubl_peppol.peppol_problems name.
 """
 import xml.etree.ElementTree as ET
 from decimal import ROUND_HALF_UP, Decimal
@@ -26,10 +28,11 @@ from typing import Any, Dict, NamedTuple, Optional, Tuple
 
 from ..domain import vat
 from ..domain.currencies import minor_units
-from ..domain.documents import DRAFT
+from ..domain.documents import DRAFT, VOID
 from ..domain.errors import Conflict
 from ..domain.money import format_amount, round_money
 from .ubl_parties import Party, add_party, buyer, group, leaf, seller
+from .ubl_peppol import add_payment_means, payment_means, peppol_problems
 
 CUSTOMIZATION_ID = "urn:cen.eu:en16931:2017#compliant#urn:fdc:peppol.eu:2017:poacc:billing:3.0"
 PROFILE_ID = "urn:fdc:peppol.eu:2017:poacc:billing:01:1.0"
@@ -81,10 +84,14 @@ def ubl_xml(document: Dict[str, Any]) -> bytes:
     """The UBL Invoice (for inv_ ids) or CreditNote (cn_) of a presented, issued document."""
     if document["status"] == DRAFT:
         raise Conflict("A draft has no number yet; issue it to get its e-invoice")
+    if document["status"] == VOID:
+        raise Conflict("A void document has no e-invoice: it is not payable (the UBL would say it is)")
     kind = CREDIT_NOTE if document["id"].startswith("cn_") else INVOICE
     subtotals = _subtotals(document)
     supplier, customer = seller(document["supplier"]), buyer(document["customer"])
+    means = payment_means(document)
     _check_expressible(document, subtotals, supplier, customer)
+    _check_peppol(document, kind, subtotals, supplier, customer, means)
     outside_scope = any(category == NOT_SUBJECT for category, _ in subtotals)
     # The root's namespace is declared by hand: ElementTree's default_namespace option refuses
     # unprefixed attributes such as currencyID.
@@ -92,6 +99,7 @@ def ubl_xml(document: Dict[str, Any]) -> bytes:
     _add_header(root, document, kind)
     add_party(root, "cac:AccountingSupplierParty", supplier, show_vat=not outside_scope, identify=outside_scope)
     add_party(root, "cac:AccountingCustomerParty", customer, show_vat=not outside_scope, identify=False)
+    add_payment_means(root, document, means)
     leaf(group(root, "cac:PaymentTerms"), "cbc:Note", _payment_terms(document, kind))
     _add_tax_totals(root, document, subtotals)
     _add_monetary_total(root, document)
@@ -118,6 +126,14 @@ def _check_expressible(document, subtotals, supplier: Party, customer: Party) ->
     if REVERSE_CHARGE in categories and not customer.vat_id:
         raise Conflict("EN 16931 requires the customer's VAT number for reverse charge (BR-AE-02)")
     _check_vat_tolerance(subtotals)
+
+
+def _check_peppol(document, kind: Kind, subtotals, supplier: Party, customer: Party, means) -> None:
+    problems = peppol_problems(supplier, customer, has_means=means is not None, payable=_payable(document),
+                               is_invoice=kind is INVOICE,
+                               standard_rates=[rate for category, rate in subtotals if category.code == "S"])
+    if problems:
+        raise Conflict(f"{problems[0][0]}: {problems[0][1]}", problems)
 
 
 def _check_vat_tolerance(subtotals) -> None:
@@ -201,10 +217,13 @@ def _add_monetary_total(root: ET.Element, document) -> None:
     for name, amount in (("cbc:LineExtensionAmount", totals["net"]), ("cbc:TaxExclusiveAmount", totals["net"]),
                          ("cbc:TaxInclusiveAmount", totals["gross"])):
         leaf(node, name, amount, currencyID=currency)
-    paid = Decimal(document.get("amount_paid", 0))
-    if paid:
+    if Decimal(document.get("amount_paid", 0)):
         leaf(node, "cbc:PrepaidAmount", document["amount_paid"], currencyID=currency)
-    leaf(node, "cbc:PayableAmount", format_amount(Decimal(totals["gross"]) - paid, currency), currencyID=currency)
+    leaf(node, "cbc:PayableAmount", format_amount(_payable(document), currency), currencyID=currency)
+
+
+def _payable(document) -> Decimal:
+    return Decimal(document["totals"]["gross"]) - Decimal(document.get("amount_paid", 0))
 
 
 def _add_line(root: ET.Element, kind: Kind, document, number: int, line) -> None:

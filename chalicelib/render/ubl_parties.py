@@ -6,16 +6,17 @@ Each choice here is forced by a rule of EN 16931 or Peppol BIS Billing 3.0:
   an address country nor a foreign VAT number is taken to be in the UK.
 - VAT identifiers must start with a country prefix (BR-CO-09): spaces are dropped, and a number
   entered without a prefix gets its party's country (EL for Greece, as VAT numbers write it).
-- Peppol requires an electronic address with a scheme (PEPPOL-EN16931-R010, R020, BR-62, BR-63):
-  the VAT number under its country's EAS VAT scheme (9932 for GB), the identifier Peppol participants
-  register; else the email address as scheme EM, which EN 16931 accepts but Peppol's own EAS list
-  does not (PEPPOL-EN16931-CL008). A party with neither gets none: valid EN 16931, not Peppol.
+- Peppol requires an electronic address with a scheme from its EAS list (PEPPOL-EN16931-R010, R020,
+  CL008): the party's `peppol_id`, else the identifier its VAT number defines (domain.peppol), else
+  none, and ubl.py refuses the document (an email, scheme EM, is EN 16931 but not Peppol).
 - A document outside the scope of VAT must carry no VAT identifier (BR-O-02) yet must identify the
   seller (BR-CO-26): the seller's VAT number, else its email, becomes its Seller identifier (BT-29).
 """
 import re
 import xml.etree.ElementTree as ET
 from typing import Any, Dict, NamedTuple, Optional
+
+from ..domain.peppol import PeppolId, from_vat_number
 
 CAC = "urn:oasis:names:specification:ubl:schema:xsd:CommonAggregateComponents-2"
 CBC = "urn:oasis:names:specification:ubl:schema:xsd:CommonBasicComponents-2"
@@ -27,12 +28,6 @@ HOME_COUNTRY = "GB"
 # VAT number prefixes that are not ISO 3166 country codes.
 _PREFIX_COUNTRIES = {"EL": "GR", "XI": "GB"}
 _COUNTRY_PREFIXES = {"GR": "EL"}
-# The EAS schemes of VAT numbers, by VAT prefix (the CEF EAS code list, 99xx "VAT number" entries).
-VAT_SCHEMES = dict(pair.split(":") for pair in (
-    "AD:9922 AL:9923 AT:9914 BA:9924 BE:9925 BG:9926 CH:9927 CY:9928 CZ:9929 DE:9930 EE:9931 GB:9932 "
-    "EL:9933 HR:9934 IE:9935 LI:9936 LT:9937 LU:9938 LV:9939 MC:9940 ME:9941 MK:9942 MT:9943 NL:9944 "
-    "PL:9945 PT:9946 RO:9947 RS:9948 SI:9949 SK:9950 SM:9951 TR:9952 VA:9953 FR:9957 HU:9910").split())
-EMAIL_SCHEME = "EM"
 # Characters XML 1.0 cannot carry at all; free text from the API may hold them.
 _NOT_XML = re.compile("[\ud800-\udfff\ufffe\uffff]")
 
@@ -66,11 +61,14 @@ class Party(NamedTuple):
     vat_id: Optional[str]
     email: Optional[str]
     phone: Optional[str]
+    contact_name: Optional[str]
+    endpoint: Optional[PeppolId]
 
 
 def seller(supplier: Dict[str, Any]) -> Party:
     return _party(supplier["legal_name"], supplier.get("trading_name"), supplier.get("address"),
-                  supplier.get("vat_number"), supplier.get("email"), supplier.get("phone"))
+                  supplier.get("vat_number"), supplier.get("peppol_id"),
+                  (supplier.get("email"), supplier.get("phone"), supplier.get("contact_name")))
 
 
 def buyer(customer: Dict[str, Any]) -> Party:
@@ -78,16 +76,19 @@ def buyer(customer: Dict[str, Any]) -> Party:
     company, name = customer.get("company"), customer["name"]
     emails = customer.get("emails") or [None]
     return _party(company or name, name if company and company != name else None,
-                  customer.get("billing_address"), customer.get("vat_number"), emails[0], None)
+                  customer.get("billing_address"), customer.get("vat_number"), customer.get("peppol_id"),
+                  (emails[0], None, None))
 
 
-def _party(legal_name, trading_name, address, vat_number, email, phone) -> Party:
+def _party(legal_name, trading_name, address, vat_number, peppol_id, contact) -> Party:
+    """`contact`: (email, phone, contact name)."""
     address = address or {}
     vat = "".join(vat_number.split()).upper() if vat_number else None
     country = (address.get("country") or _vat_country(vat) or HOME_COUNTRY).upper()
     if vat and not vat[:2].isalpha():
         vat = _COUNTRY_PREFIXES.get(country, country) + vat
-    return Party(legal_name, trading_name, address, country, vat, email, phone)
+    endpoint = PeppolId(peppol_id["scheme"], peppol_id["value"]) if peppol_id else from_vat_number(vat)
+    return Party(legal_name, trading_name, address, country, vat, *contact, endpoint)
 
 
 def _vat_country(vat: Optional[str]) -> Optional[str]:
@@ -100,8 +101,8 @@ def add_party(root: ET.Element, role: str, party: Party, *, show_vat: bool, iden
     """cac:AccountingSupplierParty or cac:AccountingCustomerParty (`role`). `show_vat` False leaves
     the VAT identifier out (BR-O-02); `identify` adds the Seller identifier that then replaces it."""
     node = group(group(root, role), "cac:Party")
-    scheme, endpoint = _endpoint(party)
-    leaf(node, "cbc:EndpointID", endpoint, schemeID=scheme)
+    if party.endpoint:
+        leaf(node, "cbc:EndpointID", party.endpoint.value, schemeID=party.endpoint.scheme)
     if identify:
         leaf(group(node, "cac:PartyIdentification"), "cbc:ID", party.vat_id or party.email)
     if party.trading_name:
@@ -112,15 +113,11 @@ def add_party(root: ET.Element, role: str, party: Party, *, show_vat: bool, iden
         leaf(scheme_node, "cbc:CompanyID", party.vat_id)
         leaf(group(scheme_node, "cac:TaxScheme"), "cbc:ID", "VAT")
     leaf(group(node, "cac:PartyLegalEntity"), "cbc:RegistrationName", party.legal_name)
-    if party.email or party.phone:
+    if party.email or party.phone or party.contact_name:
         contact = group(node, "cac:Contact")
+        leaf(contact, "cbc:Name", party.contact_name)
         leaf(contact, "cbc:Telephone", party.phone)
         leaf(contact, "cbc:ElectronicMail", party.email)
-
-
-def _endpoint(party: Party):
-    scheme = VAT_SCHEMES.get((party.vat_id or "")[:2])
-    return (scheme, party.vat_id) if scheme else (EMAIL_SCHEME, party.email)
 
 
 def _add_address(node: ET.Element, party: Party) -> None:

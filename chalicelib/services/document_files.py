@@ -4,12 +4,15 @@ A PDF's key names the document's version, so a link always shows the document
 as it is now (a payment, an edit or a void makes a new version and so a new
 PDF), and rendering the same version twice writes the same file.
 """
+import hashlib
+import json
 import re
 from functools import lru_cache
 from typing import Any, Dict, Optional
 
 from ..store import files
 from ..store.models import DocumentItem
+from .document_inputs import supplier_snapshot, with_current_contacts
 from .document_types import CREDIT_NOTE, INVOICE
 from .document_view import present_document
 from .tenants import TENANTS
@@ -40,12 +43,16 @@ def pdf_link(tenant_id: str, item: DocumentItem) -> Dict[str, Any]:
 
 
 def ubl_link(tenant_id: str, item: DocumentItem) -> Dict[str, Any]:
-    """The EN 16931 (Peppol BIS 3) UBL of an issued invoice or credit note."""
+    """The EN 16931 (Peppol BIS 3) UBL of an issued invoice or credit note. Its key names the
+    document's version and the parties' details, which e-invoices take as they are now."""
     from ..render.ubl import ubl_xml
 
-    key = files.tenant_key(tenant_id, "ubl", item.kind.lower(), item.id, f"v{item.version}.xml")
+    document = with_current_contacts(tenant_id, present_document(item))
+    parties = json.dumps([document["supplier"], document["customer"]], sort_keys=True, default=str)
+    digest = hashlib.sha256(parties.encode()).hexdigest()[:16]
+    key = files.tenant_key(tenant_id, "ubl", item.kind.lower(), item.id, f"v{item.version}-{digest}.xml")
     if not files.exists(key):
-        files.put_bytes(key, ubl_xml(present_document(item)), XML)
+        files.put_bytes(key, ubl_xml(document), XML)
     return files.link(key, file_name(item, "xml"))
 
 
@@ -53,6 +60,8 @@ def render_pdf(tenant_id: str, item: DocumentItem) -> bytes:
     from ..render.document_pdf import render_document_pdf
 
     shown = present_document(item)
+    if "supplier" not in shown:  # a draft: the supplier's details are fixed only when it is issued
+        shown["supplier"] = supplier_snapshot(TENANTS.store.get(tenant_id, tenant_id))
     if item.kind == CREDIT_NOTE.store.kind:
         shown["invoice_issue_date"] = INVOICE.store.get(tenant_id, item.data["invoice_id"]).data.get("issue_date")
     return render_document_pdf(shown, item.kind, tenant_logo(tenant_id))

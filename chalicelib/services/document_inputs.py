@@ -65,14 +65,31 @@ def usable_products(found: Dict[str, Any], lines) -> Dict[str, Dict[str, Any]]:
 
 def customer_snapshot(customer: RecordItem) -> Dict[str, Any]:
     """The customer's details as the document shows them (UK VAT: name and address)."""
-    fields = ("name", "company", "emails", "billing_address", "vat_number")
+    fields = ("name", "company", "emails", "billing_address", "vat_number", "peppol_id")
     return {"id": customer.id, **{f: customer.data[f] for f in fields if f in customer.data}}
 
 
 def supplier_snapshot(tenant: RecordItem) -> Dict[str, Any]:
     fields = ("legal_name", "trading_name", "address", "vat_number", "email", "phone", "company_number",
-              "payment_details")
+              "payment_details", "contact_name", "peppol_id")
     return {f: tenant.data[f] for f in fields if f in tenant.data}
+
+
+# Taken as they are now when an e-invoice is made: the parties' Peppol addresses and the seller's
+# contact route and answer the e-invoice, they are not what was invoiced, and a refusal naming one
+# (409) must be cured by setting it on the tenant or customer.
+E_INVOICE_FIELDS = {"supplier": ("peppol_id", "contact_name", "phone", "email"), "customer": ("peppol_id",)}
+
+
+def with_current_contacts(tenant_id: str, document: Dict[str, Any]) -> Dict[str, Any]:
+    """The presented document with E_INVOICE_FIELDS from the tenant and customer records (one read)."""
+    found = references(tenant_id, document["customer_id"], (), use_cache=False)
+    records = {"supplier": found["tenant"], "customer": found.get("customer")}
+    shown = dict(document)
+    for party, fields in E_INVOICE_FIELDS.items():
+        current = records[party].data if records[party] else {}
+        shown[party] = {**(document.get(party) or {}), **{f: current[f] for f in fields if current.get(f)}}
+    return shown
 
 
 def rounding_policy(tenant: RecordItem, prices_include_vat: bool) -> Policy:

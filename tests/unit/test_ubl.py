@@ -1,80 +1,18 @@
-"""UBL e-invoices: each document passes the UBL 2.1 schema and has no fatal EN 16931 failure.
-
-Documents are priced by the domain engine and presented by the API's own present_document, so
-they have the shape GET /invoices/{id} answers. Warnings are printed (pytest -s shows them).
+"""UBL e-invoices: each document passes the UBL 2.1 schema and has no fatal EN 16931 or Peppol BIS 3
+failure (tests/support/ubl_documents.py builds them). Warnings are printed (pytest -s shows them).
 """
-import xml.etree.ElementTree as ET
-from datetime import date
 from decimal import Decimal
 
 import pytest
 from hypothesis import HealthCheck, event, given, settings, strategies as st
 
-from chalicelib.domain import documents as docs
 from chalicelib.domain.errors import Conflict
-from chalicelib.domain.pricing import Policy, vat_in_base_currency
+from chalicelib.domain.pricing import Policy
 from chalicelib.render.ubl import ubl_xml
-from chalicelib.services.document_view import present_document
-from chalicelib.store.models import DocumentItem
 from tests.support.einvoice import fatal_failures, schema_errors
+from tests.support.ubl_documents import CUSTOMER, EU_CUSTOMER, NS, SUPPLIER, line, presented, texts, valid_ubl
 
 D = Decimal
-NS = {"cac": "urn:oasis:names:specification:ubl:schema:xsd:CommonAggregateComponents-2",
-      "cbc": "urn:oasis:names:specification:ubl:schema:xsd:CommonBasicComponents-2"}
-SUPPLIER = {"legal_name": "Test Trading Ltd", "vat_number": "GB123456789", "email": "billing@test.example",
-            "address": {"line1": "1 High St", "city": "London", "postal_code": "EC1A 1BB", "country": "GB"}}
-CUSTOMER = {"id": "cus_1", "name": "Acme Trading", "emails": ["ap@acme.example"], "vat_number": "GB987654321",
-            "billing_address": {"line1": "2 Low Rd", "city": "Leeds", "postal_code": "LS1 1AA", "country": "GB"}}
-EU_CUSTOMER = {"id": "cus_2", "name": "Bäckerei Müller", "company": "Bäckerei Müller GmbH",
-               "emails": ["rechnung@mueller.example"], "vat_number": "DE 123 456 789",
-               "billing_address": {"line1": "Hauptstraße 1", "city": "Berlin", "postal_code": "10115",
-                                   "country": "DE"}}
-
-
-def line(description, quantity, price, category="standard", rate=None, unit=None, discount=None):
-    fields = {"description": description, "quantity": D(quantity), "unit_price": D(price),
-              "vat_category": category, "unit": unit,
-              "discount": {"type": discount[0], "value": D(discount[1])} if discount else None}
-    if rate is not None:
-        fields["vat_rate"] = D(rate)
-    return {k: v for k, v in fields.items() if v is not None}
-
-
-def presented(lines, currency="GBP", *, policy=Policy(), credit_note=False, supplier=SUPPLIER,
-              customer=CUSTOMER, exchange_rate=None, base="GBP", paid="0", **more):
-    """An issued invoice or credit note as the API presents it."""
-    completed = docs.complete_lines(lines, {}, currency)
-    totals = docs.price(completed, currency, policy)
-    data = {"issue_date": "2026-11-21", "customer": customer, "supplier": supplier,
-            "prices_include_vat": policy.prices_include_vat, "lines": docs.priced_lines(completed, totals),
-            "rounding": {"vat_level": policy.vat_level, "mode": policy.mode},
-            "totals": docs.totals_record(totals), **more}
-    if credit_note:
-        data.update(invoice_id="inv_1", invoice_number="INV-0001", reason="Overcharged", amount=totals.gross)
-    else:
-        data.update(payment_terms_days=30, due_date="2026-12-21", amount_paid=D(paid))
-    if exchange_rate:
-        converted = vat_in_base_currency(totals.rates, D(exchange_rate), base)
-        data.update(exchange_rate=D(exchange_rate), base_currency=base,
-                    vat_in_base_currency={str(rate): amount for rate, amount in converted.items()})
-    item = DocumentItem(id="cn_1" if credit_note else "inv_1", kind="CREDIT_NOTE" if credit_note else "INVOICE",
-                        status="issued", customer_id=customer["id"], currency=currency,
-                        number="CN-0001" if credit_note else "INV-0001", doc_date="2026-11-21",
-                        due_date=None if credit_note else "2026-12-21", data=data,
-                        created_at="2026-11-21T10:00:00Z", updated_at="2026-11-21T10:00:00Z", version=2)
-    return present_document(item, today=date(2026, 11, 21))
-
-
-def valid_ubl(document) -> ET.Element:
-    """The document's UBL, checked against the schema and the EN 16931 rules; parsed for assertions."""
-    xml = ubl_xml(document)
-    assert schema_errors(xml) == []
-    assert fatal_failures(xml) == []
-    return ET.fromstring(xml)
-
-
-def texts(root, path):
-    return [node.text for node in root.findall(path, NS)]
 
 
 def subtotals(root):
@@ -181,12 +119,16 @@ def test_a_credit_note_refers_to_its_invoice():
 
 
 def test_outside_scope_documents_identify_the_seller_without_vat_numbers():
-    supplier = {"legal_name": "Small Ltd", "email": "hi@small.example"}
+    supplier = {"legal_name": "Small Ltd", "email": "hi@small.example",
+                "peppol_id": {"scheme": "0088", "value": "5790000435975"}}
     customer = {"id": "cus_3", "name": "Jo Bloggs", "vat_number": "123456789"}
     root = valid_ubl(presented([line("Donation", "1", "50.00", "outside_scope")], supplier=supplier,
                                customer=customer))
     assert subtotals(root) == [("O", None, "50.00", "0.00")]
     assert root.findall(".//cac:PartyTaxScheme", NS) == []
+    # The VAT number is left out, but still defines the buyer's Peppol address.
+    assert [(e.get("schemeID"), e.text) for e in root.findall(".//cbc:EndpointID", NS)] == \
+        [("0088", "5790000435975"), ("9932", "GB123456789")]
     assert texts(root, "cac:AccountingSupplierParty/cac:Party/cac:PartyIdentification/cbc:ID") == ["hi@small.example"]
     # No address: the country of the VAT number, else GB.
     assert texts(root, ".//cac:PostalAddress/cac:Country/cbc:IdentificationCode") == ["GB", "GB"]
