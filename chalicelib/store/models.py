@@ -4,7 +4,7 @@ from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
 from pynamodb.models import Model
 
 from .. import config
-from .attributes import ExactNumber, RecordAttribute
+from .attributes import EVERY_FIELD, ExactNumber, RecordAttribute
 from .table import HASH_KEY, RANGE_KEY, index_keys
 
 
@@ -105,7 +105,7 @@ class DocumentItem(EntityItem):
 
 class SeriesItem(Item):
     """The last number given in each period of a document series ({"2026": 41} or {"all": 9})."""
-    last = RecordAttribute()
+    last = RecordAttribute(whole_numbers=EVERY_FIELD)
     version = VersionAttribute()
 
 
