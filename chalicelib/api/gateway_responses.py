@@ -34,6 +34,7 @@ def local_equivalent(status: int, error_type: str) -> Tuple[int, str]:
         kind = "MISSING_AUTHENTICATION_TOKEN"  # no route has this method and path
     elif status == 403:
         kind = "ACCESS_DENIED"
-    else:
+    else:  # DEFAULT_4XX/5XX keep the status they answer (the stack sets none on them)
         kind = "DEFAULT_5XX" if status >= 500 else "DEFAULT_4XX"
+        return status, error_body(kind)
     return GATEWAY_RESPONSES[kind][0], error_body(kind)

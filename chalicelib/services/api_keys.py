@@ -24,6 +24,11 @@ API_KEYS = RecordType(
 )
 
 
+# Our keys have 85 characters. A longer token is none of ours, and its ids could pass DynamoDB's
+# key size limits (2,048 bytes for a partition key, 1,024 for a sort key): the read would fail.
+MAX_TOKEN_CHARS = 200
+
+
 class KeyIdentity(NamedTuple):
     tenant_id: str
     key_id: str
@@ -52,6 +57,8 @@ def revoke_api_key(uow: UnitOfWork, tenant_id: str, actor: Actor, key_id: str) -
 
 
 def resolve_api_key(token: str) -> Optional[KeyIdentity]:
+    if len(token) > MAX_TOKEN_CHARS:
+        return None
     parts = token.split(".")
     if len(parts) != 3 or not all(parts):
         return None

@@ -16,7 +16,7 @@ from typing import Dict, List
 from infra.local.environment import endpoint, local_environment
 from infra.local.processes import (Child, ChildFailed, first_exited, start_child,
                                    stop_children, wait_until_answering)
-from infra.local.services import ROOT, chalice_local_argv, start_aws_stand_ins
+from infra.local.services import ROOT, api_server_argv, start_aws_stand_ins
 
 DATA_DIR = ROOT / ".data"
 TABLE_NAME = "invoicing"
@@ -64,7 +64,7 @@ def main() -> int:
         pump = DevPump(app, stage=STAGE)
         pump.start()
         # Last, so that once the API answers, everything behind it is ready.
-        api = start_child("chalice local", chalice_local_argv(api_port, STAGE), api_port, cwd=ROOT)
+        api = start_child("API server", api_server_argv(api_port, STAGE), api_port, cwd=ROOT)
         children.append(api)
         wait_until_answering([api])
         _print_banner(api_port, dynamodb_port, moto_port, admin_key)

@@ -1,4 +1,4 @@
-"""The programs of the local stack: DynamoDB Local, moto and chalice local."""
+"""The programs of the local stack: DynamoDB Local, moto and the API server."""
 import sys
 from pathlib import Path
 from typing import List, Optional
@@ -34,11 +34,12 @@ def moto_argv(port: int) -> List[str]:
     return [str(VENV_BIN / "moto_server"), "-H", "127.0.0.1", "-p", str(port)]
 
 
-def chalice_local_argv(port: int, stage: str = "local") -> List[str]:
-    # Chalice's reloader polls every file under the project (.venv included) each
-    # second and restarts on any write, .data/dynamodb too: restart `make run` instead.
-    return [str(VENV_BIN / "chalice"), "local", "--host", "127.0.0.1",
-            "--port", str(port), "--stage", stage, "--no-autoreload"]
+def api_server_argv(port: int, stage: str = "local") -> List[str]:
+    # `chalice local` without its reloader (which polls every file under the project,
+    # .venv included, each second and restarts on any write, .data/dynamodb too), and
+    # with API Gateway's own answers in the error shape (infra/local/api_server.py).
+    return [sys.executable, "-m", "infra.local.api_server", "--host", "127.0.0.1",
+            "--port", str(port), "--stage", stage]
 
 
 def start_dynamodb_local(port: int, log_path: Path, data_dir: Optional[Path] = None) -> Child:

@@ -8,11 +8,16 @@ from chalice.local import LocalGatewayException
 from chalice.test import HTTPResponse
 
 from chalicelib.api.gateway_responses import local_equivalent
+from infra.local.api_server import ApiGatewayLike
 
 
 class GatewayHTTPClient(TestHTTPClient):
     """Chalice's test client, with API Gateway's own answers in the one error shape,
-    as the CDK stack's Gateway Responses give them in AWS."""
+    as the CDK stack's Gateway Responses give them in AWS (and `make run` does)."""
+
+    def __init__(self, app, config):
+        super().__init__(app, config)
+        self._local_gateway = ApiGatewayLike(app, self._config)
 
     def _error_response(self, e: LocalGatewayException) -> HTTPResponse:
         status, body = local_equivalent(e.CODE, e.headers.get("x-amzn-ErrorType", ""))
