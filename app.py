@@ -15,7 +15,7 @@ from chalicelib.api.products import products
 from chalicelib.api.recurring import recurring
 from chalicelib.api.tenants import tenants
 from chalicelib.api.uploads import uploads
-from chalicelib.config import JOBS_QUEUE, UPLOADS_QUEUE
+from chalicelib.config import EXPORTS_QUEUE, JOBS_QUEUE, UPLOADS_QUEUE
 from chalicelib.lazy import lazy
 from chalicelib.observability import observe_http
 
@@ -40,6 +40,12 @@ def recurring_tick(event):
 @app.on_sqs_message(queue=JOBS_QUEUE, batch_size=10)
 def jobs(event):
     return handle_jobs(record.to_dict() for record in event)  # with attributes.ApproximateReceiveCount
+
+
+# Exports take minutes (100,000 invoices: ~3 min): one per run, on a worker with a longer timeout.
+@app.on_sqs_message(queue=EXPORTS_QUEUE, batch_size=1)
+def exports_queue(event):
+    return handle_jobs(record.to_dict() for record in event)
 
 
 # One message per run: a chunk of a large file may take a couple of minutes.

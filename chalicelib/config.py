@@ -47,6 +47,14 @@ def jobs_queue() -> str:
     return os.environ.get("INVOICING_JOBS_QUEUE", JOBS_QUEUE)
 
 
+# Long jobs (exports) have their own queue and worker, sized for them (infra/stacks/queues.py).
+EXPORTS_QUEUE = "invoicing-exports"
+
+
+def exports_queue() -> str:
+    return os.environ.get("INVOICING_EXPORTS_QUEUE", EXPORTS_QUEUE)
+
+
 # Receives the uploads bucket's S3 events, and the chunks of large files (jobs/imports.py).
 UPLOADS_QUEUE = "invoicing-uploads"
 

@@ -12,16 +12,16 @@ from .recurring import generate_due, run_tick
 
 
 @lru_cache(maxsize=None)
-def _jobs_queue():
-    """(SQS client, the jobs queue's URL), once per process."""
+def _queue(name: str):
+    """(SQS client, the queue's URL), once per process and queue."""
     import boto3
 
     sqs = boto3.client("sqs")
-    return sqs, sqs.get_queue_url(QueueName=config.jobs_queue())["QueueUrl"]
+    return sqs, sqs.get_queue_url(QueueName=name)["QueueUrl"]
 
 
-def send_job(message: Dict[str, Any]) -> None:
-    sqs, url = _jobs_queue()
+def send_job(message: Dict[str, Any], queue: str = "") -> None:
+    sqs, url = _queue(queue or config.jobs_queue())
     sqs.send_message(QueueUrl=url, MessageBody=json.dumps(message))
 
 
@@ -32,14 +32,15 @@ def queue_pdf(tenant_id: str, item) -> None:
 
 
 def queue_export(tenant_id: str, export_id: str) -> None:
-    send_job({"kind": "export", "tenant_id": tenant_id, "export_id": export_id})
+    # Minutes long: on their own queue, so they never hold back (or time out) a batch of short jobs.
+    send_job({"kind": "export", "tenant_id": tenant_id, "export_id": export_id}, config.exports_queue())
 
 
 class QueueSender:
     """Sends messages to the jobs queue ten at a time (SQS's batch size)."""
 
     def __init__(self):
-        self._sqs, self._url = _jobs_queue()
+        self._sqs, self._url = _queue(config.jobs_queue())
         self._pending: List[Dict[str, Any]] = []
 
     def __call__(self, message: Dict[str, Any]) -> None:

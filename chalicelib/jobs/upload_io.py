@@ -70,8 +70,9 @@ def _get(bucket: str, key: str, start: int, length: int = 0, **conditions: str) 
 
 def work_key(tenant_id: str, batch_id: str, file_id: str, name: str) -> str:
     """Where an import keeps what it writes (converted rows, report parts, reports), in the
-    documents bucket: never in the uploads bucket, whose every new object is an upload."""
-    return files.tenant_key(tenant_id, "imports", batch_id, file_id, name)
+    documents bucket: never in the uploads bucket, whose every new object is an upload. Under
+    imports/, which the bucket's lifecycle rule expires (infra/stacks/storage.py)."""
+    return "/".join(("imports", "tenants", tenant_id, batch_id, file_id, name))
 
 
 def read_lines(key: str) -> Iterator[bytes]:

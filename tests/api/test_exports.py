@@ -14,6 +14,7 @@ from openpyxl import load_workbook
 from pypdf import PdfReader
 
 from chalicelib.api.exports import LIST_PATHS
+from chalicelib import config
 from chalicelib.config import MAX_RECEIVE_COUNT
 from chalicelib.render.text import money
 from tests.support.jobs import deliver_jobs, drain_jobs_queue, redeliver_at_once
@@ -160,21 +161,21 @@ def test_an_export_s3_refuses_is_retried_then_failed_with_a_reason_on_its_last_d
     monkeypatch.setenv("INVOICING_DOCUMENTS_BUCKET", "invoicing-no-such-bucket")
     asked = tenant.post("/exports", {"resource": "invoices", "format": "csv"}).body
     for delivery in range(1, MAX_RECEIVE_COUNT + 1):
-        messages, failed = deliver_jobs()
+        messages, failed = deliver_jobs(config.exports_queue())
         assert [m["Attributes"]["ApproximateReceiveCount"] for m in messages] == [str(delivery)]
         assert failed == {messages[0]["MessageId"]}  # the queue retries it, then dead-letters it
         shown = tenant.get(f"/exports/{asked['id']}").body
         if delivery < MAX_RECEIVE_COUNT:
             assert shown["state"] == "queued" and "error" not in shown
-            redeliver_at_once(messages)
+            redeliver_at_once(messages, config.exports_queue())
     assert shown["state"] == "failed" and shown["error"] == "The export could not be written; request it again"
     assert "file" not in shown
     logged = [type(r.exc_info[1]).__name__ for r in caplog.records if r.getMessage() == "job failed"]
     assert logged == ["NoSuchBucket"] * MAX_RECEIVE_COUNT
 
     monkeypatch.setenv("INVOICING_DOCUMENTS_BUCKET", bucket)
-    redeliver_at_once(messages)  # e.g. redriven from the dead-letter queue
-    messages, failed = deliver_jobs()
+    redeliver_at_once(messages, config.exports_queue())  # e.g. redriven from the dead-letter queue
+    messages, failed = deliver_jobs(config.exports_queue())
     assert len(messages) == 1 and not failed and drain_jobs_queue() == 0
     assert tenant.get(f"/exports/{asked['id']}").body == shown
     written = boto3.client("s3").list_objects_v2(Bucket=bucket, Prefix=f"exports/tenants/{tenant.tenant_id}/")
