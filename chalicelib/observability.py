@@ -10,13 +10,14 @@ metrics = Metrics(namespace="Invoicing", service="invoicing")
 
 def observe_http(request, get_response):
     identity = request.context.get("authorizer") or {}
-    logger.append_keys(request_id=request.context.get("requestId"),
-                       tenant_id=identity.get("tenant_id"))
+    # Per thread: the local server runs requests side by side (a Lambda runs one at a time).
+    logger.thread_safe_append_keys(request_id=request.context.get("requestId"),
+                                   tenant_id=identity.get("tenant_id"))
     started = time.perf_counter()
     try:
         response = get_response(request)
     finally:
-        logger.remove_keys(["request_id", "tenant_id"])
+        logger.thread_safe_remove_keys(["request_id", "tenant_id"])
     elapsed_ms = round((time.perf_counter() - started) * 1000, 2)
     logger.info("request", extra={"method": request.method, "route": request.path,
                                   "status": response.status_code, "duration_ms": elapsed_ms,
