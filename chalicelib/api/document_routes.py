@@ -27,6 +27,8 @@ ISSUE = Object({
     "exchange_rate": Amount(places=8, minimum=0, exclusive_minimum=True, maximum=1000000,
                             description="Base-currency units per document-currency unit; "
                                         "required for a document not in the base currency"),
+    "exchange_rate_source": String(max_length=100, description="Where the rate comes from, printed with it "
+                                                               "(e.g. \"HMRC period rate\")"),
 })
 VOID = Object({"reason": String(required=True, max_length=500)})
 SEND = Object({

@@ -24,8 +24,10 @@ LOGO_BOX = (45, 22)  # mm
 def render_document_pdf(document: Dict[str, Any], kind: str, logo: Optional[bytes] = None) -> bytes:
     """`document`: as GET /invoices/{id} (or a credit note or estimate) answers, with lines."""
     supplier = document.get("supplier") or {}
-    pdf = Frame(_printed_text(document), footer=_footer(supplier), mark=MARKS.get(document["status"]))
-    pdf.set_title(f"{TITLES[kind]} {document.get('number') or ''}".strip())
+    title = f"{TITLES[kind]} {document.get('number') or ''}".strip()
+    pdf = Frame(_printed_text(document), footer=_footer(supplier), mark=MARKS.get(document["status"]),
+                running_title=document.get("number") or f"Draft {TITLES[kind].lower()}")
+    pdf.set_title(title)
     pdf.set_author(supplier.get("legal_name", ""))
     top = supplier_block(pdf, supplier, logo)
     _title_and_details(pdf, document, kind, top)
@@ -105,21 +107,28 @@ def _details(document: Dict[str, Any], kind: str) -> List[tuple]:
 
 
 def _lines(pdf: Frame, document: Dict[str, Any]) -> None:
-    currency = document["currency"]
-    if document.get("prices_include_vat"):
+    currency, inclusive = document["currency"], bool(document.get("prices_include_vat"))
+    if inclusive:
         pdf.style(8, color=GREY)
-        pdf.cell(0, LINE, "Unit prices include VAT; net amounts exclude it.", new_x="LMARGIN", new_y="NEXT")
-    pdf.table(LINE_COLUMNS, (_line_cells(line, currency) for line in document.get("lines", [])))
+        pdf.cell(0, LINE, "Prices were entered including VAT; unit prices and net amounts here exclude it.",
+                 new_x="LMARGIN", new_y="NEXT")
+    pdf.table(LINE_COLUMNS, (_line_cells(line, currency, inclusive) for line in document.get("lines", [])))
 
 
-def _line_cells(line: Dict[str, Any], currency: str) -> Sequence[str]:
+def _line_cells(line: Dict[str, Any], currency: str, inclusive: bool = False) -> Sequence[str]:
+    """A full VAT invoice shows the unit price excluding VAT (VAT Regulations 1995 reg. 14(1)(g)):
+    a tax-inclusive price is printed net, with the price as entered under the description."""
     description = line.get("description", "")
     if line.get("discount"):
         discount = line["discount"]
         shown = f"{discount['value']}%" if discount["type"] == "percent" else text.money(discount["value"], currency)
         description += f"\nDiscount {shown}: -{text.money(line['discount_amount'], currency)}"
+    unit_price = line["unit_price"]
+    if inclusive:
+        description += f"\n{text.money(unit_price, currency)} each including VAT"
+        unit_price = text.net_unit_price(unit_price, line["vat_rate"], currency)
     qty = text.quantity(line["quantity"]) + (f" {line['unit']}" if line.get("unit") else "")
-    return (description, qty, text.money(line["unit_price"], currency),
+    return (description, qty, text.money(unit_price, currency),
             text.rate(line["vat_category"], line["vat_rate"]), text.money(line["net"], currency))
 
 
@@ -147,14 +156,21 @@ def _totals(pdf: Frame, document: Dict[str, Any], kind: str) -> None:
 
 
 def _vat_in_base_currency(pdf: Frame, document: Dict[str, Any]) -> None:
-    """HMRC: a VAT invoice in another currency shows its VAT in sterling too."""
+    """HMRC (Notice 700 section 16.3): a VAT invoice in another currency shows the total VAT in
+    sterling; per rate too, and the exchange rate used with where it comes from and its date."""
     in_base = document.get("vat_in_base_currency")
     if not in_base:
         return
     base = document["base_currency"]
-    shown = ", ".join(f"{rate}%: {text.money(amount, base)}" for rate, amount in in_base.items())
+    per_rate = ", ".join(f"{rate}%: {text.money(amount, base)}" for rate, amount in in_base.items())
+    total = text.money(text.summed(in_base.values(), base), base)
+    source = document.get("exchange_rate_source") or "the supplier's rate"
+    pdf.style(8.5, bold=True)
+    pdf.paragraph(f"Total VAT in {base}: {total}")
     pdf.style(8.5)
-    pdf.paragraph(f"VAT in {base} at {document['exchange_rate']} {base} per {document['currency']}: {shown}")
+    pdf.paragraph(f"VAT in {base} by rate: {per_rate}. Exchange rate 1 {document['currency']} = "
+                  f"{document['exchange_rate']} {base} ({source}, "
+                  f"{text.day(document.get('exchange_rate_date') or document.get('issue_date'))}).")
 
 
 def _closing_notes(pdf: Frame, document: Dict[str, Any], kind: str, supplier: Dict[str, Any]) -> None:
@@ -165,7 +181,7 @@ def _closing_notes(pdf: Frame, document: Dict[str, Any], kind: str, supplier: Di
         notes.append(("Reason", document["reason"]))
     if document.get("void_reason"):
         notes.append(("Voided", document["void_reason"]))
-    if kind == "INVOICE" and supplier.get("payment_details"):
+    if kind == "INVOICE" and supplier.get("payment_details") and document["status"] != "void":
         notes.append(("Payment details", _payment_text(supplier["payment_details"], document)))
     if document.get("notes"):
         notes.append(("Notes", document["notes"]))

@@ -1,5 +1,6 @@
-"""The page every PDF shares: A4, fonts, a DRAFT or VOID mark, a footer, and tables whose
-header row repeats on each new page. Laid out with fpdf2's `cell()`."""
+"""The page every PDF shares: A4, fonts, a DRAFT or VOID mark, a footer, a running title on
+continuation pages ("INV-0042, page 2 of 3"), and tables whose header row repeats on each new
+page. Laid out with fpdf2's `cell()`."""
 from typing import Callable, Iterable, List, NamedTuple, Optional, Sequence
 
 from fpdf import FPDF
@@ -25,14 +26,16 @@ class Column(NamedTuple):
 
 class Frame(FPDF):
     def __init__(self, texts: Iterable[str], footer: str = "", mark: Optional[str] = None,
-                 orientation: str = "P"):
-        """`texts`: every string the document will print, so the fonts they need are added."""
+                 orientation: str = "P", running_title: str = ""):
+        """`texts`: every string the document will print, so the fonts they need are added.
+        `running_title`: what names the document at the top of its second and later pages."""
         super().__init__(orientation=orientation, format="A4")
         add_fonts(self, texts)
         self.set_margins(MARGIN, MARGIN, MARGIN)
         self.set_auto_page_break(True, margin=MARGIN + 5)
         self.footer_text = footer
         self.mark = mark
+        self.running_title = running_title
         self.alias_nb_pages()
         self.add_page()
 
@@ -43,7 +46,11 @@ class Frame(FPDF):
         text exactly where cell() would (same padding, alignment and baseline)."""
         if (more or border or w is None or h is None or self.text_shaping or not core_font_covers(text)
                 or self.str_alias_nb_pages in text):  # cell() fills in the page count
-            return super().cell(w, h, text, border=border, align=align, new_x=new_x, new_y=new_y, **more)
+            drawn = super().cell(w, h, text, border=border, align=align, new_x=new_x, new_y=new_y, **more)
+            # fpdf2 may have chosen a fallback font inside a saved graphics state (q ... Q): the font
+            # in force afterwards is not what it records, so the fast path must select its own again.
+            self.current_font_is_set_on_page = False
+            return drawn
         if self.will_page_break(h):
             self._perform_page_break()  # as cell() does: keeps x, starts the next page
         width = w or self.w - self.r_margin - self.x
@@ -92,6 +99,11 @@ class Frame(FPDF):
                 self.text(self.w / 2 - self.get_string_width(self.mark) / 2, self.h / 2 + 12, self.mark)
             self.set_text_color(0)
         self.set_y(MARGIN)
+        if self.running_title and self.page_no() > 1:
+            self.style(8, bold=True, color=GREY)
+            self.cell(0, LINE, f"{self.running_title}, page {self.page_no()} of {{nb}}", new_x="LMARGIN",
+                      new_y="NEXT")
+            self.ln(2)
 
     def footer(self):
         self.set_y(-MARGIN)
@@ -105,12 +117,14 @@ class Frame(FPDF):
 
     def lines_at(self, x: float, y: float, width: float, lines: Sequence[str], align: str = "L",
                  first_bold: bool = False) -> float:
-        """Print short lines from (x, y); returns the y below them."""
+        """Print lines from (x, y), each wrapped to `width` if it is too long for it; returns the y below them."""
         for i, text in enumerate(lines):
-            self.set_xy(x, y + i * LINE)
             self.style(9, bold=first_bold and i == 0)
-            self.cell(width, LINE, text, align=align)
-        return y + len(lines) * LINE
+            for part in self._wrapped(Column("", width, wraps=True), text):
+                self.set_xy(x, y)
+                self.cell(width, LINE, part, align=align)
+                y += LINE
+        return y
 
     def pairs(self, x: float, width: float, pairs: Sequence[tuple], label_width: float,
               bold_last: bool = False) -> None:

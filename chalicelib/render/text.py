@@ -4,8 +4,10 @@ Amounts arrive as the API's exact strings ("1234.50"); they are only regrouped
 for reading, never recomputed, so the PDF shows the numbers the API answers.
 """
 from datetime import date
-from decimal import Decimal
-from typing import Any, Dict, List, Optional
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Any, Dict, Iterable, List, Optional
+
+from ..domain.money import format_amount, format_price
 
 SYMBOLS = {"GBP": "£", "EUR": "€", "USD": "$", "JPY": "¥", "INR": "₹", "AUD": "A$", "CAD": "C$",
            "NZD": "NZ$", "CHF": "CHF ", "TRY": "₺"}
@@ -19,6 +21,17 @@ def money(amount: str, currency: str) -> str:
     """"-1234.50", "GBP" -> "-£1,234.50"; a currency without a symbol keeps its code."""
     sign, digits = ("-", amount[1:]) if amount.startswith("-") else ("", amount)
     return f"{sign}{SYMBOLS.get(currency, currency + ' ')}{grouped(digits)}"
+
+
+def net_unit_price(gross_price: str, vat_rate: str, currency: str) -> str:
+    """A VAT-inclusive unit price without its VAT, to at most 4 places (never fewer than the
+    currency's): "120.00" at 20% -> "100.00", "10.00" -> "8.3333"."""
+    net = Decimal(gross_price) * 100 / (100 + Decimal(vat_rate))
+    return format_price(net.quantize(Decimal("0.0001"), ROUND_HALF_UP).normalize(), currency)
+
+
+def summed(amounts: Iterable[str], currency: str) -> str:
+    return format_amount(sum((Decimal(a) for a in amounts), Decimal(0)), currency)
 
 
 def grouped(digits: str) -> str:

@@ -29,10 +29,10 @@ from .retry import retry_on_conflict
 COMMON_FIELDS = ("customer_id", "currency", "issue_date", "reference", "notes", "prices_include_vat", "lines")
 _COMPUTED_LINE_FIELDS = ("discount_amount", "net", "vat", "gross")
 # Recorded by the lifecycle (issue, send, allocations), kept when the input is recomposed.
-_RECORDED = ("number", "supplier", "exchange_rate", "vat_in_base_currency", "base_currency", "amount_paid",
-             "amount_credited", "allocations", "amount", "allocated", "refunded", "refunds", "sent_at",
-             "issued_at", "void_reason", "voided_at", "invoice_number", "estimate_id", "print_ready",
-             "accepted_at", "declined_at", "decline_reason", "overdue_since", "recurring")
+_RECORDED = ("number", "supplier", "exchange_rate", "exchange_rate_source", "exchange_rate_date",
+             "vat_in_base_currency", "base_currency", "amount_paid", "amount_credited", "allocations", "amount",
+             "allocated", "refunded", "refunds", "sent_at", "issued_at", "void_reason", "voided_at", "invoice_number",
+             "estimate_id", "print_ready", "accepted_at", "declined_at", "decline_reason", "overdue_since", "recurring")
 
 
 def create_document(uow: UnitOfWork, dtype: DocumentType, tenant_id: str, actor: Actor,

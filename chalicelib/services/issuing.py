@@ -144,10 +144,14 @@ def _record_issue(item, dtype, tenant, issue_date: date, number: str, options) -
         rates = [RateTotal(r["vat_category"], r["vat_rate"], r["net"], r["vat"], r["gross"])
                  for r in data["totals"]["rates"]]
         converted = vat_in_base_currency(rates, rate, base)
-        data.update(exchange_rate=rate, base_currency=base,
+        data.update(exchange_rate=rate, base_currency=base, exchange_rate_date=item.doc_date,
                     vat_in_base_currency={str(k): v for k, v in converted.items()})
-    elif options.get("exchange_rate") is not None:
-        raise invalid("exchange_rate", f"applies only to documents not in {base}")
+        if options.get("exchange_rate_source"):
+            data["exchange_rate_source"] = options["exchange_rate_source"]
+    else:
+        for name in ("exchange_rate", "exchange_rate_source"):
+            if options.get(name) is not None:
+                raise invalid(name, f"applies only to documents not in {base}")
     item.search = " ".join(filter(None, [number, item.search])).lower()
 
 

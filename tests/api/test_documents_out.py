@@ -6,6 +6,7 @@ numbers checked against the API's own answer.
 import base64
 import email
 import os
+from decimal import Decimal
 from email import policy
 from io import BytesIO
 from pathlib import Path
@@ -85,11 +86,14 @@ def test_invoice_pdf_shows_every_vat_invoice_item_with_the_api_numbers(seller):
 def test_draft_and_void_are_marked(seller):
     buyer = customer(seller)
     draft = invoice(seller, buyer["id"], issue=False)
-    assert "DRAFT" in pdf_text(seller, f"/invoices/{draft['id']}/pdf")[0]
+    text = pdf_text(seller, f"/invoices/{draft['id']}/pdf")[0]
+    assert "DRAFT" in text
+    assert "Test Trading Ltd" in text and "1 High St" in text and "VAT reg. no. GB123456789" in text  # the supplier
     issued = invoice(seller, buyer["id"])
     assert seller.post(f"/invoices/{issued['id']}/void", {"reason": "Raised twice"}).status == 200
     text = pdf_text(seller, f"/invoices/{issued['id']}/pdf")[0]
     assert "VOID" in text and "Raised twice" in text
+    assert "Sort code" not in text  # nothing to pay on a void invoice
 
 
 def test_reverse_charge_statement_and_foreign_currency_vat_in_sterling(seller):
@@ -97,10 +101,15 @@ def test_reverse_charge_statement_and_foreign_currency_vat_in_sterling(seller):
     draft = seller.post("/invoices", {"customer_id": buyer["id"], "lines": [
         {"description": "Design", "quantity": "1", "unit_price": "1000", "vat_category": "reverse_charge"},
         {"description": "Licence", "quantity": "1", "unit_price": "100"}]}).body
-    issued = seller.post(f"/invoices/{draft['id']}/issue", {"exchange_rate": "0.85"}).body
-    text = pdf_text(seller, f"/invoices/{issued['id']}/pdf")[0]
+    issued = seller.post(f"/invoices/{draft['id']}/issue", {"exchange_rate": "0.85", "issue_date": "2026-11-20",
+                                                            "exchange_rate_source": "HMRC period rate"}).body
+    assert (issued["exchange_rate_source"], issued["exchange_rate_date"]) == ("HMRC period rate", "2026-11-20")
+    text = " ".join(pdf_text(seller, f"/invoices/{issued['id']}/pdf")[0].split())
     assert "Reverse charge: customer to account for the VAT to HMRC" in text
     assert "VAT in GBP" in text and money(issued["vat_in_base_currency"]["20"], "GBP") in text
+    total_in_pounds = sum(Decimal(amount) for amount in issued["vat_in_base_currency"].values())
+    assert f"Total VAT in GBP: {money(str(total_in_pounds), 'GBP')}" in text
+    assert "1 EUR = 0.85 GBP (HMRC period rate, 20 Nov 2026)" in text
     assert money(issued["totals"]["gross"], "EUR") in text
 
 
