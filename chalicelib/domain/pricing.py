@@ -4,16 +4,22 @@ Given a document's lines, its currency and its rounding policy, it computes
 each line's net, VAT and gross and the totals per VAT rate, exactly, once.
 Every renderer (API, PDF, exports) shows these numbers and never recomputes.
 
-The policy follows HMRC VAT Notice 700 section 17:
-- VAT per line: each line's VAT is rounded; a rate's VAT is the sum of its lines'.
+The policy follows HMRC VAT Notice 700 section 17.5:
+- VAT per line, half up: each line's VAT is rounded to the minor unit; a rate's
+  VAT is the sum of its lines'.
+- VAT per line, down: each line's VAT is rounded down to one digit beyond the
+  minor unit (0.1p), the invoice's total VAT then down to the minor unit
+  (VATREC12010: never each line down to whole pennies).
 - VAT per invoice: a rate's VAT is computed on the sum of its lines and rounded
-  once; it is then shared out over the lines (largest remainder) so that lines
-  still add up to the totals to the penny.
-- Rounding to nearest (half up) or down, as the tenant chose.
+  once, half up or down.
+Where a total is rounded once, it is shared out over its lines so that they add
+up to it, each line's share its own VAT rounded down or up to the minor unit.
+A line may instead carry amounts fixed by the document it derives from (a
+credit note taking back an invoice line): those are used as they are.
 - Prices entered tax-exclusive (VAT added on top) or tax-inclusive (VAT is the
   fraction rate / (100 + rate) of the amount).
 """
-from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
+from decimal import ROUND_DOWN, ROUND_HALF_UP, ROUND_UP, Decimal
 from typing import Dict, List, NamedTuple, Optional, Sequence, Tuple
 
 from .errors import ValidationError
@@ -38,6 +44,7 @@ class LineInput(NamedTuple):
     vat_rate: Decimal  # percent
     discount_type: Optional[str] = None  # "percent" or "amount"
     discount_value: Decimal = Decimal(0)
+    carried: Optional[Tuple[Decimal, Decimal]] = None  # (net, vat) fixed by a source document
 
 
 class LineAmounts(NamedTuple):
@@ -69,8 +76,12 @@ def compute(lines: Sequence[LineInput], currency: str, policy: Policy) -> Totals
     bases = [amount for _, amount in amounts]
     vats = _vat_per_line(lines, bases, currency, policy)
     line_totals = []
-    for (discount, base), vat in zip(amounts, vats):
-        net, gross = (base - vat, base) if policy.prices_include_vat else (base, base + vat)
+    for line, (discount, base), vat in zip(lines, amounts, vats):
+        if line.carried:
+            net, vat = line.carried
+            gross = net + vat
+        else:
+            net, gross = (base - vat, base) if policy.prices_include_vat else (base, base + vat)
         line_totals.append(LineAmounts(discount, net, vat, gross))
     rates = _rate_totals(lines, line_totals)
     totals = Totals(tuple(line_totals), rates,
@@ -112,50 +123,62 @@ def _line_amount(line: LineInput, currency: str, index: int) -> Tuple[Decimal, D
     return discount, amount
 
 
-def _vat_fraction(rate: Decimal, inclusive: bool) -> Decimal:
-    return rate / (HUNDRED + rate) if inclusive else rate / HUNDRED
+def _exact_vat(base: Decimal, rate: Decimal, inclusive: bool) -> Decimal:
+    """Multiplied before dividing, so a VAT that is a whole number of tenths is exactly that."""
+    return base * rate / (HUNDRED + rate if inclusive else HUNDRED)
 
 
 def _vat_per_line(lines, bases, currency, policy) -> List[Decimal]:
-    rounding = MODES[policy.mode]
+    """Each priced line's VAT (carried lines get theirs later) under the policy."""
+    inclusive = policy.prices_include_vat
+    exact = [Decimal(0) if line.carried else _exact_vat(base, line.vat_rate, inclusive)
+             for line, base in zip(lines, bases)]
+    if policy.vat_level == LINE and policy.mode == "half_up":
+        return [round_money(vat, currency) for vat in exact]
     if policy.vat_level == LINE:
-        return [round_money(base * _vat_fraction(line.vat_rate, policy.prices_include_vat), currency, rounding)
-                for line, base in zip(lines, bases)]
+        tenths = [vat.quantize(exponent(currency) / 10, rounding=ROUND_DOWN) for vat in exact]
+        return _share_out(round_money(sum(tenths, Decimal(0)), currency, ROUND_DOWN), tenths, tenths, currency)
     vats = [Decimal(0)] * len(lines)
-    for key, members in _group_by_rate(lines).items():
+    for (_, rate), members in _group_by_rate(lines).items():
         group_base = sum((bases[i] for i in members), Decimal(0))
-        group_vat = round_money(group_base * _vat_fraction(key[1], policy.prices_include_vat),
-                                currency, rounding)
-        for i, share in zip(members, _share_out(group_vat, [bases[i] for i in members], currency)):
+        total = round_money(_exact_vat(group_base, rate, inclusive), currency, MODES[policy.mode])
+        targets = [total * bases[i] / group_base if group_base else Decimal(0) for i in members]
+        for i, share in zip(members, _share_out(total, targets, [exact[i] for i in members], currency)):
             vats[i] = share
     return vats
 
 
-def _share_out(total: Decimal, weights: List[Decimal], currency: str) -> List[Decimal]:
-    """Split `total` in proportion to `weights` so the parts add up exactly (largest remainder)."""
-    whole = sum(weights, Decimal(0))
-    if whole == 0:
-        return [Decimal(0)] * len(weights)
+def _share_out(total: Decimal, targets: List[Decimal], exact: List[Decimal], currency: str) -> List[Decimal]:
+    """Split a rounded `total` into parts near their `targets` that add up to it, each part its
+    own `exact` amount rounded down or up to the minor unit (largest remainder, bounded): parts
+    start at their targets rounded down, then take or give back single units, furthest from
+    their target first (earlier lines first on ties). `total` lies between the sums of the
+    exact amounts rounded down and rounded up, so the parts always fit their bounds."""
     quantum = exponent(currency)
-    exact = [total * w / whole for w in weights]
-    parts = [e.quantize(quantum, rounding=ROUND_DOWN) for e in exact]
+    lows = [e.quantize(quantum, rounding=ROUND_DOWN) for e in exact]
+    highs = [e.quantize(quantum, rounding=ROUND_UP) for e in exact]
+    parts = [min(max(t.quantize(quantum, rounding=ROUND_DOWN), low), high)
+             for t, low, high in zip(targets, lows, highs)]
     leftover = int((total - sum(parts, Decimal(0))) / quantum)
-    by_remainder = sorted(range(len(weights)), key=lambda i: (-(exact[i] - parts[i]), i))
-    for i in by_remainder[:leftover]:
-        parts[i] += quantum
+    step = quantum if leftover > 0 else -quantum
+    movable = [i for i in range(len(parts)) if lows[i] <= parts[i] + step <= highs[i]]
+    for i in sorted(movable, key=lambda i: (-(targets[i] - parts[i]) * step, i))[:abs(leftover)]:
+        parts[i] += step
     return parts
 
 
-def _group_by_rate(lines) -> Dict[Tuple[str, Decimal], List[int]]:
+def _group_by_rate(lines, priced_only: bool = True) -> Dict[Tuple[str, Decimal], List[int]]:
     groups: Dict[Tuple[str, Decimal], List[int]] = {}
     for i, line in enumerate(lines):
+        if priced_only and line.carried:
+            continue
         groups.setdefault((line.vat_category, line.vat_rate), []).append(i)
     return groups
 
 
 def _rate_totals(lines, line_totals) -> Tuple[RateTotal, ...]:
     rates = []
-    for (category, rate), members in _group_by_rate(lines).items():
+    for (category, rate), members in _group_by_rate(lines, priced_only=False).items():
         rates.append(RateTotal(
             category, rate,
             net=sum((line_totals[i].net for i in members), Decimal(0)),

@@ -7,6 +7,7 @@ from hypothesis import given, settings, strategies as st
 from chalicelib.domain.errors import ValidationError
 from chalicelib.domain.money import exponent, round_money
 from chalicelib.domain.pricing import LineInput, Policy, compute, vat_in_base_currency
+from tests.support.vat_rules import ceil_to, exact, floor_to, half_up_to, hmrc_line_down_minimum, line_vat
 
 D = Decimal
 
@@ -29,9 +30,29 @@ def test_vat_per_line_rounds_each_line():
     assert (totals.net, totals.vat, totals.gross) == (D("0.99"), D("0.21"), D("1.20"))
 
 
-def test_rounding_down_is_allowed_by_hmrc():
+def test_rounding_down_per_line_keeps_a_tenth_of_a_penny_then_floors_the_total():
+    # Notice 700 17.5: each line's 0.066 stays 0.066 (down to 0.1p); 0.198 in all, down to 0.19.
     totals = compute([line(1, "0.33")] * 3, "GBP", Policy(vat_level="line", mode="down"))
-    assert totals.vat == D("0.18")
+    assert totals.vat == D("0.19")
+    assert sorted(l.vat for l in totals.lines) == [D("0.06"), D("0.06"), D("0.07")]
+
+
+def test_line_level_down_charges_hmrcs_figure_not_whole_pennies_per_line():
+    # 10 lines of 12.34 at 20%: 2.468 each, 24.68 in all (whole pennies per line gave 24.60).
+    totals = compute([line(1, "12.34")] * 10, "GBP", Policy(vat_level="line", mode="down"))
+    assert totals.vat == D("24.68")
+    # Lines show their share in pennies: 2.46 or 2.47, adding up to the total.
+    assert sorted(l.vat for l in totals.lines) == [D("2.46")] * 2 + [D("2.47")] * 8
+    # JPY: one digit beyond the yen. 3 x 0.6 (net 3 at 20%) -> 1.8 -> 1; 5 x 0.8 -> 4 (whole yen per line gave 0).
+    assert compute([line(1, "3")] * 3, "JPY", Policy(vat_level="line", mode="down")).vat == D("1")
+    assert compute([line(1, "5")] * 3, "JPY", Policy(vat_level="line", mode="down")).vat == D("3")
+    assert compute([line(1, "4")] * 5, "JPY", Policy(vat_level="line", mode="down")).vat == D("4")
+
+
+def test_shares_of_a_rate_rounded_once_stay_within_their_own_vat():
+    # invoice/down, 10.00 and 0.04 at 20%: exact 2.000 and 0.008, rate VAT 2.00.
+    totals = compute([line(1, "10.00"), line(1, "0.04")], "GBP", Policy(vat_level="invoice", mode="down"))
+    assert [l.vat for l in totals.lines] == [D("2.00"), D("0.00")]
 
 
 def test_tax_inclusive_prices_carry_a_sixth_of_vat_at_20_percent():
@@ -142,11 +163,14 @@ def test_vat_per_rate_follows_the_chosen_policy(invoice):
         members = [i for i, item in enumerate(items)
                    if (item.vat_category, item.vat_rate) == (rate.vat_category, rate.vat_rate)]
         bases = [totals.lines[i].gross if policy.prices_include_vat else totals.lines[i].net for i in members]
-        fraction = rate.vat_rate / (100 + rate.vat_rate) if policy.prices_include_vat else rate.vat_rate / 100
+        # Multiplied before dividing: 2.35 x 17.5 / 117.5 is 0.35 exactly, not 0.34999...
+        divisor = 100 + rate.vat_rate if policy.prices_include_vat else 100
+        if policy.vat_level == "line" and policy.mode == "down":
+            continue  # the invoice's total is rounded once: test_line_level_down_is_hmrcs_figure
         if policy.vat_level == "line":
-            expected = sum(round_money(b * fraction, currency, rounding) for b in bases)
+            expected = sum(round_money(b * rate.vat_rate / divisor, currency, rounding) for b in bases)
         else:
-            expected = round_money(sum(bases) * fraction, currency, rounding)
+            expected = round_money(sum(bases) * rate.vat_rate / divisor, currency, rounding)
         assert rate.vat == expected
         if rate.vat_category not in ("standard", "reduced"):
             assert rate.vat == 0
@@ -165,3 +189,37 @@ def test_tax_inclusive_entry_of_the_same_gross_agrees_within_the_policy(invoice)
     for before, after in zip(exclusive.rates, inclusive.rates):
         allowed = quantum * (len(items) if policy.vat_level == "line" else 1)
         assert abs(before.vat - after.vat) <= allowed
+
+
+def _exact_vats(items, totals, policy):
+    """Each line's exact VAT, from the amount it was priced on (net, or gross when inclusive)."""
+    return [line_vat(amounts.gross if policy.prices_include_vat else amounts.net, item.vat_rate,
+                     policy.prices_include_vat)
+            for item, amounts in zip(items, totals.lines)]
+
+
+@settings(max_examples=1000, deadline=None)
+@given(INVOICES)
+def test_line_level_down_is_hmrcs_figure(invoice):
+    """(c) VAT per line rounded down is never below HMRC's minimum (each line to 0.1p, the
+    total to 1p) and never above the exact VAT, so never above the exact VAT rounded half up.
+    (Not "never above per-line half up": ten lines of 0.004 are 0.04 here, 0.00 half up per line.)"""
+    items, currency, policy = invoice
+    policy = Policy("line", "down", policy.prices_include_vat)
+    totals = compute(items, currency, policy)
+    places = -exponent(currency).as_tuple().exponent
+    vats = _exact_vats(items, totals, policy)
+    assert exact(totals.vat) == hmrc_line_down_minimum(vats, places)  # so never below it
+    assert exact(totals.vat) <= sum(vats)
+    assert exact(totals.vat) <= half_up_to(sum(vats), places)
+
+
+@settings(max_examples=1000, deadline=None)
+@given(INVOICES)
+def test_each_line_share_lies_within_its_own_exact_vat(invoice):
+    """(d) Whatever the policy, a line's VAT is its own exact VAT rounded down or up."""
+    items, currency, policy = invoice
+    totals = compute(items, currency, policy)
+    places = -exponent(currency).as_tuple().exponent
+    for vat, shown in zip(_exact_vats(items, totals, policy), totals.lines):
+        assert floor_to(vat, places) <= exact(shown.vat) <= ceil_to(vat, places)

@@ -151,7 +151,9 @@ def test_vat_numbers_get_a_country_prefix_and_lose_their_spaces():
     (dict(lines=[line("A", "1", "10")], supplier={"legal_name": "No VAT Ltd"}), "BR-S-02"),
     (dict(lines=[line("A", "1", "10", "outside_scope")], supplier={"legal_name": "Anonymous Ltd"}), "BR-CO-26"),
     (dict(lines=[line("A", "1", "10", "reverse_charge")], customer={"id": "c", "name": "No VAT"}), "BR-AE-02"),
-    (dict(lines=[line("A", "1", "4")] * 3, currency="JPY", policy=Policy("line", "down")), "BR-CO-17"),
+    # 30 x 0.175 yen: 0.1 each down to a tenth, 3 yen in all; 5.25 by the rate: more than a unit apart.
+    (dict(lines=[line("A", "1", "1", "standard", "17.5")] * 30, currency="JPY", policy=Policy("line", "down")),
+     "BR-CO-17"),
 ])
 def test_documents_en_16931_cannot_carry_are_refused(change, rule):
     with pytest.raises(Conflict) as refused:
