@@ -200,10 +200,11 @@ def _add_tax_totals(root: ET.Element, document, subtotals) -> None:
 
 def _add_tax_category(parent: ET.Element, name: str, category: Category, rate: Decimal,
                       with_reason: bool) -> None:
-    """A VAT category; outside scope has no rate (BR-O-05), and only the breakdown gives reasons."""
+    """A VAT category; only the breakdown gives reasons. An outside-scope line has no rate (BR-O-05),
+    its breakdown 0%: Germany's rules want a rate in every breakdown (DE-R-014), and EN 16931 allows it."""
     node = group(parent, name)
     leaf(node, "cbc:ID", category.code)
-    if category != NOT_SUBJECT:
+    if category != NOT_SUBJECT or with_reason:
         leaf(node, "cbc:Percent", rate)
     if with_reason:
         leaf(node, "cbc:TaxExemptionReasonCode", category.exemption_code)

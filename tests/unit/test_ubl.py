@@ -124,7 +124,8 @@ def test_outside_scope_documents_identify_the_seller_without_vat_numbers():
     customer = {"id": "cus_3", "name": "Jo Bloggs", "vat_number": "123456789"}
     root = valid_ubl(presented([line("Donation", "1", "50.00", "outside_scope")], supplier=supplier,
                                customer=customer))
-    assert subtotals(root) == [("O", None, "50.00", "0.00")]
+    assert subtotals(root) == [("O", "0", "50.00", "0.00")]
+    assert root.findall("cac:InvoiceLine/cac:Item/cac:ClassifiedTaxCategory/cbc:Percent", NS) == []
     assert root.findall(".//cac:PartyTaxScheme", NS) == []
     # The VAT number is left out, but still defines the buyer's Peppol address.
     assert [(e.get("schemeID"), e.text) for e in root.findall(".//cbc:EndpointID", NS)] == \
