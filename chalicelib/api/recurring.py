@@ -95,7 +95,7 @@ def delete(ctx: RequestContext, template_id):
 
 @route(recurring, f"{ONE}/preview", "GET", tag=TAG, render=lambda body: body,
        query={"count": Integer(minimum=1, maximum=100, from_text=True)},
-       summary="The dates of the next occurrences")
+       summary="The dates of the next invoices it will generate")
 def preview(ctx: RequestContext, template_id):
     item = TEMPLATES.store.get(ctx.tenant_id, template_id)
     return {"dates": preview_dates(item, ctx.query.get("count") or 12)}

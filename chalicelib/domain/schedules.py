@@ -5,9 +5,18 @@ previous occurrence, so month-end clamping does not drift: monthly on the 31st
 gives 31 Jan, 28 Feb (29 in a leap year), 31 Mar, 30 Apr... Each occurrence is
 due at a local time of day in the tenant's time zone; zoneinfo turns that into
 an instant, so daylight saving moves neither the local day nor the local time.
+
+Nothing occurs before the start date: when `day_of_month` has already passed in
+the start's month (start 20 March, on the 15th), occurrence 0 does not exist and
+the first is occurrence 1 (15 April). The numbers of later occurrences do not
+move, so stored templates and their occurrence claims keep their meaning.
+
+`count` counts invoices generated, not occurrences: with `skip`, the occurrences
+skipped do not count (`planned`).
 """
 import calendar
 from datetime import date, datetime, time, timedelta, timezone
+from itertools import chain, islice, takewhile
 from typing import Iterator, NamedTuple, Optional
 from zoneinfo import ZoneInfo
 
@@ -24,7 +33,7 @@ class Schedule(NamedTuple):
     time_zone: str
     day_of_month: Optional[int] = None  # monthly and yearly: 1-31, clamped to the month's end
     end: Optional[date] = None  # no occurrence after this date
-    count: Optional[int] = None  # at most this many occurrences
+    count: Optional[int] = None  # at most this many invoices
 
 
 def check(schedule: Schedule) -> None:
@@ -70,24 +79,39 @@ def due_at(schedule: Schedule, n: int) -> datetime:
     return local.astimezone(timezone.utc)
 
 
-def exists(schedule: Schedule, n: int) -> bool:
-    """Whether occurrence n is within the schedule's end (by date or by count)."""
-    if schedule.count is not None and n >= schedule.count:
-        return False
-    return schedule.end is None or occurrence_date(schedule, n) <= schedule.end
+def _first(schedule: Schedule, first: int) -> int:
+    """`first`, or 1 where occurrence 0 would fall before the start date (a day of month already past)."""
+    return 1 if first == 0 and occurrence_date(schedule, 0) < schedule.start else first
 
 
-def upcoming(schedule: Schedule, first: int, limit: int) -> Iterator[int]:
-    """Occurrence numbers from `first` on, at most `limit`, while the schedule lasts."""
-    n = first
-    while limit > 0 and exists(schedule, n):
+def _in_dates(schedule: Schedule, first: int) -> Iterator[int]:
+    """Occurrence numbers from `first` on, from the start date to the end date (if any)."""
+    n = _first(schedule, first)
+    while schedule.end is None or occurrence_date(schedule, n) <= schedule.end:
         yield n
-        n, limit = n + 1, limit - 1
+        n += 1
+
+
+def invoices_left(schedule: Schedule, generated: int) -> Optional[int]:
+    """How many more invoices `count` allows after `generated` (None: no count)."""
+    return None if schedule.count is None else max(schedule.count - generated, 0)
+
+
+def upcoming(schedule: Schedule, first: int, limit: int, generated: int = 0) -> Iterator[int]:
+    """Occurrence numbers from `first` on, at most `limit`, while the schedule lasts."""
+    left = invoices_left(schedule, generated)
+    return islice(_in_dates(schedule, first), limit if left is None else min(limit, left))
 
 
 def due_by(schedule: Schedule, first: int, instant: datetime) -> Iterator[int]:
-    """Occurrence numbers from `first` on whose due instant has passed at `instant`."""
-    n = first
-    while exists(schedule, n) and due_at(schedule, n) <= instant:
-        yield n
-        n += 1
+    """Occurrence numbers from `first` on whose due instant has passed at `instant` (count aside)."""
+    return takewhile(lambda n: due_at(schedule, n) <= instant, _in_dates(schedule, first))
+
+
+def planned(schedule: Schedule, first: int, generated: int, instant: datetime, skip_missed: bool) -> Iterator[int]:
+    """The occurrences to generate from `first` on, in order, as ticks from `instant` on will: those
+    already due (only the latest of them when missed ones are skipped), then those to come; no more
+    than `count` allows after `generated` invoices."""
+    passed = list(due_by(schedule, first, instant))
+    to_come = _in_dates(schedule, passed[-1] + 1 if passed else first)
+    return islice(chain(passed[-1:] if skip_missed else passed, to_come), invoices_left(schedule, generated))

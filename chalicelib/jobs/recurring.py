@@ -9,6 +9,7 @@ same occurrence twice. If the worker dies between generating a draft and
 issuing (or emailing) it, the redelivered message finishes the job.
 """
 from datetime import datetime, timezone
+from itertools import takewhile
 from typing import Any, Callable, Dict, List
 
 from ..domain import documents as docs
@@ -24,8 +25,8 @@ from ..store.unit_of_work import UnitOfWork, Writes
 from ..services.document_types import INVOICE
 from ..services.drafts import new_draft
 from ..services.issuing import issue_document
-from ..services.recurring import (ACTIVE, DUE_PARTITION, ENDED, TEMPLATES, occurrence_key, place_due,
-                                  schedule_of)
+from ..services.recurring import (ACTIVE, DUE_PARTITION, ENDED, TEMPLATES, next_occurrence, occurrence_key,
+                                  place_due, planned, schedule_of)
 from ..services.retry import retry_on_conflict
 from ..services.sending import email_document
 from ..observability import logger
@@ -70,9 +71,9 @@ def generate_due(tenant_id: str, template_id: str, as_of: datetime) -> List[str]
 def _due(template: RecordItem, as_of: datetime) -> List[int]:
     if template.status != ACTIVE:
         return []
-    due = list(schedules.due_by(schedule_of(template.data), int(template.data["next"]), as_of))
     # A tick that was down (or a pause) can leave several due: each, or only the latest.
-    return due[-1:] if template.data.get("missed") == "skip" else due
+    schedule = schedule_of(template.data)
+    return list(takewhile(lambda n: schedules.due_at(schedule, n) <= as_of, planned(template, as_of)))
 
 
 def _generate(tenant_id: str, template_id: str, n: int) -> str:
@@ -104,7 +105,7 @@ def _advance(template: RecordItem, n: int, invoice_id: str, writes: Writes) -> N
     before = int(template.data["next"])
     template.data.update(next=n + 1, generated=int(template.data.get("generated", 0)) + 1,
                          last_invoice_id=invoice_id)
-    if not schedules.exists(schedule_of(template.data), n + 1):
+    if next_occurrence(template) is None:
         TEMPLATES.store.set_status(template, keys.tenant_of(template.PK), ENDED)
     place_due(template)
     template.updated_at = stamp(now())

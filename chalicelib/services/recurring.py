@@ -5,9 +5,10 @@ the next occurrence number to generate (`next`). While active, it sits in the
 due-time index (GSI3) at the instant that occurrence falls due, where the
 scheduled tick finds it (jobs/recurring.py).
 """
-from datetime import date, time
+from datetime import date, datetime, time
 from decimal import Decimal
-from typing import Any, Dict, List
+from itertools import islice
+from typing import Any, Dict, Iterator, List, Optional
 
 from ..domain import schedules
 from ..domain.errors import Conflict
@@ -108,7 +109,7 @@ def end_template(uow, tenant_id, actor, template_id) -> RecordItem:
 
 def delete_template(uow: UnitOfWork, tenant_id: str, actor: Actor, template_id: str) -> RecordItem:
     item = TEMPLATES.store.get(tenant_id, template_id)
-    if int(item.data.get("generated", 0)):
+    if _generated(item):
         raise Conflict("This recurring invoice has generated invoices; end it instead of deleting it")
     writes = Writes().delete(item)
     writes.put(history_entry(item.PK, stamp(now()), actor.id, "deleted", {}))
@@ -116,11 +117,23 @@ def delete_template(uow: UnitOfWork, tenant_id: str, actor: Actor, template_id: 
 
 
 def preview(item: RecordItem, count: int) -> List[str]:
-    schedule = schedule_of(item.data)
+    """The dates of the next `count` invoices the template will generate (a paused one: if resumed
+    now): with `skip`, of the occurrences already due only the latest, as the next tick will."""
     if item.status == ENDED:
         return []
+    schedule = schedule_of(item.data)
     return [schedules.occurrence_date(schedule, n).isoformat()
-            for n in schedules.upcoming(schedule, int(item.data.get("next", 0)), count)]
+            for n in islice(planned(item, now()), count)]
+
+
+def planned(item: RecordItem, as_of: datetime) -> Iterator[int]:
+    """The occurrence numbers the template will generate, as ticks from `as_of` on will."""
+    return schedules.planned(schedule_of(item.data), int(item.data.get("next", 0)), _generated(item), as_of,
+                             skip_missed=item.data.get("missed") == "skip")
+
+
+def _generated(item: RecordItem) -> int:
+    return int(item.data.get("generated", 0))
 
 
 def generated_invoices(tenant_id: str, template_id: str) -> List[Dict[str, Any]]:
@@ -129,13 +142,20 @@ def generated_invoices(tenant_id: str, template_id: str) -> List[Dict[str, Any]]
             for o in OccurrenceItem.query(pk, OccurrenceItem.SK.startswith(OCCURRENCE_SK))]
 
 
+def next_occurrence(item: RecordItem) -> Optional[int]:
+    """The first occurrence not yet generated that the schedule still holds (its dates and count),
+    or None once it has run its course."""
+    schedule = schedule_of(item.data)
+    return next(schedules.upcoming(schedule, int(item.data.get("next", 0)), 1, _generated(item)), None)
+
+
 def place_due(item: RecordItem) -> None:
     """Index an active template at the instant its next occurrence falls due (or not at all)."""
-    schedule, n = schedule_of(item.data), int(item.data.get("next", 0))
-    if item.status != ACTIVE or not schedules.exists(schedule, n):
+    n = next_occurrence(item)
+    if item.status != ACTIVE or n is None:
         item.GSI3PK = item.GSI3SK = None
         return
-    due = schedules.due_at(schedule, n).strftime("%Y-%m-%dT%H:%M:%SZ")
+    due = schedules.due_at(schedule_of(item.data), n).strftime("%Y-%m-%dT%H:%M:%SZ")
     tenant_id = keys.tenant_of(item.PK)
     item.GSI3PK, item.GSI3SK = DUE_PARTITION, f"{due}#{tenant_id}#{item.id}"
 

@@ -1,3 +1,5 @@
+from datetime import date, datetime, timedelta, timezone
+
 import pytest
 
 LINES = [{"description": "Bookkeeping retainer", "quantity": "1", "unit_price": "250.00"}]
@@ -9,8 +11,8 @@ def retainer(tenant):
     return tenant
 
 
-def template(api, **schedule):
-    body = {"name": "Retainer", "customer_id": api.customer["id"], "lines": LINES,
+def template(api, fields=None, **schedule):
+    body = {"name": "Retainer", "customer_id": api.customer["id"], "lines": LINES, **(fields or {}),
             "schedule": {"unit": "month", "interval": 1, "start_date": "2026-01-31", **schedule}}
     answer = api.post("/recurring-invoices", body)
     assert answer.status == 201, answer.body
@@ -69,3 +71,34 @@ def test_unknown_customers_and_products_are_refused(retainer):
     assert retainer.post("/recurring-invoices", body).status == 422
     body = {**body, "customer_id": retainer.customer["id"], "lines": [{"product_id": "prd_x", "quantity": "1"}]}
     assert retainer.post("/recurring-invoices", body).status == 422
+
+
+def test_the_preview_never_lists_a_date_before_the_start_date(retainer):
+    made = template(retainer, start_date="2028-03-20", day_of_month=15)
+    dates = retainer.get(f"/recurring-invoices/{made['id']}/preview?count=3").body["dates"]
+    assert dates == ["2028-04-15", "2028-05-15", "2028-06-15"]
+
+
+def test_after_resuming_a_skip_template_the_preview_lists_what_it_will_generate(retainer, monkeypatch):
+    """README: `skip` bills only the latest of the occurrences missed while paused, and the
+    template ends after `count` invoices; the preview shows those dates and no others."""
+    from chalicelib.jobs import recurring as run
+    from chalicelib.services import recurring as service
+
+    made = template(retainer, {"missed": "skip"}, count=12)
+    path = f"/recurring-invoices/{made['id']}"
+    for month in (2, 3):  # January, then February
+        run.generate_due(retainer.tenant_id, made["id"], datetime(2026, month, 1, tzinfo=timezone.utc))
+    assert retainer.post(f"{path}/pause").status == 200
+    resumed = datetime(2026, 6, 15, 12, tzinfo=timezone.utc)  # March, April and May missed
+    monkeypatch.setattr(service, "now", lambda: resumed)
+    assert retainer.post(f"{path}/resume").status == 200
+    dates = retainer.get(f"{path}/preview?count=12").body["dates"]
+    assert dates == ["2026-05-31", "2026-06-30", "2026-07-31", "2026-08-31", "2026-09-30", "2026-10-31",
+                     "2026-11-30", "2026-12-31", "2027-01-31", "2027-02-28"]  # ten more make twelve
+    day = resumed
+    while day.date() <= date(2027, 4, 1):
+        run.generate_due(retainer.tenant_id, made["id"], day)
+        day += timedelta(days=1)
+    generated = [o["date"] for o in retainer.get(f"{path}/invoices").body["data"]]
+    assert generated == ["2026-01-31", "2026-02-28", *dates]

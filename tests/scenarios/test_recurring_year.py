@@ -10,7 +10,8 @@ from chalicelib.domain.records import Actor
 from chalicelib.jobs import recurring as run
 from chalicelib.services.customers import CUSTOMERS
 from chalicelib.services.document_types import INVOICE
-from chalicelib.services.recurring import create_template, generated_invoices
+from chalicelib.services.recurring import (TEMPLATES, create_template, generated_invoices, pause_template,
+                                           resume_template)
 from chalicelib.services.records import create_record
 from chalicelib.services.tenants import create_tenant
 from chalicelib.store.documents import DocumentQuery
@@ -22,14 +23,15 @@ MONTH_ENDS_2026 = ["2026-01-31", "2026-02-28", "2026-03-31", "2026-04-30", "2026
                    "2026-07-31", "2026-08-31", "2026-09-30", "2026-10-31", "2026-11-30", "2026-12-31"]
 
 
-def books(time_zone, time_of_day, **extra):
+def books(time_zone, time_of_day, schedule=None, **extra):
     tenant = create_tenant(UnitOfWork(), ADMIN, {"legal_name": f"Recurring {time_zone}", "timezone": time_zone})
     customer = create_record(UnitOfWork(), CUSTOMERS, tenant.id, ADMIN,
                              {"name": "Client", "currency": "GBP", "payment_terms_days": 14})
     template = create_template(UnitOfWork(), tenant.id, ADMIN, {
         "name": "Retainer", "customer_id": customer.id, "action": "issue", "missed": "generate_each",
         "lines": [{"description": "Retainer", "quantity": Decimal(1), "unit_price": Decimal("100.00")}],
-        "schedule": {"unit": "month", "interval": 1, "start_date": date(2026, 1, 31), "time_of_day": time_of_day},
+        "schedule": {"unit": "month", "interval": 1, "start_date": date(2026, 1, 31), "time_of_day": time_of_day,
+                     **(schedule or {})},
         **extra})
     return tenant.id, template.id
 
@@ -94,3 +96,44 @@ def test_a_worker_killed_between_the_draft_and_the_issue_finishes_on_redelivery(
     assert [i.status for i in invoices_of(tenant_id)] == ["draft"]
     run.generate_due(tenant_id, template_id, as_of)  # the message comes back
     assert [(i.status, i.number) for i in invoices_of(tenant_id)] == [("issued", "INV-0001")]
+
+
+def tick_daily(tenant_id, template_id, first, last, on_day=None):
+    """A tick at noon UTC each day (its message for this template worked twice); `on_day(day)`
+    runs before each day's tick."""
+    instant = datetime.combine(first, datetime.min.time().replace(hour=12), timezone.utc)
+    while instant.date() <= last:
+        if on_day:
+            on_day(instant.date())
+        messages = []
+        run.run_tick(instant, lambda m: m["template_id"] == template_id and messages.append(m))
+        deliver_twice(lambda m: run.generate_due(tenant_id, template_id, instant), messages)
+        instant += timedelta(days=1)
+
+
+def test_a_day_of_month_before_the_start_date_is_first_billed_the_month_after():
+    # README: a schedule repeats from `start_date`; nothing is billed before it.
+    tenant_id, template_id = books("Europe/London", "09:00", {
+        "start_date": date(2028, 3, 20), "day_of_month": 15, "count": 2})
+    tick_daily(tenant_id, template_id, date(2028, 3, 1), date(2028, 7, 1))
+    assert [i.data["issue_date"] for i in invoices_of(tenant_id)] == ["2028-04-15", "2028-05-15"]
+    assert TEMPLATES.store.get(tenant_id, template_id).status == "ended"
+
+
+def test_with_skip_a_paused_template_still_ends_after_count_invoices():
+    # README: a schedule ends "after `count` invoices"; `skip` bills only the latest missed occurrence.
+    tenant_id, template_id = books("Europe/London", "09:00", {"count": 12}, missed="skip")
+
+    def pause_june_and_july(day):
+        if day == date(2026, 6, 1):
+            pause_template(UnitOfWork(), tenant_id, ADMIN, template_id)
+        if day == date(2026, 8, 1):
+            resume_template(UnitOfWork(), tenant_id, ADMIN, template_id)
+
+    tick_daily(tenant_id, template_id, date(2026, 1, 1), date(2027, 4, 1), pause_june_and_july)
+    billed = MONTH_ENDS_2026[:5] + MONTH_ENDS_2026[6:] + ["2027-01-31"]  # June skipped
+    assert [i.data["issue_date"] for i in invoices_of(tenant_id)] == billed
+    assert [i.number for i in invoices_of(tenant_id)] == [f"INV-{n:04d}" for n in range(1, 13)]
+    # Each invoice claimed its own occurrence number; the skipped June (5) was never claimed.
+    assert [o["occurrence"] for o in generated_invoices(tenant_id, template_id)] == [0, 1, 2, 3, 4, *range(6, 13)]
+    assert TEMPLATES.store.get(tenant_id, template_id).status == "ended"

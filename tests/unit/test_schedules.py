@@ -1,11 +1,14 @@
 """Recurring schedules: month ends, intervals, ends, and daylight saving (no I/O)."""
-from datetime import date, datetime, time, timezone
+import calendar
+from datetime import date, datetime, time, timedelta, timezone
+from itertools import islice
 
 import pytest
 from hypothesis import given, strategies as st
 
 from chalicelib.domain.errors import ValidationError
-from chalicelib.domain.schedules import Schedule, check, due_at, due_by, occurrence_date, upcoming
+from chalicelib.domain.schedules import (Schedule, check, due_at, due_by, occurrence_date, planned,
+                                         upcoming)
 
 LONDON, AUCKLAND = "Europe/London", "Pacific/Auckland"
 
@@ -97,3 +100,96 @@ def test_monthly_occurrences_keep_their_day_or_the_month_end(start, day, interva
     months = start.month - 1 + n * interval
     assert (when.year, when.month) == (start.year + months // 12, months % 12 + 1)
     assert when.day == day or (when.day < day and (when + (date(2000, 1, 2) - date(2000, 1, 1))).day == 1)
+
+
+# No occurrence before the start date (issue 12 item 10). The README: a schedule repeats "from
+# `start_date`", monthly and yearly ones on `day_of_month` clamped to the month's end.
+
+def test_a_day_of_month_already_past_in_the_start_month_first_falls_in_the_next_period():
+    assert dates(monthly(date(2028, 3, 20), day_of_month=15), 3) == [
+        date(2028, 4, 15), date(2028, 5, 15), date(2028, 6, 15)]
+    yearly = Schedule("year", 1, date(2028, 3, 20), time(9), LONDON, day_of_month=15)
+    assert dates(yearly, 2) == [date(2029, 3, 15), date(2030, 3, 15)]
+    quarterly = Schedule("month", 3, date(2028, 3, 20), time(9), LONDON, day_of_month=15)
+    assert dates(quarterly, 2) == [date(2028, 6, 15), date(2028, 9, 15)]
+
+
+def test_nothing_falls_due_before_the_start_date():
+    schedule = monthly(date(2028, 3, 20), day_of_month=15)
+    assert list(due_by(schedule, 0, datetime(2028, 4, 14, tzinfo=timezone.utc))) == []
+    assert [occurrence_date(schedule, n) for n in due_by(schedule, 0, datetime(2028, 4, 16, tzinfo=timezone.utc))] \
+        == [date(2028, 4, 15)]
+
+
+def test_a_start_on_the_day_of_month_or_on_its_clamped_month_end_is_the_first_occurrence():
+    assert dates(monthly(date(2028, 3, 15), day_of_month=15), 1) == [date(2028, 3, 15)]
+    assert dates(monthly(date(2028, 2, 29), day_of_month=31), 2) == [date(2028, 2, 29), date(2028, 3, 31)]
+
+
+def _month_days(start, day):
+    """Independent oracle: every day from the start on that is the (clamped) day of its month."""
+    when = start
+    while True:
+        if when.day == min(day, calendar.monthrange(when.year, when.month)[1]):
+            yield when
+        when += timedelta(days=1)
+
+
+@given(st.dates(min_value=date(2000, 1, 1), max_value=date(2090, 12, 31)), st.integers(1, 31))
+def test_monthly_occurrences_are_the_matching_days_from_the_start_on(start, day):
+    assert dates(monthly(start, day_of_month=day), 4) == list(islice(_month_days(start, day), 4))
+
+
+@given(st.dates(min_value=date(2000, 1, 1), max_value=date(2090, 12, 31)), st.integers(1, 31),
+       st.sampled_from(["month", "year"]), st.integers(1, 12))
+def test_no_occurrence_is_before_the_start(start, day, unit, interval):
+    assert all(when >= start for when in dates(Schedule(unit, interval, start, time(9), LONDON,
+                                                        day_of_month=day), 3))
+
+
+# `count` counts invoices, and the plan is what will be generated (issue 12 item 10). The README:
+# a schedule "ends on `end_date` or after `count` invoices"; `missed: skip` skips all the
+# occurrences that fell due meanwhile "but the latest".
+
+def _plan(schedule, first, generated, as_of, skip, limit=24):
+    return [occurrence_date(schedule, n) for n in islice(planned(schedule, first, generated, as_of, skip), limit)]
+
+
+MONTH_ENDS = [date(2026, 1, 31), date(2026, 2, 28), date(2026, 3, 31), date(2026, 4, 30), date(2026, 5, 31),
+              date(2026, 6, 30), date(2026, 7, 31), date(2026, 8, 31), date(2026, 9, 30), date(2026, 10, 31),
+              date(2026, 11, 30), date(2026, 12, 31), date(2027, 1, 31), date(2027, 2, 28)]
+
+
+def test_skipped_occurrences_do_not_count_towards_the_count():
+    schedule = monthly(date(2026, 1, 31), count=12)
+    # Five invoices (January to May), then paused over June and July, resumed on 1 August:
+    # June is skipped, July (the latest missed) is billed, and seven more make twelve.
+    resumed = datetime(2026, 8, 1, tzinfo=timezone.utc)
+    plan = _plan(schedule, 5, 5, resumed, skip=True)
+    assert plan == MONTH_ENDS[6:13] and len(plan) == 12 - 5
+
+
+def test_generating_each_missed_occurrence_counts_each():
+    schedule = monthly(date(2026, 1, 31), count=12)
+    assert _plan(schedule, 5, 5, datetime(2026, 8, 1, tzinfo=timezone.utc), skip=False) == MONTH_ENDS[5:12]
+
+
+def test_the_plan_of_a_template_with_nothing_missed_is_its_upcoming_dates():
+    schedule = monthly(date(2026, 1, 31), count=12)
+    before = datetime(2026, 1, 1, tzinfo=timezone.utc)
+    assert _plan(schedule, 0, 0, before, skip=True) == _plan(schedule, 0, 0, before, skip=False) == MONTH_ENDS[:12]
+
+
+def test_the_plan_keeps_to_the_end_date_and_to_the_invoices_left():
+    ends_in_april = monthly(date(2026, 1, 31), end=date(2026, 4, 30), count=12)
+    assert _plan(ends_in_april, 1, 1, datetime(2026, 1, 1, tzinfo=timezone.utc), skip=False) == MONTH_ENDS[1:4]
+    assert _plan(monthly(date(2026, 1, 31), count=3), 7, 3, datetime(2026, 1, 1, tzinfo=timezone.utc), True) == []
+    # With skip, the latest missed occurrence is billed even when only one invoice is left.
+    last_one = monthly(date(2026, 1, 31), count=3)
+    assert _plan(last_one, 2, 2, datetime(2026, 6, 1, tzinfo=timezone.utc), skip=True) == [date(2026, 5, 31)]
+
+
+def test_the_plan_starts_on_or_after_the_start_date():
+    schedule = monthly(date(2028, 3, 20), day_of_month=15, count=2)
+    assert _plan(schedule, 0, 0, datetime(2028, 3, 21, tzinfo=timezone.utc), skip=True) == [
+        date(2028, 4, 15), date(2028, 5, 15)]
