@@ -31,8 +31,8 @@ CUSTOMER = Object({
     "shipping_address": ADDRESS,
     "vat_number": VAT_NUMBER,
     "peppol_id": PEPPOL_ID,
-    "currency": CurrencyCode(description="Defaults to the tenant's base currency"),
-    "payment_terms_days": Integer(minimum=0, maximum=365, description="Default 30"),
+    "currency": CurrencyCode(nullable=False, description="Defaults to the tenant's base currency"),
+    "payment_terms_days": Integer(minimum=0, maximum=365, nullable=False, description="Default 30"),
     "notes": NOTES,
 })
 

@@ -18,7 +18,7 @@ ADDRESS = Object({
 VAT_NUMBER = String(min_length=4, max_length=20, pattern="[A-Za-z0-9 ]+", example="GB123456789")
 PHONE = String(max_length=40, pattern=r"[0-9+()\-. ]+", example="+44 20 7946 0000")
 NOTES = String(max_length=5000)
-VAT_CATEGORY = Choice(vat.CATEGORIES, example="standard")
+VAT_CATEGORY = Choice(vat.CATEGORIES, nullable=False, example="standard")
 VAT_RATE = Amount(maximum=Decimal(100), places=3, description="Percent, e.g. \"20\"", example="20")
 
 

@@ -20,7 +20,7 @@ PRODUCT = Object({
     "unit": String(max_length=20, example="hour"),
     "unit_price": Amount(required=True, places=4, description="Tax-exclusive price of one unit",
                          example="125.00"),
-    "currency": CurrencyCode(description="Defaults to the tenant's base currency"),
+    "currency": CurrencyCode(nullable=False, description="Defaults to the tenant's base currency"),
     "vat_category": VAT_CATEGORY,
     "vat_rate": VAT_RATE,
 })

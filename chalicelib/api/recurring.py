@@ -29,7 +29,7 @@ SCHEDULE = Object({
     "day_of_month": Integer(minimum=1, maximum=31, description="Monthly/yearly; 31 means the month's end"),
     "end_date": Date(description="No occurrence after this date"),
     "count": Integer(minimum=1, maximum=1000, description="At most this many invoices"),
-    "time_of_day": String(min_length=5, max_length=5, pattern=r"([01]\d|2[0-3]):[0-5]\d",
+    "time_of_day": String(min_length=5, max_length=5, pattern=r"([01][0-9]|2[0-3]):[0-5][0-9]", nullable=False,
                           description="Local time in the tenant's time zone; default 09:00"),
 })
 TEMPLATE = Object({
@@ -38,10 +38,10 @@ TEMPLATE = Object({
     **{k: v for k, v in COMMON.items() if k != "issue_date"},
     "payment_terms_days": Integer(minimum=0, maximum=365),
     "schedule": Object(SCHEDULE.fields, required=True),
-    "action": Choice(("draft", "issue", "issue_and_send"),
+    "action": Choice(("draft", "issue", "issue_and_send"), nullable=False,
                      description="What each occurrence does (default draft); issue_and_send emails the PDF "
                                  "to the customer's addresses"),
-    "missed": Choice(("generate_each", "skip"),
+    "missed": Choice(("generate_each", "skip"), nullable=False,
                      description="Occurrences missed (tick down, or paused): generate each, or only the latest"),
 })
 

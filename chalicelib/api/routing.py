@@ -6,21 +6,21 @@ records what /openapi.json needs to describe it. A view function receives a
 and returns a result that the route's `render` turns into the response body.
 """
 import json
-from decimal import Decimal
+import re
 from functools import wraps
 from typing import Any, Callable, Dict, List, NamedTuple, Optional
 
 from chalice import Blueprint, Response
 
 from .. import config
-from ..domain.errors import (DomainError, Forbidden, PayloadTooLarge, Unauthorized,
+from ..domain.errors import (DomainError, Forbidden, NotFound, PayloadTooLarge, Unauthorized,
                              UnsupportedMediaType, ValidationError)
 from ..observability import logger
 from ..domain.records import Actor
 from ..lazy import lazy
 from .auth import api_key_authorizer
 from .errors import error_response, json_response
-from .schema import Field, Object, parse_body, parse_query
+from .schema import Field, Object, json_number, parse_body, parse_query, shown
 
 
 class RequestContext(NamedTuple):
@@ -91,6 +91,7 @@ def route(bp: Blueprint, path: str, method: str, *, summary: str, tag: str,
 
 def _run(request, view, path_params, access, body_schema, partial, query_fields, status, render):
     identity = _identity(request, access)
+    _check_path_ids(path_params)
     query = parse_query(query_fields, request.query_params or {})
     body = _parse_json_body(request, body_schema, partial) if body_schema else None
     key = request.headers.get("idempotency-key") if request.method == "POST" else None
@@ -100,6 +101,17 @@ def _run(request, view, path_params, access, body_schema, partial, query_fields,
     return run_once(
         identity, key, request, status, render,
         lambda uow: view(RequestContext(identity, body, query, uow), **path_params))
+
+
+_PATH_ID = re.compile(r"[A-Za-z0-9_.\-]{1,100}")
+
+
+def _check_path_ids(path_params: Dict[str, str]) -> None:
+    """No id we give is longer than 100 characters or holds other characters: such a path names
+    nothing (and must not reach a key, which DynamoDB would refuse over 2 KB)."""
+    for name, value in path_params.items():
+        if not _PATH_ID.fullmatch(value or ""):
+            raise NotFound(f"Nothing has that {name.replace('_', ' ')}")
 
 
 def _answer(status: int, body: Any) -> Response:
@@ -130,9 +142,34 @@ def _parse_json_body(request, schema: Object, partial: bool) -> Dict[str, Any]:
         raise UnsupportedMediaType("Send the body as application/json")
     try:
         # Numbers are read as Decimal so that no amount ever passes through float.
-        document = json.loads(raw.decode("utf-8") or "null", parse_float=Decimal, parse_int=Decimal)
+        document = json.loads(raw.decode("utf-8") or "null", parse_float=json_number, parse_int=json_number,
+                              parse_constant=_no_constant)
     except (ValueError, UnicodeDecodeError) as error:
-        raise ValidationError(f"The body is not valid JSON: {error}", [("body", "is not valid JSON")])
+        raise ValidationError(f"The body is not valid JSON: {shown(str(error))}", [("body", "is not valid JSON")])
+    except RecursionError:
+        document = _TOO_DEEP
     if document is None:
         raise ValidationError("A JSON object body is required", [("body", "is required")])
+    if document is _TOO_DEEP or _nesting_exceeds(document, MAX_NESTING):
+        raise ValidationError(f"The body nests deeper than {MAX_NESTING} levels", [("body", "nests too deeply")])
     return parse_body(schema, document, partial=partial)
+
+
+MAX_NESTING = 20  # objects and lists within each other; every body we accept needs fewer than 6
+_TOO_DEEP = object()
+
+
+def _no_constant(name: str):
+    raise ValueError(f"{name} is not a JSON number")
+
+
+def _nesting_exceeds(document: Any, limit: int) -> bool:
+    """Whether objects and lists nest deeper than `limit`; looks no deeper than that."""
+    level, containers = 0, [document] if isinstance(document, (dict, list)) else []
+    while containers:
+        level += 1
+        if level > limit:
+            return True
+        containers = [child for c in containers for child in (c.values() if isinstance(c, dict) else c)
+                      if isinstance(child, (dict, list))]
+    return False

@@ -7,14 +7,41 @@ for /openapi.json, so documentation and validation cannot disagree.
 """
 import re
 from datetime import date
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any, Dict, List, Optional
 
 from ..domain.currencies import is_currency
 from ..domain.errors import ValidationError
 
 MISSING = object()
-_CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b-\x1f]")  # below space, but for tab and line feed
+_SUPPLEMENTARY_NONCHARACTERS = "".join(chr(plane * 0x10000 + 0xFFFE) + chr(plane * 0x10000 + 0xFFFF)
+                                       for plane in range(1, 17))
+# Refused in every text field, naming the field and the character: controls other than tab and
+# line feed (C0, DEL, C1); lone surrogates and non-characters, which are not text and cannot be
+# encoded; the bidi embedding, override and isolate controls, which make text read otherwise than
+# it is (in a name, an amount or a reference); line and paragraph separators, which break CSV and
+# JavaScript readers; and the byte order mark. Nothing is stripped silently.
+_REFUSED_CHARACTERS = re.compile(
+    "[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028-\u202e\u2066-\u2069\ufeff\ufdd0-\ufdef\ufffe\uffff"
+    "\ud800-\udfff" + _SUPPLEMENTARY_NONCHARACTERS + "]")
+_DECIMAL_TEXT = re.compile(r"\s*-?[0-9]{1,15}(\.[0-9]{1,10})?\s*")  # ASCII digits only
+_LONGEST_NUMBER = 40  # characters of a JSON number; every number we accept is far shorter
+_ECHOED_LENGTH = 40  # characters of a client's text repeated in an error message
+
+
+def json_number(text: str) -> Decimal:
+    """A JSON number, exactly. One longer than any we accept is read as infinite, which every
+    number field refuses as out of range, so that no digit string costs time to convert."""
+    if len(text) > _LONGEST_NUMBER:
+        return Decimal("-Infinity" if text.startswith("-") else "Infinity")
+    return Decimal(text)
+
+
+def shown(text: str) -> str:
+    """A client's text as an error message repeats it: short, and with every refused character escaped."""
+    cut = text[:_ECHOED_LENGTH]
+    cut = _REFUSED_CHARACTERS.sub(lambda m: "\\u%04x" % ord(m.group()), cut)
+    return cut + ("..." if len(text) > _ECHOED_LENGTH else "")
 
 
 class Problems:
@@ -35,8 +62,12 @@ class Problems:
 class Field:
     json_type = "string"
 
-    def __init__(self, *, required: bool = False, description: str = "", example: Any = None):
+    def __init__(self, *, required: bool = False, nullable: bool = True, description: str = "",
+                 example: Any = None):
         self.required = required
+        # An optional field may be sent as null to clear it, unless clearing it means nothing
+        # (it has a default, or the record needs it).
+        self.nullable = nullable and not required
         self.description = description
         self.example = example
 
@@ -71,10 +102,10 @@ class String(Field):
                          else f"must be at least {self.min_length} characters")
         elif len(value) > self.max_length:
             problems.add(path, f"must be at most {self.max_length} characters")
+        elif _REFUSED_CHARACTERS.search(value):
+            problems.add(path, "must not contain the character U+%04X" % ord(_REFUSED_CHARACTERS.search(value).group()))
         elif self.pattern and not self.pattern.fullmatch(value):
             problems.add(path, self.invalid_message())
-        elif _CONTROL_CHARACTERS.search(value):
-            problems.add(path, "must not contain control characters")
         return value.lower() if self.lower else value
 
     def invalid_message(self) -> str:
@@ -158,16 +189,23 @@ class Integer(Field):
         self.minimum, self.maximum, self.from_text = minimum, maximum, from_text
 
     def parse(self, value, path, problems):
-        if self.from_text and isinstance(value, str) and re.fullmatch(r"-?\d{1,12}", value):
+        if self.from_text and isinstance(value, str) and re.fullmatch(r"-?[0-9]{1,12}", value):
             value = int(value)
-        if isinstance(value, Decimal) and value == value.to_integral_value():
-            value = int(value)
+        if isinstance(value, Decimal):
+            if not value.is_finite() or value.adjusted() > 12:  # checked before any conversion
+                problems.add(path, self.range_message())
+                return None
+            if value == value.to_integral_value():
+                value = int(value)
         if isinstance(value, bool) or not isinstance(value, int):
             problems.add(path, "must be a whole number")
             return None
         if not self.minimum <= value <= self.maximum:
-            problems.add(path, f"must be between {self.minimum} and {self.maximum}")
+            problems.add(path, self.range_message())
         return value
+
+    def range_message(self) -> str:
+        return f"must be between {self.minimum} and {self.maximum}"
 
     def openapi(self):
         return {**super().openapi(), "minimum": self.minimum, "maximum": self.maximum}
@@ -187,14 +225,20 @@ class Amount(Field):
         if amount is None:
             problems.add(path, 'must be a decimal number written as a string, such as "12.50"')
             return None
+        if amount.is_infinite() or amount.adjusted() >= len(str(self.maximum)):  # before any arithmetic
+            problems.add(path, f"must be at most {self.maximum}" if amount > 0 else self.minimum_message())
+            return None
         if -amount.as_tuple().exponent > self.places:
             problems.add(path, f"must have at most {self.places} decimal places")
         elif amount < self.minimum or (self.exclusive_minimum and amount == self.minimum):
-            relation = "greater than" if self.exclusive_minimum else "at least"
-            problems.add(path, f"must be {relation} {self.minimum}")
+            problems.add(path, self.minimum_message())
         elif amount > self.maximum:
             problems.add(path, f"must be at most {self.maximum}")
-        return amount
+        # Normalise "-0" and whole numbers given with exponents ("1E+2").
+        return amount + 0 if amount.as_tuple().exponent <= 0 else amount.quantize(Decimal(1))
+
+    def minimum_message(self) -> str:
+        return f"must be {'greater than' if self.exclusive_minimum else 'at least'} {self.minimum}"
 
     def openapi(self):
         schema = super().openapi()
@@ -204,23 +248,20 @@ class Amount(Field):
 
 
 def _to_decimal(value) -> Optional[Decimal]:
+    """A Decimal from a JSON number or a decimal string (ASCII digits); None if it is neither."""
     if isinstance(value, bool) or not isinstance(value, (str, int, Decimal)):
         return None
-    if isinstance(value, str) and not re.fullmatch(r"\s*-?\d{1,15}(\.\d{1,10})?\s*", value):
-        return None
-    try:
-        amount = Decimal(str(value).strip())
-    except InvalidOperation:
-        return None
-    if not amount.is_finite():
-        return None
-    # Normalise "-0" and integers given as JSON numbers with exponents ("1E+2").
-    return amount + 0 if amount.as_tuple().exponent <= 0 else amount.quantize(Decimal(1))
+    if isinstance(value, str):
+        if not _DECIMAL_TEXT.fullmatch(value):
+            return None
+        value = value.strip()
+    amount = Decimal(value)
+    return None if amount.is_nan() else amount
 
 
 class Date(Field):
     def parse(self, value, path, problems):
-        if isinstance(value, str) and re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+        if isinstance(value, str) and re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", value):
             try:
                 return date.fromisoformat(value)
             except ValueError:
@@ -268,13 +309,15 @@ class Object(Field):
         prefix = f"{path}." if path else ""
         for name in value:
             if name not in self.fields:
-                problems.add(prefix + name, "is not a known field")
+                problems.add(prefix + shown(name), "is not a known field")
         clean = {}
         for name, field in self.fields.items():
             raw = value.get(name, MISSING)
             if raw is MISSING or raw is None:
                 if field.required and (not partial or raw is None):
                     problems.add(prefix + name, "is required")
+                elif raw is None and not field.nullable:
+                    problems.add(prefix + name, "must not be null")
                 elif raw is None:
                     clean[name] = None
                 continue
@@ -283,7 +326,8 @@ class Object(Field):
 
     def openapi(self):
         schema = super().openapi()
-        schema["properties"] = {name: f.openapi() for name, f in self.fields.items()}
+        schema["properties"] = {name: _or_null(f.openapi()) if f.nullable else f.openapi()
+                                for name, f in self.fields.items()}
         required = [name for name, f in self.fields.items() if f.required]
         if required:
             schema["required"] = required
@@ -305,6 +349,14 @@ class OpenObject(Field):
         elif len(value) > self.max_fields:
             problems.add(path, f"must have at most {self.max_fields} fields")
         return value
+
+
+def _or_null(schema: Dict[str, Any]) -> Dict[str, Any]:
+    """The schema of a field that may also be null."""
+    schema = {**schema, "type": [schema["type"], "null"]}
+    if "enum" in schema:
+        schema["enum"] = [*schema["enum"], None]
+    return schema
 
 
 def parse_body(schema: Object, body: Any, partial: bool = False) -> Dict[str, Any]:

@@ -23,9 +23,9 @@ logo_link = lazy("chalicelib.services.logos", "logo_link")
 ListQuery = lazy("chalicelib.store.records", "ListQuery")
 
 SERIES = Object({
-    "prefix": String(min_length=0, max_length=20, pattern=r"[A-Za-z0-9/_\-]*", example="INV-"),
-    "padding": Integer(minimum=1, maximum=10, description="Digits of the number, zero-padded"),
-    "yearly_reset": Boolean(description="Restart at 1 each year; the year joins the prefix"),
+    "prefix": String(min_length=0, max_length=20, nullable=False, pattern=r"[A-Za-z0-9/_\-]*", example="INV-"),
+    "padding": Integer(minimum=1, maximum=10, nullable=False, description="Digits of the number, zero-padded"),
+    "yearly_reset": Boolean(nullable=False, description="Restart at 1 each year; the year joins the prefix"),
 })
 PAYMENT_DETAILS = Object({
     "account_name": String(max_length=100),
@@ -35,7 +35,8 @@ PAYMENT_DETAILS = Object({
     "bic": String(min_length=8, max_length=11, pattern="[A-Z0-9]{8}([A-Z0-9]{3})?", example="BUKBGB22"),
     "instructions": String(max_length=500),
 }, description="Printed on invoices; replaced as a whole")
-EMAIL_TEMPLATE = Object({"subject": String(max_length=200), "body": String(max_length=5000)})
+EMAIL_TEMPLATE = Object({"subject": String(max_length=200, nullable=False),
+                         "body": String(max_length=5000, nullable=False)}, nullable=False)
 _SETTINGS = {
     "legal_name": String(required=True, example="Acme Accounting Ltd"),
     "trading_name": String(),
@@ -45,27 +46,28 @@ _SETTINGS = {
     "phone": PHONE,
     "contact_name": String(max_length=100, description="The person to contact about invoices (e-invoices)"),
     "peppol_id": PEPPOL_ID,
-    "timezone": TimeZone(description="IANA zone; default Europe/London"),
+    "timezone": TimeZone(nullable=False, description="IANA zone; default Europe/London"),
     "rounding": Object({
-        "vat_level": Choice(("line", "invoice"), description="Round VAT per line or per invoice (per rate)"),
-        "mode": Choice(("half_up", "down"), description="HMRC allows rounding to nearest or down"),
-    }, description="VAT rounding policy, stored on each document; replaced as a whole"),
-    "numbering": Object({"invoice": SERIES, "credit_note": SERIES, "estimate": SERIES},
+        "vat_level": Choice(("line", "invoice"), nullable=False,
+                            description="Round VAT per line or per invoice (per rate)"),
+        "mode": Choice(("half_up", "down"), nullable=False, description="HMRC allows rounding to nearest or down"),
+    }, nullable=False, description="VAT rounding policy, stored on each document; replaced as a whole"),
+    "numbering": Object({"invoice": SERIES, "credit_note": SERIES, "estimate": SERIES}, nullable=False,
                         description="Document number series; replaced as a whole"),
     "company_number": String(max_length=20, pattern="[A-Za-z0-9]+", description="Shown in the PDFs' footer"),
     "payment_details": PAYMENT_DETAILS,
-    "email_templates": Object({kind: EMAIL_TEMPLATE for kind in EMAIL_KINDS},
+    "email_templates": Object({kind: EMAIL_TEMPLATE for kind in EMAIL_KINDS}, nullable=False,
                               description="Subject and body per kind, with {placeholders}; replaced as a whole"),
     "accounting_mapping": OpenObject(description="Tax codes, sales accounts and customer references in Xero, "
                                                  "QuickBooks, Sage 50, Clear Books and FreshBooks (README)"),
     "reminder_days": Array(Integer(minimum=1, maximum=365), max_items=5,
                            description="Email a reminder this many days after an invoice's due date, once each"),
 }
-TENANT = Object({**_SETTINGS, "base_currency": CurrencyCode(description="Default GBP; never changes")})
+TENANT = Object({**_SETTINGS, "base_currency": CurrencyCode(nullable=False, description="Default GBP; never changes")})
 TENANT_CHANGES = Object(_SETTINGS)
 API_KEY = Object({
     "name": String(max_length=100, example="Portal"),
-    "scopes": Array(Choice(SCOPES), min_items=1, max_items=2, description="Default read and write"),
+    "scopes": Array(Choice(SCOPES), min_items=1, max_items=2, nullable=False, description="Default read and write"),
 })
 
 
