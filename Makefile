@@ -8,7 +8,7 @@ PIP_STAMP := $(VENV)/.requirements-installed
 NPM_STAMP := node_modules/.installed
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: run test bench tick clean deps java
+.PHONY: run test bench tick dead-letters clean deps java
 
 run: deps
 	$(PYTHON) -m infra.local.run
@@ -20,6 +20,11 @@ test: deps
 # INLINE=1 generates here instead of through the jobs queue.
 tick: deps
 	$(PYTHON) -m infra.local.tick $(if $(AS_OF),--as-of $(AS_OF)) $(if $(INLINE),--inline)
+
+# The dead-letter queues of the stack `make run` is running: how many messages wait in each;
+# REDRIVE=1 sends them back to their queues.
+dead-letters: deps
+	$(PYTHON) -m infra.local.dead_letters $(if $(REDRIVE),--redrive)
 
 bench: deps
 	$(PYTHON) -m pip install --quiet --quiet --disable-pip-version-check -r bench/requirements.txt

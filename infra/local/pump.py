@@ -1,10 +1,11 @@
 """The dev pump: fires the app's schedules and drains its queues into its handlers,
 in background threads, as EventBridge and Lambda's SQS event source mapping would.
 """
+import json
 import logging
 import threading
 import time
-from typing import Any, Callable, Dict, List, Set
+from typing import Any, Callable, Dict, List, NamedTuple, Optional, Set
 
 import boto3
 from botocore.exceptions import BotoCoreError, ClientError
@@ -41,9 +42,10 @@ class DevPump:
             self._spawn(source.name, self._run_schedule, source)
         for source in sqs_sources(self._app):
             url = self._sqs.get_queue_url(QueueName=queue_name(source))["QueueUrl"]
-            arn = self._sqs.get_queue_attributes(
-                QueueUrl=url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
-            self._spawn(source.name, self._run_queue, source, url, arn)
+            attributes = self._sqs.get_queue_attributes(
+                QueueUrl=url, AttributeNames=["QueueArn", "RedrivePolicy"])["Attributes"]
+            queue = Queue(queue_name(source), url, attributes["QueueArn"], _redrive(attributes))
+            self._spawn(source.name, self._run_queue, source, queue)
 
     def stop(self, timeout: float = 10.0) -> None:
         self._stopping.set()
@@ -79,29 +81,28 @@ class DevPump:
             except Exception:
                 log.exception("schedule %s failed", source.name)
 
-    def _run_queue(self, source: SQSEventConfig, url: str, arn: str) -> None:
+    def _run_queue(self, source: SQSEventConfig, queue: "Queue") -> None:
         while not self._stopping.is_set():
             try:
                 messages = self._sqs.receive_message(
-                    QueueUrl=url, MaxNumberOfMessages=min(source.batch_size, MAX_SQS_BATCH),
+                    QueueUrl=queue.url, MaxNumberOfMessages=min(source.batch_size, MAX_SQS_BATCH),
                     WaitTimeSeconds=self._poll_seconds,
                     AttributeNames=["All"], MessageAttributeNames=["All"],
                 ).get("Messages", [])
                 if messages:
-                    self._deliver(source, url, arn, messages)
+                    self._deliver(source, queue, messages)
             except (BotoCoreError, ClientError):
                 if self._stopping.is_set():
                     return
-                log.exception("queue %s: SQS call failed; retrying", queue_name(source))
+                log.exception("queue %s: SQS call failed; retrying", queue.name)
                 self._stopping.wait(1)
 
-    def _deliver(self, source: SQSEventConfig, url: str, arn: str,
-                 messages: List[Dict[str, Any]]) -> None:
+    def _deliver(self, source: SQSEventConfig, queue: "Queue", messages: List[Dict[str, Any]]) -> None:
         name = self._function_name(source)
-        log.info("queue %s: %d message(s) to %s", queue_name(source), len(messages), source.name)
+        log.info("queue %s: %d message(s) to %s", queue.name, len(messages), source.name)
         try:
             result = lambda_handler(self._app, source)(
-                sqs_event(messages, arn, self._region), lambda_context(name))
+                sqs_event(messages, queue.arn, self._region), lambda_context(name))
         except Exception:
             log.exception("%s failed; its %d message(s) will be redelivered", name, len(messages))
             failed_ids = {m["MessageId"] for m in messages}
@@ -110,10 +111,45 @@ class DevPump:
         done = [m for m in messages if m["MessageId"] not in failed_ids]
         failed = [m for m in messages if m["MessageId"] in failed_ids]
         if done:
-            self._sqs.delete_message_batch(QueueUrl=url, Entries=_entries(done))
+            self._sqs.delete_message_batch(QueueUrl=queue.url, Entries=_entries(done))
         if failed:
-            self._sqs.change_message_visibility_batch(QueueUrl=url, Entries=[
+            self._sqs.change_message_visibility_batch(QueueUrl=queue.url, Entries=[
                 dict(entry, VisibilityTimeout=self._retry_after) for entry in _entries(failed)])
+            _announce_dead_letters(queue, failed)
+
+
+class Redrive(NamedTuple):
+    max_receive_count: int
+    dead_letter_queue: str
+
+
+class Queue(NamedTuple):
+    name: str
+    url: str
+    arn: str
+    redrive: Optional[Redrive]
+
+
+def _redrive(attributes: Dict[str, str]) -> Optional[Redrive]:
+    """The queue's redrive policy (resources.py sets one on every handler's queue), if any."""
+    if "RedrivePolicy" not in attributes:
+        return None
+    policy = json.loads(attributes["RedrivePolicy"])
+    return Redrive(int(policy["maxReceiveCount"]), policy["deadLetterTargetArn"].rsplit(":", 1)[-1])
+
+
+def _announce_dead_letters(queue: Queue, failed: List[Dict[str, Any]]) -> None:
+    """Once per message: the failure that makes SQS move it to the dead-letter queue at the
+    next receive instead of delivering it again."""
+    if queue.redrive is None:
+        return
+    for message in failed:
+        receives = int(message["Attributes"]["ApproximateReceiveCount"])
+        if receives >= queue.redrive.max_receive_count:
+            log.error("queue %s: message %s failed %d times and goes to the dead-letter queue %s "
+                      "(`make dead-letters REDRIVE=1` sends it back); its body starts %r", queue.name,
+                      message["MessageId"], receives, queue.redrive.dead_letter_queue,
+                      message["Body"][:200])
 
 
 def _reported_failures(result: Any) -> Set[str]:

@@ -17,6 +17,7 @@ from chalicelib.api.exports import LIST_PATHS
 from chalicelib import config
 from chalicelib.config import MAX_RECEIVE_COUNT
 from chalicelib.render.text import money
+from infra.local.dead_letters import redrive
 from tests.support.jobs import deliver_jobs, drain_jobs_queue, redeliver_at_once
 
 NAMES = ['=HYPERLINK("http://evil.example","click")', "@SUM(A1:A9)", "شركة الأمل", "北京公司 🎉"]
@@ -174,7 +175,9 @@ def test_an_export_s3_refuses_is_retried_then_failed_with_a_reason_on_its_last_d
     assert logged == ["NoSuchBucket"] * MAX_RECEIVE_COUNT
 
     monkeypatch.setenv("INVOICING_DOCUMENTS_BUCKET", bucket)
-    redeliver_at_once(messages, config.exports_queue())  # e.g. redriven from the dead-letter queue
+    redeliver_at_once(messages, config.exports_queue())
+    assert deliver_jobs(config.exports_queue()) == ([], set())  # SQS dead-letters it instead
+    assert redrive(boto3.client("sqs"), config.exports_queue()) == 1  # as a message move task would
     messages, failed = deliver_jobs(config.exports_queue())
     assert len(messages) == 1 and not failed and drain_jobs_queue() == 0
     assert tenant.get(f"/exports/{asked['id']}").body == shown

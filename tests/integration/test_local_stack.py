@@ -1,5 +1,6 @@
 """The local stack over the wire: DynamoDB Local, moto, the resources and the dev pump."""
 import json
+import logging
 import time
 import uuid
 from datetime import datetime, timezone
@@ -9,6 +10,7 @@ import pytest
 from chalice import Chalice, Rate
 
 from chalicelib import config
+from chalicelib.config import MAX_RECEIVE_COUNT
 from chalicelib.store.table import INDEX_NAMES, ensure_table, index_keys
 from infra.local.pump import DevPump
 from infra.local.resources import create_resources
@@ -89,7 +91,7 @@ def test_buckets_exist_and_keep_objects():
     assert config.documents_bucket() == "invoicing-test-documents"
 
 
-def test_one_queue_per_sqs_handler_and_none_for_an_app_without(sqs):
+def test_one_queue_and_its_dead_letter_queue_per_sqs_handler_and_none_for_an_app_without(sqs):
     before = set(sqs.list_queues().get("QueueUrls", []))
     create_resources(Chalice(app_name="no-queues"))
     assert set(sqs.list_queues().get("QueueUrls", [])) == before
@@ -101,7 +103,14 @@ def test_one_queue_per_sqs_handler_and_none_for_an_app_without(sqs):
     create_resources(app)
     create_resources(app)  # idempotent
     urls = set(sqs.list_queues().get("QueueUrls", [])) - before
-    assert sorted(url.rsplit("/", 1)[1] for url in urls) == sorted(names)
+    dead_letter_names = [f"{name}-dlq" for name in names]  # as the CDK stack names them
+    assert sorted(url.rsplit("/", 1)[1] for url in urls) == sorted(names + dead_letter_names)
+    for name, dead_letter_name in zip(names, dead_letter_names):
+        url = sqs.get_queue_url(QueueName=name)["QueueUrl"]
+        policy = json.loads(sqs.get_queue_attributes(
+            QueueUrl=url, AttributeNames=["RedrivePolicy"])["Attributes"]["RedrivePolicy"])
+        assert policy["deadLetterTargetArn"].endswith(f":{dead_letter_name}")
+        assert int(policy["maxReceiveCount"]) == MAX_RECEIVE_COUNT
 
 
 def test_pump_delivers_a_lambda_shaped_sqs_event_and_deletes_on_success(sqs, running_pumps):
@@ -152,6 +161,36 @@ def test_pump_keeps_and_redelivers_a_message_whose_handler_raised(sqs, running_p
     wait_for(lambda: queue_counts(sqs, url) == (0, 0))
     assert [a["messageId"] for a in attempts] == [attempts[0]["messageId"]] * 2
     assert [a["attributes"]["ApproximateReceiveCount"] for a in attempts] == ["1", "2"]
+
+
+def test_a_message_failing_max_receive_count_times_goes_to_the_dead_letter_queue(
+        sqs, running_pumps, caplog):
+    """As SQS does with the CDK stack's redrive policy: MAX_RECEIVE_COUNT deliveries, then the
+    `<queue>-dlq` queue; the pump says so once."""
+    queue = f"poison-{uuid.uuid4().hex[:8]}"
+    attempts = []
+
+    def always_fails(event):
+        attempts.extend(record.to_dict() for record in event)
+        raise RuntimeError("this message never works")
+
+    app = sqs_app(queue, always_fails)
+    url = sqs.get_queue_url(QueueName=queue)["QueueUrl"]
+    sent = sqs.send_message(QueueUrl=url, MessageBody="poison")
+    caplog.set_level(logging.INFO, logger="infra.local.pump")
+
+    running_pumps(app, retry_after_seconds=0)
+    dlq_url = sqs.get_queue_url(QueueName=f"{queue}-dlq")["QueueUrl"]
+    wait_for(lambda: queue_counts(sqs, dlq_url) == (1, 0))
+    time.sleep(1.5)  # another long poll: nothing more is delivered
+    assert [a["attributes"]["ApproximateReceiveCount"] for a in attempts] == [
+        str(n) for n in range(1, MAX_RECEIVE_COUNT + 1)]
+    assert queue_counts(sqs, url) == (0, 0)
+    dead = sqs.receive_message(QueueUrl=dlq_url)["Messages"]
+    assert [(m["MessageId"], m["Body"]) for m in dead] == [(sent["MessageId"], "poison")]
+    notices = [r.getMessage() for r in caplog.records if "dead-letter" in r.getMessage()]
+    assert len(notices) == 1
+    assert sent["MessageId"] in notices[0] and f"{queue}-dlq" in notices[0]
 
 
 def test_pump_deletes_only_the_messages_not_reported_as_failed(sqs, running_pumps):
