@@ -25,7 +25,6 @@
             <schxslt.compile.typed-variables xmlns="https://doi.org/10.5281/zenodo.1495494#">true</schxslt.compile.typed-variables>
          </dct:Agent>
       </dct:creator>
-      <dct:created>2026-12-03T13:22:10.197766089Z</dct:created>
    </rdf:Description>
    <xsl:output indent="yes"/>
    <function xmlns="http://www.w3.org/1999/XSL/Transform"
@@ -246,7 +245,6 @@
                               <schxslt.compile.typed-variables xmlns="https://doi.org/10.5281/zenodo.1495494#">true</schxslt.compile.typed-variables>
                            </dct:Agent>
                         </dct:creator>
-                        <dct:created>2026-12-03T13:22:10.197766089Z</dct:created>
                      </rdf:Description>
                   </dct:source>
                </svrl:metadata>
