@@ -1,12 +1,15 @@
 """/credit-notes, and /invoices/{id}/credit-notes to start one from an invoice."""
+from decimal import Decimal
+
 from chalice import Blueprint
 
+from ..domain import vat
 from ..lazy import lazy
 from .document_routes import present_document, register_document_routes
 from .invoices import COMMON, list_query
 from .payments import ALLOCATE, REFUND, allocate_from, deallocate_from, refund_from
 from .routing import RequestContext, route
-from .schema import Amount, Array, Integer, Object, String
+from .schema import Amount, Array, Choice, Integer, Object, String
 
 credit_notes = Blueprint(__name__)
 CREDIT_NOTE = lazy("chalicelib.services.document_types", "CREDIT_NOTE")
@@ -28,7 +31,13 @@ FROM_INVOICE = Object({
     "lines": Array(Integer(minimum=0, maximum=499), min_items=1, max_items=500,
                    description="Credit only these lines of the invoice (by position)"),
     "amount": Amount(places=3, minimum=0, exclusive_minimum=True,
-                     description="Credit this gross amount, VAT at the invoice's main rate"),
+                     description="Credit this gross amount, shared over the invoice's VAT rates in proportion "
+                                 "to the gross each has left to credit"),
+    "rates": Array(Object({"vat_category": Choice(vat.CATEGORIES, required=True),
+                           "vat_rate": Amount(required=True, maximum=Decimal(100), places=3),
+                           "amount": Amount(required=True, places=3, minimum=0,
+                                            description="Gross amount to credit at this rate")}),
+                   min_items=1, max_items=20, description="Credit these gross amounts, each at its own VAT rate"),
 })
 SPLIT = Object({"lines": Array(Integer(minimum=0, maximum=499), min_items=1, max_items=500, required=True,
                                description="Lines (by position) that move to the new credit note")})

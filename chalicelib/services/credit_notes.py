@@ -1,11 +1,10 @@
 """What only credit notes do: start from an invoice, duplicate, split."""
-from decimal import Decimal
 from typing import Any, Dict, List
 
+from ..domain import credits
 from ..domain import documents as docs
 from ..domain.changes import diff
 from ..domain.errors import Conflict, invalid
-from ..domain.money import check_places
 from ..store.clock import now, stamp
 from ..store.history import history_entry
 from ..store.models import DocumentItem
@@ -19,17 +18,24 @@ from .retry import retry_on_conflict
 
 def credit_invoice(uow: UnitOfWork, tenant_id: str, actor: Actor, invoice_id: str,
                    request: Dict[str, Any]) -> DocumentItem:
-    """A draft credit note for all of an invoice, some of its lines, or an amount (gross)."""
+    """A draft credit note for all of an invoice, some of its lines, or a gross amount (shared
+    over the invoice's rates, or split by rate as the caller names it). Lines credited whole
+    carry the invoice line's own net and VAT; an amount carries each rate's part of the VAT."""
+    given = [name for name in ("lines", "amount", "rates") if request.get(name) is not None]
+    if len(given) > 1:
+        raise invalid(given[1], "give only one of lines, amount or rates")
     invoice = INVOICE.store.get(tenant_id, invoice_id)
-    # The invoice's lines already carry what they took from products, which may since be archived.
-    lines = [{k: v for k, v in line.items() if k != "product_id"}
-             for line in input_fields(INVOICE, invoice.data)["lines"]]
-    if request.get("amount") is not None:
-        lines = [_amount_line(invoice, request["amount"])]
-    elif request.get("lines") is not None:
-        lines = [lines[i] for i in _indexes(request["lines"], len(lines), "lines")]
+    data = invoice.data
+    if given and given[0] != "lines":
+        lines = _amount_lines(invoice, request)
+        prices_include_vat = False
+    else:
+        lines = [credits.line_credit(line, i) for i, line in enumerate(data["lines"])]
+        if request.get("lines") is not None:
+            lines = [lines[i] for i in _indexes(request["lines"], len(lines), "lines")]
+        prices_include_vat = data["prices_include_vat"]
     fields = {"invoice_id": invoice_id, "reason": request["reason"], "lines": lines,
-              "prices_include_vat": request.get("amount") is not None or invoice.data["prices_include_vat"]}
+              "prices_include_vat": prices_include_vat}
     return create_document(uow, CREDIT_NOTE, tenant_id, actor, fields)
 
 
@@ -70,13 +76,14 @@ def split_credit_note(uow: UnitOfWork, tenant_id: str, actor: Actor, note_id: st
     return retry_on_conflict(attempt)
 
 
-def _amount_line(invoice: DocumentItem, amount: Decimal) -> Dict[str, Any]:
-    check_places(amount, invoice.currency, "amount")
-    if amount > invoice.data["totals"]["gross"]:
-        raise invalid("amount", "is more than the invoice total")
-    main = invoice.data["totals"]["rates"][0]  # the highest rate
-    return {"description": f"Credit against {invoice.number}", "quantity": Decimal(1), "unit_price": amount,
-            "vat_category": main["vat_category"], "vat_rate": main["vat_rate"]}
+def _amount_lines(invoice: DocumentItem, request: Dict[str, Any]) -> List[Dict[str, Any]]:
+    left = credits.left_to_credit(invoice.data["totals"]["rates"], invoice.data.get("credited", {}))
+    shares = (credits.amount_shares(left, request["amount"], invoice.currency) if request.get("amount") is not None
+              else credits.named_shares(left, request["rates"], invoice.currency))
+    lines = credits.credit_lines(shares, invoice.currency, f"Credit against {invoice.number}")
+    if not lines:
+        raise invalid("rates", "must credit something")
+    return lines
 
 
 def _indexes(wanted: List[int], count: int, field: str) -> List[int]:

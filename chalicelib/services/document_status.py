@@ -8,6 +8,7 @@ from ..store.unit_of_work import UnitOfWork, Writes
 from .document_types import DocumentType
 from .drafts import has_allocations
 from .records import Actor
+from .retry import retry_on_conflict
 
 
 def mark_sent(uow: UnitOfWork, dtype: DocumentType, tenant_id: str, actor: Actor,
@@ -30,17 +31,21 @@ def sent_status(dtype: DocumentType, item: DocumentItem) -> str:
 
 def void_document(uow: UnitOfWork, dtype: DocumentType, tenant_id: str, actor: Actor, document_id: str,
                   reason: str) -> DocumentItem:
-    item = dtype.store.get(tenant_id, document_id)
-    if item.status == docs.VOID:
-        return item
-    if item.status == docs.DRAFT:
-        raise Conflict("A draft has no number to keep; delete it instead")
-    if has_allocations(item):
-        raise Conflict(f"Money is allocated to or from this {dtype.label}; remove the allocations first")
-    writes = Writes()
-    dtype.voided(writes, tenant_id, item, stamp(now()), item.data["totals"]["gross"])
-    return move_status(uow, dtype, tenant_id, actor, item, docs.VOID, "voided", writes,
-                 void_reason=reason, voided_at=stamp(now()))
+    def attempt(use_cache: bool) -> DocumentItem:
+        item = dtype.store.get(tenant_id, document_id)
+        if item.status == docs.VOID:
+            return item
+        if item.status == docs.DRAFT:
+            raise Conflict("A draft has no number to keep; delete it instead")
+        if has_allocations(item):
+            raise Conflict(f"Money is allocated to or from this {dtype.label}; remove the allocations first")
+        writes = Writes()
+        dtype.voided(writes, tenant_id, item, stamp(now()), item.data["totals"]["gross"])
+        dtype.credits_changed(writes, tenant_id, item, [])  # a void credit note takes nothing back
+        return move_status(uow, dtype, tenant_id, actor, item, docs.VOID, "voided", writes,
+                           void_reason=reason, voided_at=stamp(now()))
+
+    return retry_on_conflict(attempt)
 
 
 def move_status(uow, dtype, tenant_id, actor, item, status, action, writes=None, **recorded) -> DocumentItem:

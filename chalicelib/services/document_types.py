@@ -9,6 +9,7 @@ from decimal import Decimal
 from typing import Any, Callable, Dict, NamedTuple, Tuple
 
 from ..domain import documents as docs
+from ..domain.credits import check_within
 from ..domain.errors import Conflict, InvalidReference, NotFound
 from ..store.documents import DocumentStore
 from ..store.models import DocumentItem
@@ -30,8 +31,11 @@ class DocumentType(NamedTuple):
     adjusted: MoneyEvent  # an issued document's total changed by `amount`
     voided: MoneyEvent  # the document of `amount` was voided
     # Completes or checks the client's fields before pricing (a credit note takes its
-    # customer and currency from the invoice it corrects).
+    # customer, currency and rounding policy from the invoice it corrects).
     prepare: Callable[[str, Dict[str, Any]], Dict[str, Any]] = lambda tenant_id, fields: fields
+    # (writes, tenant_id, document, rates) -> None: an issued document now takes back `rates`
+    # (none once void) from the invoice it corrects.
+    credits_changed: Callable[[Writes, str, DocumentItem, list], None] = lambda *args: None
     issued_status: str = docs.ISSUED  # an estimate is "sent" when it takes its number
 
     @property
@@ -68,7 +72,20 @@ def _link_corrected_invoice(tenant_id: str, fields: Dict[str, Any]) -> Dict[str,
     if fields.get("currency") not in (None, invoice.currency):
         raise InvalidReference(f"The invoice is in {invoice.currency}", [("currency", f"must be {invoice.currency}")])
     return {**fields, "customer_id": invoice.customer_id, "currency": invoice.currency,
-            "invoice_number": invoice.number}
+            "invoice_number": invoice.number, "rounding": invoice.data["rounding"]}
+
+
+def _record_credit(writes: Writes, tenant_id: str, note: DocumentItem, rates: list) -> None:
+    """The corrected invoice keeps what each issued credit note takes back per rate; the invoice
+    is written with its version checked, so credit notes issued at once cannot both pass."""
+    invoice = INVOICE.store.get(tenant_id, note.data["invoice_id"])
+    credited = {k: v for k, v in invoice.data.get("credited", {}).items() if k != note.id}
+    if rates:
+        credited[note.id] = [{name: rate[name] for name in ("vat_category", "vat_rate", "net", "vat")}
+                             for rate in rates]
+    check_within(invoice.data["totals"]["rates"], credited, invoice.currency)
+    invoice.data["credited"] = credited
+    writes.put(invoice)
 
 
 CREDIT_NOTE = DocumentType(
@@ -77,7 +94,7 @@ CREDIT_NOTE = DocumentType(
     issued=_credit_event("credit_note"), adjusted=_credit_event("credit_note_adjusted"),
     voided=lambda writes, tenant_id, doc, at, amount: credit_note_issued(
         writes, tenant_id, doc, at, "credit_note_void", -amount),
-    prepare=_link_corrected_invoice,
+    prepare=_link_corrected_invoice, credits_changed=_record_credit,
 )
 def _no_money_moves(writes, tenant_id, doc, at, amount) -> None:
     """An estimate is a quote: nothing is owed until it becomes an invoice."""

@@ -32,7 +32,8 @@ _COMPUTED_LINE_FIELDS = ("discount_amount", "net", "vat", "gross")
 _RECORDED = ("number", "supplier", "exchange_rate", "exchange_rate_source", "exchange_rate_date",
              "vat_in_base_currency", "base_currency", "amount_paid", "amount_credited", "allocations", "amount",
              "allocated", "refunded", "refunds", "sent_at", "issued_at", "void_reason", "voided_at", "invoice_number",
-             "estimate_id", "print_ready", "accepted_at", "declined_at", "decline_reason", "overdue_since", "recurring")
+             "estimate_id", "print_ready", "accepted_at", "declined_at", "decline_reason", "overdue_since", "recurring",
+             "credited")
 
 
 def create_document(uow: UnitOfWork, dtype: DocumentType, tenant_id: str, actor: Actor,
@@ -54,7 +55,8 @@ def new_draft(dtype: DocumentType, tenant_id: str, actor: Actor, fields: Dict[st
     at = stamp(now())
     item = dtype.store.new_item(tenant_id, document_id or new_id(dtype.id_prefix), at)
     item.status = docs.DRAFT
-    _compose(item, dtype, tenant_id, fields, None, writes, use_cache)
+    # A derived document (credit note, invoice from an estimate) names its source's policy.
+    _compose(item, dtype, tenant_id, fields, fields.get("rounding"), writes, use_cache)
     item.updated_at = at
     dtype.store.place(item, tenant_id)
     writes.put(item)
@@ -72,7 +74,7 @@ def update_document(uow: UnitOfWork, dtype: DocumentType, tenant_id: str, actor:
                     changes: Dict[str, Any]) -> DocumentItem:
     def attempt(use_cache: bool) -> DocumentItem:
         item = dtype.store.get(tenant_id, document_id)
-        docs.check_editable(item.status, changes, has_allocations(item))
+        docs.check_editable(item.status, changes, has_allocations(item) or bool(item.data.get("credited")))
         before, old_gross = present(item), item.data["totals"]["gross"]
         writes = Writes()
         merged = dtype.prepare(tenant_id, {**input_fields(dtype, item.data), **changes})
@@ -84,6 +86,8 @@ def update_document(uow: UnitOfWork, dtype: DocumentType, tenant_id: str, actor:
         dtype.store.place(item, tenant_id)
         writes.put(item)
         delta = item.data["totals"]["gross"] - old_gross
+        if item.status != docs.DRAFT:
+            dtype.credits_changed(writes, tenant_id, item, item.data["totals"]["rates"])
         if item.status != docs.DRAFT and delta:
             dtype.adjusted(writes, tenant_id, item, item.updated_at, delta)
             if dtype.money_source:

@@ -59,6 +59,7 @@ def convert_to_invoice(uow: UnitOfWork, tenant_id: str, actor: Actor, estimate_i
         rules.check_convertible(estimate.status)
         fields = {k: v for k, v in input_fields(ESTIMATE, estimate.data).items() if k in COMMON_FIELDS}
         fields.pop("issue_date", None)
+        fields["rounding"] = estimate.data["rounding"]  # priced as the customer was quoted
         writes = Writes()
         invoice = new_draft(INVOICE, tenant_id, actor, fields, writes, use_cache)
         invoice.data["estimate_id"] = estimate.id

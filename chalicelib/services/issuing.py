@@ -117,6 +117,7 @@ def _issue_into(writes: Writes, dtype: DocumentType, tenant_id: str, actor: Acto
                on_fail=Conflict(f"The number {number} is already taken; check the series settings",
                                 [("number", "is already used")]))
     dtype.issued(writes, tenant_id, item, item.updated_at, item.data["totals"]["gross"])
+    dtype.credits_changed(writes, tenant_id, item, item.data["totals"]["rates"])
     writes.put(history_entry(item.PK, item.updated_at, actor.id, "issued",
                              {"status": {"before": docs.DRAFT, "after": item.status},
                               "number": {"before": None, "after": number}}))
