@@ -14,7 +14,7 @@ import io
 import json
 import tempfile
 from itertools import chain, islice
-from typing import Any, Callable, Dict, Iterator
+from typing import Any, Callable, Dict, Iterator, NamedTuple, Tuple
 
 from .. import config
 from ..domain.errors import DomainError, invalid
@@ -56,13 +56,13 @@ def run_export(tenant_id: str, export_id: str, parse_filters: Callable[[str, Dic
     if item.data["state"] in (DONE, FAILED):
         return  # a repeated delivery
     data = item.data
-    name = f"{data['format'] if data['resource'] == ACCOUNTING else data['resource']}.{FORMATS[data['format']].extension}"
-    key = files.export_key(tenant_id, export_id, name)
+    stem = data["format"] if data["resource"] == ACCOUNTING else data["resource"]
     try:
         query = parse_filters(data["resource"], json.loads(data["filters"]))
         tenant = TENANTS.store.get(tenant_id, tenant_id).data
-        rows = _write(data["format"], data["resource"], all_rows(tenant_id, data["resource"], query, data["format"]),
-                      key, tenant)
+        rows, name, key = _write(data["format"], data["resource"],
+                                 all_rows(tenant_id, data["resource"], query, data["format"]), tenant,
+                                 lambda extension: files.export_key(tenant_id, export_id, f"{stem}.{extension}"))
     except DomainError as error:  # nothing to retry: the export cannot be made as asked
         return _finish(item, FAILED, error=error.message)
     except Exception:  # AWS: raised for the queue to retry (and the worker to log)
@@ -119,11 +119,22 @@ def _booked_documents(tenant_id: str, query: Dict[str, Any], kinds) -> Iterator[
     return (document for document in documents if document["status"] not in NOT_EXPORTED)
 
 
-class Format:
-    """`write(resource, rows, out, tenant settings)` writes to the binary file `out`; returns the rows."""
+class Written(NamedTuple):
+    rows: int
+    extension: str
+    content_type: str
 
-    def __init__(self, extension: str, content_type: str, write: Callable[[str, Iterator, Any, Dict], int]):
-        self.extension, self.content_type, self.write = extension, content_type, write
+
+class Format:
+    """`write(resource, rows, out, tenant settings)` writes to the binary file `out`; returns the rows,
+    or Written where the kind of file depends on what was written (several Xero files go in a ZIP)."""
+
+    def __init__(self, extension: str, content_type: str, write: Callable[[str, Iterator, Any, Dict], Any]):
+        self.extension, self.content_type, self._write = extension, content_type, write
+
+    def write(self, resource: str, rows: Iterator, out, tenant: Dict[str, Any]) -> Written:
+        written = self._write(resource, rows, out, tenant)
+        return written if isinstance(written, Written) else Written(written, self.extension, self.content_type)
 
 
 def _counted(rows: Iterator, counter: list) -> Iterator:
@@ -135,11 +146,10 @@ def _counted(rows: Iterator, counter: list) -> Iterator:
 def _accounting(system: str) -> Format:
     from ..render.accounting import FORMATS as SYSTEMS
 
-    def write(resource: str, rows, out, tenant) -> int:
-        text, counter = io.TextIOWrapper(out, encoding="utf-8", newline=""), [0]
-        SYSTEMS[system].write(_counted(rows, counter), tenant.get("accounting_mapping"), text)
-        text.detach()
-        return counter[0]
+    def write(resource: str, rows, out, tenant) -> Written:
+        counter = [0]
+        packed = SYSTEMS[system].write_file(system, _counted(rows, counter), tenant.get("accounting_mapping"), out)
+        return Written(counter[0], packed.extension, packed.content_type)
 
     return Format(SYSTEMS[system].extension, SYSTEMS[system].content_type, write)
 
@@ -176,13 +186,15 @@ BOOKED_KINDS = {"quickbooks": ("invoices",), "quickbooks_credit_notes": ("credit
 FORMATS.update({system: _accounting(system) for system in ACCOUNTING_FORMATS})
 
 
-def _write(file_format: str, resource: str, rows, key: str, tenant: Dict[str, Any]) -> int:
-    chosen = FORMATS[file_format]
+def _write(file_format: str, resource: str, rows, tenant: Dict[str, Any],
+           key_for: Callable[[str], str]) -> Tuple[int, str, str]:
+    """Writes and stores the file; returns its rows, its name and its key (`key_for(extension)`)."""
     with tempfile.SpooledTemporaryFile(max_size=SPOOL_BYTES) as spool:
-        count = chosen.write(resource, rows, spool, tenant)
+        written = FORMATS[file_format].write(resource, rows, spool, tenant)
         spool.seek(0)
-        files.put_file(key, spool, chosen.content_type)
-    return count
+        key = key_for(written.extension)
+        files.put_file(key, spool, written.content_type)
+    return written.rows, key.rsplit("/", 1)[-1], key
 
 
 def _finish(item, state: str, **recorded) -> None:

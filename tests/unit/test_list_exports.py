@@ -233,6 +233,26 @@ def test_totals_count_issued_documents_only_as_the_dashboard_does():
     assert "Totals leave out drafts" in text
 
 
+def test_the_customers_export_carries_the_whole_billing_address_in_every_format():
+    """A letter needs every line of the address, not only its town and postcode."""
+    address = {"line1": "Unit 5, Mill Yard", "line2": "2 Low Rd", "city": "Leeds", "region": "West Yorkshire",
+               "postal_code": "LS1 1AA", "country": "GB"}
+    record = dict(customer("Acme Trading"), billing_address=address)
+    wanted = {"Address line 1": "Unit 5, Mill Yard", "Address line 2": "2 Low Rd", "City": "Leeds",
+              "Region": "West Yorkshire", "Postcode": "LS1 1AA", "Country": "GB"}
+    header, row = csv_rows("customers", [record])
+    assert {name: value for name, value in zip(header, row) if name in wanted} == wanted
+    sheet = [[cell.value for cell in r] for r in xlsx_sheet("customers", [record]).iter_rows()]
+    assert {name: value for name, value in zip(*sheet) if name in wanted} == wanted
+    from chalicelib.render.list_pdf import write_list_pdf
+    from pypdf import PdfReader
+
+    out = io.BytesIO()
+    write_list_pdf("customers", iter([record]), out)
+    text = " ".join(PdfReader(io.BytesIO(out.getvalue())).pages[0].extract_text().split())
+    assert all(part in text for part in ("Mill Yard", "2 Low Rd", "West Yorkshire"))
+
+
 @pytest.mark.parametrize("resource", ["recurring_invoices", "products", "customers"])
 def test_resources_without_money_have_no_totals(resource):
     sheet = xlsx_sheet(resource, RECORDS[resource])

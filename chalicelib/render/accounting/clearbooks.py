@@ -1,5 +1,8 @@
 """Clear Books: the sales invoice import file (Tools > Import > Sales invoices).
 
+Spec: Clear Books support, "How to import sales invoices" and "How to import
+multi-currency invoices" (the fields its import maps); tests/fixtures/accounting/clearbooks.json.
+
 Clear Books maps the file's columns to its fields on import, and keeps that
 mapping for the next file. What it needs, from its support articles "How to
 import sales invoices" and "How to import multi-currency invoices"
@@ -14,8 +17,10 @@ Reference, Line quantity, Line account code) are fields of its invoice form.
 - Line quantity x Line unit price is the line's net to the penny (a discounted
   or tax-inclusive line that cannot be written so goes out as one unit at its
   net); Line net price is the net itself, so either can be mapped.
-- Line VAT amount is our VAT; Line VAT rate is the tenant's Clear Books rate
-  ("0.2" for 20%, as Clear Books' own API writes it).
+- Line VAT amount is our VAT (map it rather than the rate, and Clear Books keeps
+  our VAT); Line VAT rate is the tenant's Clear Books rate ("0.2" for 20%, as
+  Clear Books' own API writes it).
+- Text goes out exactly as it is (csv_file.py).
 - Credit notes are written as negative invoices with their own number, the
   invoice they correct as Reference and no due date.
 - Multi-currency amounts use the document's exchange rate: net converted line by
@@ -26,8 +31,7 @@ from decimal import Decimal
 from typing import Any, Dict, Iterable, Iterator, List, Optional, TextIO, Tuple
 
 from ...domain.money import round_money
-from ..cells import safe_text
-from .csv_file import write_csv
+from .csv_file import text, write_csv
 from .documents import (Document, amount_text, customer_name, exportable, is_credit_note, money, plain_number,
                         price_text, priced_as, uk_date)
 from .mapping import Codes, codes_for, rate_key
@@ -47,9 +51,9 @@ def _rows(document: Document, codes: Codes) -> Iterator[List[str]]:
     sign = -1 if credit else 1
     currency = document["currency"]
     head = [
-        safe_text(document["number"]), uk_date(document["issue_date"]),
-        "" if credit else uk_date(document.get("due_date")), safe_text(customer_name(document)),
-        safe_text(document.get("invoice_number") if credit else document.get("reference")),
+        text(document["number"]), uk_date(document["issue_date"]),
+        "" if credit else uk_date(document.get("due_date")), text(customer_name(document)),
+        text(document.get("invoice_number") if credit else document.get("reference")),
     ]
     converted = _in_base_currency(document)
     for index, line in enumerate(document["lines"]):
@@ -57,13 +61,13 @@ def _rows(document: Document, codes: Codes) -> Iterator[List[str]]:
         base = ["", ""] if converted is None else [
             amount_text(sign * amount, document["base_currency"]) for amount in converted[index]]
         yield head + [
-            safe_text(line.get("description")),
+            text(line.get("description")),
             plain_number(priced.quantity),
             price_text(sign * priced.unit_amount, currency),
             amount_text(sign * money(line, "net"), currency),
-            safe_text(codes.tax_code(line["vat_category"], line["vat_rate"])),
+            text(codes.tax_code(line["vat_category"], line["vat_rate"])),
             amount_text(sign * money(line, "vat"), currency),
-            safe_text(codes.account(line.get("product_id"))),
+            text(codes.account(line.get("product_id"))),
             currency,
             *base,
         ]

@@ -14,6 +14,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any, Dict, Iterable, Iterator, NamedTuple, Optional
 
+from ...domain.currencies import minor_units
 from ...domain.money import format_amount, format_price
 
 Document = Dict[str, Any]
@@ -87,19 +88,21 @@ class Priced(NamedTuple):
 
 
 def priced_as(line: Dict[str, Any], document: Document, discount: Optional[str] = None,
-              places: int = 4) -> Priced:
+              places: int = 4, rounds_to: Optional[str] = None) -> Priced:
     """Quantity, unit amount and discount from which a system that multiplies them out gets exactly
     the line's net, with at most `places` decimals each.
 
     Systems recompute a line as quantity x unit amount (less their kind of discount,
-    `discount`: PERCENT, AMOUNT or None when they take none). Our own figures are
-    used where they reproduce the net; otherwise the net over the quantity where that
-    division is exact; otherwise one unit at the net (a tax-inclusive or a discounted
-    line that the system could only approximate).
+    `discount`: PERCENT, AMOUNT or None when they take none). A system that rounds that
+    line amount to its currency's places (`rounds_to`: the currency; Xero does) reaches
+    our net from 37 x 0.4575 = 16.9275 too; it is never left on a half, where the system's
+    way of rounding would decide. Our own figures are used where they reproduce the net;
+    otherwise the quantity with the net over it (to `places`) where that reproduces it;
+    otherwise one unit at the net (a line the system could only approximate).
     """
     net = money(line, "net")
     for candidate in _candidates(line, document, discount, places):
-        if _reaches(candidate, discount, net, places):
+        if _reaches(candidate, discount, net, places, rounds_to):
             return candidate
     return Priced(Decimal(1), net)
 
@@ -117,12 +120,12 @@ def _candidates(line, document, discount, places):
     yield Priced(quantity, (money(line, "net") / quantity).quantize(Decimal(1).scaleb(-places)).normalize())
 
 
-def _reaches(priced: Priced, discount: Optional[str], net: Decimal, places: int) -> bool:
+def _reaches(priced: Priced, discount: Optional[str], net: Decimal, places: int, rounds_to: Optional[str]) -> bool:
     if any(-value.normalize().as_tuple().exponent > places for value in priced[:2]):
         return False
-    gross_amount = priced.quantity * priced.unit_amount
-    if priced.discount is None:
-        return gross_amount == net
-    if discount == PERCENT:
-        return gross_amount * (100 - priced.discount) / 100 == net
-    return gross_amount - priced.discount == net
+    amount = priced.quantity * priced.unit_amount
+    if priced.discount is not None:
+        amount = amount * (100 - priced.discount) / 100 if discount == PERCENT else amount - priced.discount
+    if rounds_to is None:
+        return amount == net
+    return abs(amount - net) < Decimal(1).scaleb(-minor_units(rounds_to)) / 2

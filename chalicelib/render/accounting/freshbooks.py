@@ -1,5 +1,12 @@
 """FreshBooks: request bodies for its API, as one JSON array.
 
+Spec: FreshBooks API reference, "Invoices" (Create an Invoice; invoice lines) and
+"Credits" (Create Credit Note or Prepayment; Credit Lines), freshbooks.com/api;
+the body's wrapper is the resource's single name in FreshBooks' own SDK
+(freshbooks-python-sdk, freshbooks/client.py: invoices "invoice", credit_notes
+"credit_note"; AccountingResource.create posts {single_name: data});
+tests/fixtures/accounting/freshbooks.json.
+
 Each element is the body of one create call: {"invoice": {...}} for
 POST /accounting/account/<accountid>/invoices/invoices, {"credit_note": {...}}
 for POST /accounting/account/<accountid>/credit_notes/credit_notes. Fields as
@@ -18,7 +25,8 @@ code}, taxName1 and taxAmount1.
   invoice; its API takes no VAT amount to override that.
 - Lines without VAT (zero-rated, exempt, reverse charge, outside scope) carry no
   tax unless the tenant names one for them.
-- A credit note is a "goodwill" credit whose notes name the invoice it corrects.
+- A credit note is a "goodwill" credit whose notes name the invoice it corrects;
+  its lines carry only the fields of FreshBooks' Credit Lines (no line "type").
 - Text goes out as it is: this is an API payload, not a spreadsheet.
 """
 from datetime import date
@@ -43,12 +51,13 @@ def write(documents: Iterable[Document], mapping: Dict[str, Any], out: TextIO) -
 
 def payload(document: Document, codes: Codes) -> Dict[str, Any]:
     client = codes.customer_ref(document["customer_id"])
+    credit = is_credit_note(document)
     common: Dict[str, Any] = {
         "create_date": document["issue_date"],
         "currency_code": document["currency"],
-        "lines": _lines(document, codes),
+        "lines": _credit_lines(document, codes) if credit else _lines(document, codes),
     }
-    if is_credit_note(document):
+    if credit:
         if client:
             common["clientid"] = int(client)
         notes = " ".join(filter(None, [f"Credit for {document.get('invoice_number')}.", document.get("reason")]))
@@ -80,3 +89,8 @@ def _lines(document: Document, codes: Codes) -> List[Dict[str, Any]]:
             entry.update(taxName1=tax_name, taxAmount1=plain_number(money(line, "vat_rate")))
         lines.append(entry)
     return lines
+
+
+def _credit_lines(document: Document, codes: Codes) -> List[Dict[str, Any]]:
+    """Credit Lines have no "type" (invoice lines do: 0 is a normal line)."""
+    return [{name: value for name, value in line.items() if name != "type"} for line in _lines(document, codes)]

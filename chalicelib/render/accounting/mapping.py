@@ -18,7 +18,10 @@ Where the defaults come from:
   (VAT on Income)". Account 200 is Sales in Xero's default UK chart.
 - Sage 50 (UK): Sage knowledge base "UK - Default tax codes" (v27.1 and above):
   T0 zero, T1 standard, T2 exempt, T5 lower rate, T9 transactions not involving
-  VAT, T20 domestic reverse charge. Nominal 4000 is Sales Type A.
+  VAT; for a sale under the domestic reverse charge "Which tax code to use for the
+  sale of goods or services under CIS Domestic Reverse Charge" gives T21 (T26 at
+  the reduced rate, which a tenant maps; T20 is EU reverse charge). Nominal 4000
+  is Sales Type A.
 - QuickBooks Online UK: Intuit "VAT codes in QuickBooks Online" (20.0% S, 5.0% R,
   0.0% Z, Exempt, No VAT; the RC codes for reverse charge). Its invoice import has
   no account column: a line names a product/service, whose income account books
@@ -72,7 +75,7 @@ SYSTEMS: Dict[str, System] = {
         _categories("20.0% S", "5.0% R", "0.0% Z", "Exempt", "20.0% RC CIS", "No VAT"),
         tax_code=Shape(100), account="Sales", account_code=Shape(100)),
     "sage50": System(
-        _categories("T1", "T5", "T0", "T2", "T20", "T9"),
+        _categories("T1", "T5", "T0", "T2", "T21", "T9"),
         tax_code=Shape(3, r"T\d{1,2}", "a Sage tax code from T0 to T99"), account="4000",
         account_code=Shape(8), customer_ref=Shape(8)),
     "clearbooks": System(

@@ -1,5 +1,10 @@
 """QuickBooks Online (UK): the invoice import file and the credit note import file.
 
+Spec: Intuit QuickBooks Online help, "Import invoices" (the column headers it maps
+by itself, listed in Intuit's community answer "Do we need to map fields every
+time when importing invoices") and "Import credit notes"; VAT codes from "VAT
+codes in QuickBooks Online"; tests/fixtures/accounting/quickbooks.json.
+
 QuickBooks imports invoices and credit notes with two tools of their own (gear >
 Import data > Invoices, and > Credit notes), each from its own CSV, and neither
 takes the other's documents: an invoice cannot have a negative total. So there
@@ -23,15 +28,18 @@ notes").
   (QuickBooks' own API refuses a line whose amount is not quantity x rate);
   QuickBooks has no line discount, so a discounted line goes out at its net
   (documents.priced_as).
-- ItemTaxCode is the VAT code's name ("20.0% S"), ItemTaxAmount our VAT.
+- ItemTaxCode is the VAT code's name ("20.0% S"), ItemTaxAmount our VAT: the
+  import's tax amount field, which keeps our VAT where QuickBooks' own per-line
+  calculation could differ by a penny. Mapped by hand if the import does not
+  offer it by itself; left unmapped, QuickBooks computes the VAT from the codes.
+- Text goes out exactly as it is (csv_file.py).
 - Item(Product/Service) is the tenant's product or service in QuickBooks that
   books the sale to an income account ("Sales" by default).
 - QuickBooks numbers (DocNumber) hold 21 characters: longer numbers are cut by it.
 """
 from typing import Any, Dict, Iterable, List, TextIO
 
-from ..cells import safe_text
-from .csv_file import write_csv
+from .csv_file import text, write_csv
 from .documents import (Document, amount_text, customer_name, exportable, is_credit_note, money, plain_number,
                         price_text, priced_as, uk_date)
 from .mapping import Codes, codes_for
@@ -59,14 +67,14 @@ def write_credit_notes(documents: Iterable[Document], mapping: Dict[str, Any], o
 
 
 def _invoice_head(document: Document) -> List[str]:
-    return [safe_text(document["number"]), safe_text(customer_name(document)), uk_date(document["issue_date"]),
-            uk_date(document.get("due_date")), "", "", safe_text(document.get("reference"))]
+    return [text(document["number"]), text(customer_name(document)), uk_date(document["issue_date"]),
+            uk_date(document.get("due_date")), "", "", text(document.get("reference"))]
 
 
 def _credit_note_head(document: Document) -> List[str]:
     memo = " ".join(filter(None, [document.get("invoice_number"), document.get("reason")]))
-    return [safe_text(document["number"]), safe_text(customer_name(document)), uk_date(document["issue_date"]),
-            safe_text(memo)]
+    return [text(document["number"]), text(customer_name(document)), uk_date(document["issue_date"]),
+            text(memo)]
 
 
 def _lines(document: Document, codes: Codes) -> Iterable[List[str]]:
@@ -74,12 +82,12 @@ def _lines(document: Document, codes: Codes) -> Iterable[List[str]]:
     for line in document["lines"]:
         priced = priced_as(line, document)
         yield [
-            safe_text(codes.account(line.get("product_id"))),
-            safe_text(line.get("description")),
+            text(codes.account(line.get("product_id"))),
+            text(line.get("description")),
             plain_number(priced.quantity),
             price_text(priced.unit_amount, currency),
             amount_text(money(line, "net"), currency),
-            safe_text(codes.tax_code(line["vat_category"], line["vat_rate"])),
+            text(codes.tax_code(line["vat_category"], line["vat_rate"])),
             amount_text(money(line, "vat"), currency),
             currency,
         ]

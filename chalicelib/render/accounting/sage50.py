@@ -1,5 +1,12 @@
 """Sage 50 Accounts (UK): the audit trail transactions import file (File > Import).
 
+Spec: Sage's "Audit Trail Transaction" import template, its fields in the order
+Making I.T. Happen's "Standard Sage 50 Imports - Audit Trail Records" lists them;
+tax codes from the Sage UK knowledge base, "UK - Default tax codes" and "Which tax
+code to use for the sale of goods or services under CIS Domestic Reverse Charge"
+(gb-kb.sage.com 210713131800530: T21 at the standard rate, T26 at the reduced
+rate; T20 is EU reverse charge); tests/fixtures/accounting/sage50.json.
+
 Columns as Sage's import names them (Audit Trail Transaction template): Type,
 Account Reference, Nominal A/C Ref, Department Code, Date, Reference, Details,
 Net Amount, Tax Code, Tax Amount, Exchange Rate, Extra Reference, User Name.
@@ -26,14 +33,22 @@ the Invoicing module).
   way round: units of the document's currency per unit of the base currency.
 - Extra Reference is the customer's reference (PO) of an invoice, or the number
   of the invoice a credit note corrects. Department 0 is Sage's default.
+- Encoding Windows-1252: Sage 50 Accounts is a Windows program that reads an
+  import file in the ANSI code page (Windows-1252 on UK systems), so a UTF-8
+  "Müller" arrives as "MÃ¼ller". Characters that code page lacks (Arabic, CJK,
+  emoji) are written as "?": Sage could not hold them either. Sage's own import
+  articles name no encoding; the code page is what its Windows import reads.
+- Text a spreadsheet would read as a formula gets a leading space, which Sage's
+  import drops ("any spaces at the start or end of a data unit are ignored",
+  Sage's CSV import rules), so the data arrives as it was (csv_file.py).
 """
 from typing import Any, Dict, Iterable, Iterator, List, TextIO, Tuple
 
-from ..cells import safe_text
-from .csv_file import write_csv
+from .csv_file import space_defused, write_csv
 from .documents import Document, amount_text, exportable, foreign_per_base, is_credit_note, money, uk_date
 from .mapping import Codes, codes_for
 
+ENCODING = "cp1252"
 HEADER = ["Type", "Account Reference", "Nominal A/C Ref", "Department Code", "Date", "Reference", "Details",
           "Net Amount", "Tax Code", "Tax Amount", "Exchange Rate", "Extra Reference", "User Name"]
 DEFAULT_DEPARTMENT = "0"
@@ -55,13 +70,13 @@ def _rows(document: Document, codes: Codes) -> Iterator[List[str]]:
             "SC" if credit else "SI",
             _clipped(codes.customer_ref(document["customer_id"]) or document["customer_id"][-ACCOUNT_LENGTH:].upper(),
                      ACCOUNT_LENGTH),
-            safe_text(nominal),
+            space_defused(nominal),
             DEFAULT_DEPARTMENT,
             uk_date(document["issue_date"]),
             _clipped(document["number"], REFERENCE_LENGTH),
             _clipped("; ".join(filter(None, (line.get("description") for line in lines))), DETAILS_LENGTH),
             amount_text(sum(money(line, "net") for line in lines), currency),
-            safe_text(tax_code),
+            space_defused(tax_code),
             amount_text(sum(money(line, "vat") for line in lines), currency),
             "" if rate is None else str(rate),
             _clipped(extra, REFERENCE_LENGTH),
@@ -79,4 +94,4 @@ def _splits(document: Document, codes: Codes) -> Dict[Tuple[str, str], List[Dict
 
 
 def _clipped(text: Any, length: int) -> str:
-    return safe_text(text)[:length]
+    return space_defused(text)[:length]
