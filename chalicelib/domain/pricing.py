@@ -11,7 +11,8 @@ The policy follows HMRC VAT Notice 700 section 17.5:
   minor unit (0.1p), the invoice's total VAT then down to the minor unit
   (VATREC12010: never each line down to whole pennies).
 - VAT per invoice: a rate's VAT is computed on the sum of its lines and rounded
-  once, half up or down.
+  once, half up; or down, where the invoice's total VAT is rounded down once and
+  each rate's VAT is its exact VAT rounded down or up to make that total.
 Where a total is rounded once, it is shared out over its lines so that they add
 up to it, each line's share its own VAT rounded down or up to the minor unit.
 A line may instead carry amounts fixed by the document it derives from (a
@@ -19,14 +20,13 @@ credit note taking back an invoice line): those are used as they are.
 - Prices entered tax-exclusive (VAT added on top) or tax-inclusive (VAT is the
   fraction rate / (100 + rate) of the amount).
 """
-from decimal import ROUND_DOWN, ROUND_HALF_UP, ROUND_UP, Decimal
+from decimal import ROUND_DOWN, ROUND_UP, Decimal
 from typing import Dict, List, NamedTuple, Optional, Sequence, Tuple
 
 from .errors import ValidationError
 from .money import MAX_AMOUNT, exponent, round_money
 
 HUNDRED = Decimal(100)
-MODES = {"half_up": ROUND_HALF_UP, "down": ROUND_DOWN}
 LINE, INVOICE = "line", "invoice"
 PERCENT, AMOUNT = "percent", "amount"
 
@@ -139,9 +139,15 @@ def _vat_per_line(lines, bases, currency, policy) -> List[Decimal]:
         tenths = [vat.quantize(exponent(currency) / 10, rounding=ROUND_DOWN) for vat in exact]
         return _share_out(round_money(sum(tenths, Decimal(0)), currency, ROUND_DOWN), tenths, tenths, currency)
     vats = [Decimal(0)] * len(lines)
-    for (_, rate), members in _group_by_rate(lines).items():
-        group_base = sum((bases[i] for i in members), Decimal(0))
-        total = round_money(_exact_vat(group_base, rate, inclusive), currency, MODES[policy.mode])
+    groups = _group_by_rate(lines)
+    group_bases = [sum((bases[i] for i in members), Decimal(0)) for members in groups.values()]
+    group_vats = [_exact_vat(base, rate, inclusive) for (_, rate), base in zip(groups, group_bases)]
+    if policy.mode == "half_up":
+        group_totals = [round_money(vat, currency) for vat in group_vats]
+    else:  # Notice 700 17.5: the invoice's total VAT rounded down, shared over its rates
+        whole = round_money(sum(group_vats, Decimal(0)), currency, ROUND_DOWN)
+        group_totals = _share_out(whole, group_vats, group_vats, currency)
+    for members, group_base, total in zip(groups.values(), group_bases, group_totals):
         targets = [total * bases[i] / group_base if group_base else Decimal(0) for i in members]
         for i, share in zip(members, _share_out(total, targets, [exact[i] for i in members], currency)):
             vats[i] = share

@@ -49,6 +49,15 @@ def test_line_level_down_charges_hmrcs_figure_not_whole_pennies_per_line():
     assert compute([line(1, "4")] * 5, "JPY", Policy(vat_level="line", mode="down")).vat == D("4")
 
 
+def test_vat_per_invoice_rounded_down_floors_the_invoices_total_not_each_rate():
+    # 0.03 at 20% (0.006) and 0.10 at 5% (0.005): 0.011 in all, down to 0.01 (each rate floored gave 0.00);
+    # the penny goes to the rate with the larger remainder.
+    totals = compute([line(1, "0.03"), line(1, "0.10", rate="5", category="reduced")], "GBP",
+                     Policy(vat_level="invoice", mode="down"))
+    assert totals.vat == D("0.01")
+    assert [(r.vat_rate, r.vat) for r in totals.rates] == [(D(20), D("0.01")), (D(5), D("0.00"))]
+
+
 def test_shares_of_a_rate_rounded_once_stay_within_their_own_vat():
     # invoice/down, 10.00 and 0.04 at 20%: exact 2.000 and 0.008, rate VAT 2.00.
     totals = compute([line(1, "10.00"), line(1, "0.04")], "GBP", Policy(vat_level="invoice", mode="down"))
@@ -165,8 +174,8 @@ def test_vat_per_rate_follows_the_chosen_policy(invoice):
         bases = [totals.lines[i].gross if policy.prices_include_vat else totals.lines[i].net for i in members]
         # Multiplied before dividing: 2.35 x 17.5 / 117.5 is 0.35 exactly, not 0.34999...
         divisor = 100 + rate.vat_rate if policy.prices_include_vat else 100
-        if policy.vat_level == "line" and policy.mode == "down":
-            continue  # the invoice's total is rounded once: test_line_level_down_is_hmrcs_figure
+        if policy.mode == "down":
+            continue  # the invoice's total is rounded once: test_down_is_hmrcs_figure_for_the_whole_invoice
         if policy.vat_level == "line":
             expected = sum(round_money(b * rate.vat_rate / divisor, currency, rounding) for b in bases)
         else:
@@ -196,6 +205,23 @@ def _exact_vats(items, totals, policy):
     return [line_vat(amounts.gross if policy.prices_include_vat else amounts.net, item.vat_rate,
                      policy.prices_include_vat)
             for item, amounts in zip(items, totals.lines)]
+
+
+@settings(max_examples=1000, deadline=None)
+@given(INVOICES)
+def test_down_is_hmrcs_figure_for_the_whole_invoice(invoice):
+    """Invoice level, down: the invoice's exact VAT rounded down once (Notice 700 17.5), each
+    rate's VAT its own exact VAT rounded down or up."""
+    items, currency, policy = invoice
+    policy = Policy("invoice", "down", policy.prices_include_vat)
+    totals = compute(items, currency, policy)
+    places = -exponent(currency).as_tuple().exponent
+    vats = _exact_vats(items, totals, policy)
+    assert exact(totals.vat) == floor_to(sum(vats), places)
+    for rate in totals.rates:
+        members = [v for v, item in zip(vats, items) if (item.vat_category, item.vat_rate) == (rate.vat_category,
+                                                                                               rate.vat_rate)]
+        assert floor_to(sum(members), places) <= exact(rate.vat) <= ceil_to(sum(members), places)
 
 
 @settings(max_examples=1000, deadline=None)
