@@ -39,7 +39,7 @@ class ExactNumber(Attribute[Decimal]):
 
 # The fields of stored maps that hold whole numbers, or lists of them. DynamoDB has one number
 # type, so every number in a map comes back as Decimal; these come back as int (at any depth), and
-# every other number (money, quantities, rates) stays Decimal. tests/unit/test_stored_types.py
+# every other number (money, quantities, rates) stays Decimal. tests/unit/test_whole_number_fields.py
 # derives every whole-number field of the request schemas from the route registry and checks that
 # each is here and that no money field is.
 WHOLE_NUMBER_FIELDS = frozenset({
