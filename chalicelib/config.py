@@ -73,6 +73,11 @@ def mail_from() -> str:
     return os.environ.get("INVOICING_MAIL_FROM", "invoices@invoicing.example")
 
 
+def mail_configuration_set() -> str:
+    """The SES configuration set every email is sent with (AWS); empty locally."""
+    return os.environ.get("INVOICING_MAIL_CONFIGURATION_SET", "")
+
+
 def mail_dir() -> str:
     """Where a local run also keeps each sent email as an .eml file; empty in AWS."""
     return os.environ.get("INVOICING_MAIL_DIR", "")

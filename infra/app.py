@@ -1,8 +1,9 @@
 """CDK entry point. Run `cdk synth` / `cdk deploy` from infra/ (see README.md).
 
-Context (cdk.json or -c): stage (default "prod": the Chalice stage; the stack
-is "invoicing-<stage>"), region (eu-west-2), alarm_email, admin_key_version,
-mail_from (the SES-verified address documents are emailed from).
+Context (cdk.json or -c): mail_from (required: the address documents are emailed
+from; the stack creates its domain's SES identity), stage (default "prod": the
+stack is "invoicing-<stage>", every name starts with "invoicing-<stage>"),
+region (eu-west-2), alarm_email, api_rate and api_burst (stage throttling).
 """
 import os
 import shutil
@@ -11,7 +12,7 @@ from pathlib import Path
 
 # Chalice takes the Lambda runtime (and the wheels it packages) from the
 # interpreter that runs the synth.
-LAMBDA_PYTHON = (3, 11)
+LAMBDA_PYTHON = (3, 13)
 if sys.version_info[:2] != LAMBDA_PYTHON:
     sys.exit("Synthesize with Python %d.%d: it becomes the Lambda runtime." % LAMBDA_PYTHON)
 
@@ -34,13 +35,19 @@ region = app.node.try_get_context("region") or "eu-west-2"
 # `chalice package` creates a boto3 client while packaging; it needs a region.
 os.environ.setdefault("AWS_DEFAULT_REGION", region)
 
+mail_from = app.node.try_get_context("mail_from") or ""
+if "@" not in mail_from:
+    sys.exit("Give the address documents are emailed from: -c mail_from=invoices@<your domain> "
+             "(the stack creates that domain's SES identity).")
+
 InvoicingStack(
     app, stage,
     stack_name=f"invoicing-{stage}",
     env=cdk.Environment(account=os.environ.get("CDK_DEFAULT_ACCOUNT"), region=region),
     source_dir=str(REPO_ROOT),
+    mail_from=mail_from,
     alarm_email=app.node.try_get_context("alarm_email") or "",
-    admin_key_version=app.node.try_get_context("admin_key_version") or "",
-    mail_from=app.node.try_get_context("mail_from") or "",
+    api_rate=int(app.node.try_get_context("api_rate") or 50),
+    api_burst=int(app.node.try_get_context("api_burst") or 100),
 )
 app.synth()

@@ -67,11 +67,17 @@ def send_email(sender_name: str, reply_to: Optional[str], to: List[str], subject
     return Sent(message_id, to + (cc or []))
 
 
+def _configuration_set() -> Dict[str, str]:
+    """In AWS the stack's configuration set publishes bounces and complaints (infra/stacks/mail.py)."""
+    name = config.mail_configuration_set()
+    return {"ConfigurationSetName": name} if name else {}
+
+
 def _send_raw(raw: bytes, recipients: Dict[str, List[str]]) -> str:
     """SES's message id; `recipients`: the addresses by the field they came from."""
     try:
         answer = ses().send_raw_email(Source=config.mail_from(), RawMessage={"Data": raw},
-                                      Destinations=recipients["to"] + recipients["cc"])
+                                      Destinations=recipients["to"] + recipients["cc"], **_configuration_set())
     except ClientError as error:
         raise _refusal(error, recipients) from error
     except BotoCoreError as error:  # no answer at all: connection refused, timed out

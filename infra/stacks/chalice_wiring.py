@@ -9,7 +9,7 @@ import json
 import os
 from typing import Dict
 
-from aws_cdk import RemovalPolicy, aws_logs as logs, aws_sqs as sqs
+from aws_cdk import CfnResource, RemovalPolicy, aws_logs as logs, aws_sqs as sqs
 from chalice.cdk import Chalice
 from constructs import Construct
 
@@ -18,6 +18,7 @@ from constructs import Construct
 from chalicelib.api.gateway_responses import GATEWAY_RESPONSES, error_body
 
 SAM_FUNCTION = "AWS::Serverless::Function"
+LOG_RETENTION = logs.RetentionDays.ONE_MONTH
 
 
 def read_sam_template(chalice: Chalice) -> dict:
@@ -32,33 +33,49 @@ def sam_functions(sam: dict) -> Dict[str, dict]:
             if res["Type"] == SAM_FUNCTION}
 
 
-def add_log_groups(scope: Construct, chalice: Chalice, sam: dict, prefix: str) -> Dict[str, object]:
+def add_log_groups(scope: Construct, chalice: Chalice, sam: dict, prefix: str) -> Dict[str, logs.LogGroup]:
     """One log group per function, with retention, created before the function.
 
     Chalice's own `log_retention_in_days` is unusable with the API handler in
     1.34 (its log group refers to `ApiHandler`, renamed `APIHandler`).
     """
-    functions = {}
+    groups = {}
     for name in sam_functions(sam):
         group = logs.LogGroup(scope, f"{name}Logs", log_group_name=prefix + name,
-                              retention=logs.RetentionDays.ONE_MONTH,
-                              removal_policy=RemovalPolicy.DESTROY)
+                              retention=LOG_RETENTION, removal_policy=RemovalPolicy.DESTROY)
         function = chalice.get_resource(name)
         function.add_property_override("LoggingConfig", {"LogGroup": group.log_group_name})
         function.add_property_override("LoggingConfig.LogFormat", "Text")
-        functions[name] = function
-    return functions
+        groups[name] = group
+    return groups
+
+
+def functions_of(chalice: Chalice, sam: dict) -> Dict[str, CfnResource]:
+    return {name: chalice.get_resource(name) for name in sam_functions(sam)}
+
+
+def queue_readers(sam: dict) -> Dict[str, str]:
+    """Chalice's queue name -> the function (logical id) that reads it."""
+    readers = {}
+    for name, props in sam_functions(sam).items():
+        for event in props.get("Events", {}).values():
+            if event["Type"] == "SQS":
+                readers[_queue_name(event["Properties"]["Queue"])] = name
+    return readers
 
 
 def wire_sqs_event_sources(chalice: Chalice, sam: dict, queues: Dict[str, sqs.IQueue],
-                           visibility_seconds: int) -> None:
-    """Turn on ReportBatchItemFailures for every SQS handler, and point it at the stack's queue.
+                           max_concurrency: Dict[str, int]) -> None:
+    """Turn on ReportBatchItemFailures for every SQS handler, point it at the stack's queue and cap
+    how many copies of the function the queue's poller runs at once.
 
     Chalice cannot set FunctionResponseTypes. With it on, a handler reports the
     failed records (`{"batchItemFailures": [{"itemIdentifier": <messageId>}]}`,
     as powertools' process_partial_response returns) and only those are retried,
     then moved to the DLQ. Referencing the queue's ARN instead of Chalice's
     name-built ARN also makes the event source mapping wait for the queue.
+    MaximumConcurrency (not reserved concurrency alone) keeps the poller from
+    invoking more copies than allowed, so messages are not throttled into the DLQ.
     """
     for name, props in sam_functions(sam).items():
         for event_name, event in props.get("Events", {}).items():
@@ -68,18 +85,51 @@ def wire_sqs_event_sources(chalice: Chalice, sam: dict, queues: Dict[str, sqs.IQ
             if queue_name not in queues:
                 raise ValueError(f"{name} reads SQS queue {queue_name!r}, which the stack "
                                  f"does not create (known: {sorted(queues)})")
-            if props["Timeout"] > visibility_seconds:
-                raise ValueError(f"{name}'s timeout exceeds the queues' visibility timeout")
+            if name not in max_concurrency:
+                raise ValueError(f"{name}: choose its maximum concurrency (stacks/invoicing_stack.py)")
             path = f"Events.{event_name}.Properties"
             function = chalice.get_resource(name)
             function.add_property_override(f"{path}.Queue", queues[queue_name].queue_arn)
             function.add_property_override(f"{path}.FunctionResponseTypes",
                                            ["ReportBatchItemFailures"])
+            function.add_property_override(f"{path}.ScalingConfig",
+                                           {"MaximumConcurrency": max_concurrency[name]})
 
 
 def _queue_name(queue) -> str:
     arn = queue["Fn::Sub"] if isinstance(queue, dict) else queue
     return arn.rsplit(":", 1)[-1]
+
+
+def configure_api(scope: Construct, chalice: Chalice, sam: dict, api_name: str, log_prefix: str,
+                  rate_per_second: int, burst: int) -> bool:
+    """Name, gateway responses, throttling and access logs of the REST API; False if no routes.
+
+    OpenApiVersion is set so that SAM does not also create its stray `Stage` stage.
+    """
+    if not add_gateway_responses(chalice, sam, api_name):
+        return False
+    group = logs.LogGroup(scope, "ApiAccessLogs", log_group_name=f"{log_prefix}api-access",
+                          retention=LOG_RETENTION, removal_policy=RemovalPolicy.DESTROY)
+    api = chalice.get_resource("RestAPI")
+    api.add_property_override("OpenApiVersion", "3.0.1")
+    api.add_property_override("MethodSettings", [{
+        "ResourcePath": "/*", "HttpMethod": "*",
+        "ThrottlingRateLimit": rate_per_second, "ThrottlingBurstLimit": burst,
+        "MetricsEnabled": True, "LoggingLevel": "OFF",
+    }])
+    api.add_property_override("AccessLogSetting", {
+        "DestinationArn": group.log_group_arn, "Format": json.dumps(ACCESS_LOG_FORMAT)})
+    return True
+
+
+# One JSON line per request; no header or body, so no key or personal data in the logs.
+ACCESS_LOG_FORMAT = {
+    "requestId": "$context.requestId", "time": "$context.requestTime", "ip": "$context.identity.sourceIp",
+    "method": "$context.httpMethod", "path": "$context.resourcePath", "status": "$context.status",
+    "latencyMs": "$context.responseLatency", "integrationMs": "$context.integrationLatency",
+    "tenant": "$context.authorizer.tenant_id", "errorType": "$context.error.responseType",
+}
 
 
 def add_gateway_responses(chalice: Chalice, sam: dict, api_name: str) -> bool:
