@@ -65,15 +65,19 @@ fpdf.output.ftsubset = _SubsetModule
 
 def add_fonts(pdf: FPDF, texts: Iterable[str]) -> None:
     """Give `pdf` the core family, plus the fallbacks the characters of `texts` need."""
-    for style in CORE_FILES:
-        pdf.fonts[_fontkey(FAMILY, style)] = _clone(_core_font(style), pdf)
     needed = needed_fallbacks(frozenset("".join(texts)))
+    shaped = any(f.shaped for f in needed)
+    for style in CORE_FILES:
+        if shaped:  # HarfBuzz picks glyphs the fixed codes lack (a mirrored parenthesis): fpdf2's own font
+            pdf.add_font(FAMILY, style, FONT_DIR / CORE_FILES[style])
+        else:
+            pdf.fonts[_fontkey(FAMILY, style)] = _clone(_core_font(style), pdf)
     for fallback in needed:
         pdf.add_font(fallback.family, "", FONT_DIR / fallback.regular)
         pdf.add_font(fallback.family, "B", FONT_DIR / fallback.bold)
     if needed:
         pdf.set_fallback_fonts([f.family for f in needed], exact_match=False)
-    if any(f.shaped for f in needed):
+    if shaped:
         pdf.set_text_shaping(True)
 
 
