@@ -68,7 +68,7 @@ DOCUMENTS = sample_documents()
 def test_the_registry_names_each_format_its_file_type():
     assert set(FORMATS) == {"xero", "quickbooks", "quickbooks_credit_notes", "sage50", "clearbooks", "freshbooks"}
     assert {FORMATS[name].content_type for name in CSV_FORMATS if name != "sage50"} == {"text/csv; charset=utf-8"}
-    assert FORMATS["sage50"].content_type == "text/csv; charset=cp1252"
+    assert FORMATS["sage50"].content_type == "text/csv; charset=windows-1252"  # IANA name of cp1252
     assert (FORMATS["freshbooks"].extension, FORMATS["freshbooks"].content_type) == ("json", "application/json")
 
 

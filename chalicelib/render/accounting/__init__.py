@@ -36,7 +36,7 @@ FORMATS: Dict[str, ExportFormat] = {
     "xero": ExportFormat("csv", CSV, xero.write, per_file=xero.MAX_INVOICES_PER_FILE),
     "quickbooks": ExportFormat("csv", CSV, quickbooks.write_invoices),
     "quickbooks_credit_notes": ExportFormat("csv", CSV, quickbooks.write_credit_notes),
-    "sage50": ExportFormat("csv", f"text/csv; charset={sage50.ENCODING}", sage50.write, encoding=sage50.ENCODING),
+    "sage50": ExportFormat("csv", "text/csv; charset=windows-1252", sage50.write, encoding=sage50.ENCODING),
     "clearbooks": ExportFormat("csv", CSV, clearbooks.write),
     "freshbooks": ExportFormat("json", "application/json", freshbooks.write),
 }
