@@ -168,3 +168,15 @@ def test_freshbooks_bodies_hold_only_the_fields_its_api_documents():
         if kind == "credit_note":
             assert fields["credit_type"] in fixture["credit_types"] and isinstance(fields["clientid"], int)
     assert seen == {"invoice", "credit_note"}
+
+
+@pytest.mark.parametrize("system, number, vat", [("xero", "*InvoiceNumber", "TaxAmount"),
+                                                 ("quickbooks", "InvoiceNo", "ItemTaxAmount"),
+                                                 ("clearbooks", "Invoice number", "Line VAT amount")])
+def test_our_vat_goes_in_each_systems_tax_amount_field_line_by_line(system, number, vat):
+    """VAT rounded per invoice, shared out over the lines: each line's share goes in the system's tax
+    amount field, which it keeps instead of computing its own, and they add up to our total."""
+    per_invoice = document("INV-0900", [line("Clip", "1", "0.15")] * 3 + [line("Pin", "1", "0.33")] * 3)
+    records = [r for r in by_header(rows_of(system, [per_invoice])) if r[number] == "INV-0900"]
+    assert [r[vat] for r in records] == [l["vat"] for l in per_invoice["lines"]]
+    assert sum(Decimal(r[vat]) for r in records) == Decimal(per_invoice["totals"]["vat"])
