@@ -24,7 +24,8 @@ def render_statement_pdf(statement: Dict[str, Any], customer: Dict[str, Any], su
     """`customer` and `supplier`: the customer record's and the tenant's settings as the API shows them."""
     currency = statement["currency"]
     pdf = Frame([json.dumps([statement, customer, supplier], ensure_ascii=False, default=str)],
-                footer=supplier.get("legal_name", ""))
+                footer=supplier.get("legal_name", ""),
+                running_title=f"Statement for {customer.get('name', '')} to {text.day(statement['to'])}")
     pdf.set_title(f"Statement {customer.get('name', '')}")
     top = supplier_block(pdf, supplier, logo)
     pdf.set_xy(pdf.l_margin, top)

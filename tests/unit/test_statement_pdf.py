@@ -43,3 +43,12 @@ def test_allocations_read_as_what_paid_which_invoice_never_as_a_zero_transaction
     assert "£200.00 of payment applied to INV-0001" in text
     assert "£15.00 of credit note CN-0001 applied to INV-0001" in text
     assert "£5.00 of payment taken back from INV-0001" in text
+
+
+def test_a_long_statement_names_itself_on_every_later_page():
+    lines = [dict(STATEMENT["lines"][1], date=f"2026-12-{1 + i % 28:02d}") for i in range(90)]
+    pdf = render_statement_pdf(dict(STATEMENT, lines=lines), {"name": "Acme Trading"}, SUPPLIER)
+    pages = [page.extract_text() for page in PdfReader(BytesIO(pdf)).pages]
+    assert len(pages) >= 2
+    assert all(f"Statement for Acme Trading to 31 Dec 2026, page {n} of {len(pages)}" in text
+               for n, text in enumerate(pages[1:], start=2))
