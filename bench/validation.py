@@ -384,9 +384,9 @@ def print_lines_of_code() -> None:
     print("lines of code (no blanks, comments or docstrings):")
     print(f"  ours: engine api/schema.py {_code_lines(api / 'schema.py')} (serves every body, query and "
           f"/openapi.json), invoice body declarations {declarations} (+3 shared in api/fields.py)")
-    for name in ("pydantic", "msgspec"):
-        print(f"  {name}: invoice body with its helpers "
-              f"{_code_lines(BENCH / 'rivals' / f'{name}_invoice.py')} (bench/rivals/{name}_invoice.py)")
+    for name in ("pydantic_invoice", "msgspec_invoice", "pydantic_native"):
+        print(f"  {name}: invoice body with its helpers {_code_lines(BENCH / 'rivals' / f'{name}.py')} "
+              f"(bench/rivals/{name}.py)")
 
 
 def print_profile(what: str, run) -> None:
