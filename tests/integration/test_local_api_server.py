@@ -22,7 +22,7 @@ from infra.local.services import ROOT, api_server_argv
 
 
 @pytest.fixture(scope="module")
-def api_port(tmp_path_factory):
+def api_port(local_aws, tmp_path_factory):
     port = free_port()
     server = start_child("API server", api_server_argv(port), port,
                          tmp_path_factory.mktemp("api-server") / "api.log", cwd=ROOT)
