@@ -28,8 +28,10 @@ APP_NAME = "invoicing"
 # Chalice needs some role ARN when it does not make roles; every function's Role is then
 # replaced by its own (stacks/permissions.py), and the stack's checks fail if one is not.
 PLACEHOLDER_ROLE = "arn:aws:iam::000000000000:role/replaced-by-the-stack"
-# Copies of each queue reader Lambda runs at once (bench/README.md: month-start burst).
-MAX_CONCURRENCY = {"Jobs": 5, "ExportsQueue": 2, "UploadsQueue": 5}
+# Copies of each queue reader Lambda runs at once. Jobs: 2, the least SQS allows, because more
+# workers on one tenant's burst only add conflicts (bench/README.md, month-start burst); exports:
+# 2 long jobs at a time; uploads: 5, not measured.
+MAX_CONCURRENCY = {"Jobs": 2, "ExportsQueue": 2, "UploadsQueue": 5}
 API_GATEWAY_TIMEOUT = 29  # seconds: API Gateway's integration limit
 
 

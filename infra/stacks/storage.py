@@ -97,13 +97,16 @@ def _bucket(stack: Stack, construct_id: str, name: str, access_logs: s3.IBucket,
 
 
 def backup_plan(stack: Stack, prefix: str, table: dynamodb.Table) -> backup.BackupPlan:
-    """A daily backup of the table kept six years (and the current one), cold after 90 days."""
+    """A monthly backup of the table kept seven years, cold after 90 days. PITR covers the last
+    35 days to the second; these keep one copy a month for the years the law asks. DynamoDB
+    backups are full copies, each billed for its whole size: daily copies kept seven years would
+    cost thirty times as much (infra/README.md, cost model)."""
     vault = backup.BackupVault(stack, "BackupVault", backup_vault_name=f"{prefix}-backups",
                                removal_policy=RemovalPolicy.RETAIN)
-    plan = backup.BackupPlan(stack, "BackupPlan", backup_plan_name=f"{prefix}-daily", backup_plan_rules=[
+    plan = backup.BackupPlan(stack, "BackupPlan", backup_plan_name=f"{prefix}-monthly", backup_plan_rules=[
         backup.BackupPlanRule(
-            rule_name="DailySixYears", backup_vault=vault,
-            schedule_expression=events.Schedule.cron(hour="3", minute="0"),
+            rule_name="MonthlySevenYears", backup_vault=vault,
+            schedule_expression=events.Schedule.cron(day="1", hour="3", minute="0"),
             move_to_cold_storage_after=BACKUP_COLD_AFTER, delete_after=BACKUP_RETENTION,
         ),
     ])
