@@ -111,7 +111,8 @@ def credit_lines(shares: List[Tuple[RateLeft, Decimal]], currency: str, label: s
 def line_credit(line: Dict[str, Any], index: int) -> Dict[str, Any]:
     """An invoice line credited whole: what it took from a product (which may since be archived)
     stays, and it carries the net and VAT the invoice shows for it."""
-    kept = {k: v for k, v in line.items() if k not in ("product_id", "net", "vat", "gross", "discount_amount")}
+    kept = {k: v for k, v in line.items()
+            if k not in ("product_id", "net", "vat", "gross", "discount_amount", "reverse_charge_vat")}
     return {**kept, "invoice_line": index, "carried": {"net": line["net"], "vat": line["vat"]}}
 
 

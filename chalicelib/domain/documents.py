@@ -85,15 +85,21 @@ def price(lines: Sequence[Dict[str, Any]], currency: str, policy: Policy) -> Tot
 def priced_lines(lines: Sequence[Dict[str, Any]], totals: Totals) -> List[Dict[str, Any]]:
     """Lines as stored: the input with its computed amounts beside it."""
     return [{**line, "discount_amount": amounts.discount, "net": amounts.net, "vat": amounts.vat,
-             "gross": amounts.gross} for line, amounts in zip(lines, totals.lines)]
+             "gross": amounts.gross, **_reverse_charge(line, amounts)} for line, amounts in zip(lines, totals.lines)]
+
+
+def _reverse_charge(entry, amounts) -> Dict[str, Any]:
+    """The VAT a reverse-charged line or rate leaves the customer to account for, when it states a rate."""
+    stated = entry["vat_category"] == vat.REVERSE_CHARGE and entry["vat_rate"] > 0
+    return {"reverse_charge_vat": amounts.reverse_charge_vat} if stated else {}
 
 
 def totals_record(totals: Totals) -> Dict[str, Any]:
-    return {
-        "net": totals.net, "vat": totals.vat, "gross": totals.gross,
-        "rates": [{"vat_category": r.vat_category, "vat_rate": r.vat_rate, "net": r.net,
-                   "vat": r.vat, "gross": r.gross} for r in totals.rates],
-    }
+    rates = [{"vat_category": r.vat_category, "vat_rate": r.vat_rate, "net": r.net, "vat": r.vat,
+              "gross": r.gross, **_reverse_charge(r._asdict(), r)} for r in totals.rates]
+    stated = any("reverse_charge_vat" in r for r in rates)
+    return {"net": totals.net, "vat": totals.vat, "gross": totals.gross, "rates": rates,
+            **({"reverse_charge_vat": totals.reverse_charge_vat} if stated else {})}
 
 
 def present_line(line: Dict[str, Any], currency: str) -> Dict[str, Any]:
@@ -106,18 +112,24 @@ def present_line(line: Dict[str, Any], currency: str) -> Dict[str, Any]:
         shown["discount"] = {"type": line["discount"]["type"],
                              "value": str(value) if line["discount"]["type"] == "percent"
                              else format_amount(value, currency)}
-    for name in ("discount_amount", "net", "vat", "gross"):
-        shown[name] = format_amount(line[name], currency)
+    for name in ("discount_amount", "net", "vat", "gross", "reverse_charge_vat"):
+        if name in line:
+            shown[name] = format_amount(line[name], currency)
     return shown
 
 
 def present_totals(totals: Dict[str, Any], currency: str) -> Dict[str, Any]:
     return {
-        **{name: format_amount(totals[name], currency) for name in ("net", "vat", "gross")},
-        "rates": [{"vat_category": r["vat_category"], "vat_rate": str(r["vat_rate"]),
-                   **{name: format_amount(r[name], currency) for name in ("net", "vat", "gross")}}
+        **_amounts(totals, currency),
+        "rates": [{"vat_category": r["vat_category"], "vat_rate": str(r["vat_rate"]), **_amounts(r, currency)}
                   for r in totals["rates"]],
     }
+
+
+def _amounts(record: Dict[str, Any], currency: str) -> Dict[str, str]:
+    """net, VAT and gross, and the customer's reverse-charge VAT where the record has it."""
+    return {name: format_amount(record[name], currency)
+            for name in ("net", "vat", "gross", "reverse_charge_vat") if name in record}
 
 
 def format_number(prefix: str, padding: int, sequence: int, year: Optional[int]) -> str:

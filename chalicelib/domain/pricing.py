@@ -25,8 +25,10 @@ from typing import Dict, List, NamedTuple, Optional, Sequence, Tuple
 
 from .errors import ValidationError
 from .money import MAX_AMOUNT, exponent, round_money
+from .vat import REVERSE_CHARGE
 
 HUNDRED = Decimal(100)
+ZERO = Decimal(0)
 LINE, INVOICE = "line", "invoice"
 PERCENT, AMOUNT = "percent", "amount"
 
@@ -52,6 +54,7 @@ class LineAmounts(NamedTuple):
     net: Decimal
     vat: Decimal
     gross: Decimal
+    reverse_charge_vat: Decimal = ZERO  # the VAT the customer accounts for; not payable
 
 
 class RateTotal(NamedTuple):
@@ -60,6 +63,7 @@ class RateTotal(NamedTuple):
     net: Decimal
     vat: Decimal
     gross: Decimal
+    reverse_charge_vat: Decimal = ZERO
 
 
 class Totals(NamedTuple):
@@ -68,26 +72,28 @@ class Totals(NamedTuple):
     net: Decimal
     vat: Decimal
     gross: Decimal
+    reverse_charge_vat: Decimal = ZERO
 
 
 def compute(lines: Sequence[LineInput], currency: str, policy: Policy) -> Totals:
     """Exact amounts for every line and total; raises ValidationError when an amount overflows."""
     amounts = [_line_amount(line, currency, i) for i, line in enumerate(lines)]  # (discount, amount)
     bases = [amount for _, amount in amounts]
-    vats = _vat_per_line(lines, bases, currency, policy)
+    reverse = [line.vat_category == REVERSE_CHARGE for line in lines]
+    vats = _vat_per_line(lines, [ZERO if r else b for r, b in zip(reverse, bases)], currency, policy)
+    customer_vats = _reverse_charge_vats(lines, bases, reverse, currency, policy)
     line_totals = []
-    for line, (discount, base), vat in zip(lines, amounts, vats):
+    for line, (discount, base), vat, customer_vat in zip(lines, amounts, vats, customer_vats):
         if line.carried:
             net, vat = line.carried
             gross = net + vat
         else:
             net, gross = (base - vat, base) if policy.prices_include_vat else (base, base + vat)
-        line_totals.append(LineAmounts(discount, net, vat, gross))
+        line_totals.append(LineAmounts(discount, net, vat, gross, customer_vat))
     rates = _rate_totals(lines, line_totals)
     totals = Totals(tuple(line_totals), rates,
-                    net=sum((r.net for r in rates), Decimal(0)),
-                    vat=sum((r.vat for r in rates), Decimal(0)),
-                    gross=sum((r.gross for r in rates), Decimal(0)))
+                    *(sum((getattr(r, name) for r in rates), ZERO)
+                      for name in ("net", "vat", "gross", "reverse_charge_vat")))
     if totals.gross > MAX_AMOUNT:
         raise ValidationError("The document total exceeds 999,999,999,999",
                               [("lines", "add up to more than 999,999,999,999")])
@@ -121,6 +127,17 @@ def _line_amount(line: LineInput, currency: str, index: int) -> Tuple[Decimal, D
         raise ValidationError("A line total exceeds 999,999,999,999",
                               [(f"lines[{index}].quantity", "makes the line total exceed 999,999,999,999")])
     return discount, amount
+
+
+def _reverse_charge_vats(lines, bases, reverse, currency, policy) -> List[Decimal]:
+    """Domestic reverse charge: the VAT the customer accounts for (HMRC VATREVCON37100), at each
+    reverse-charged line's rate on its net amount, rounded as the document rounds VAT. Never
+    payable: the line charges no VAT. Lines carried from an invoice are worked out again."""
+    if not any(reverse):
+        return [ZERO] * len(lines)
+    as_charged = [line._replace(carried=None) for line in lines]
+    return _vat_per_line(as_charged, [b if r else ZERO for r, b in zip(reverse, bases)], currency,
+                         Policy(policy.vat_level, policy.mode, prices_include_vat=False))
 
 
 def _exact_vat(base: Decimal, rate: Decimal, inclusive: bool) -> Decimal:
@@ -190,5 +207,6 @@ def _rate_totals(lines, line_totals) -> Tuple[RateTotal, ...]:
             net=sum((line_totals[i].net for i in members), Decimal(0)),
             vat=sum((line_totals[i].vat for i in members), Decimal(0)),
             gross=sum((line_totals[i].gross for i in members), Decimal(0)),
+            reverse_charge_vat=sum((line_totals[i].reverse_charge_vat for i in members), ZERO),
         ))
     return tuple(sorted(rates, key=lambda r: (-r.vat_rate, r.vat_category)))

@@ -124,7 +124,7 @@ def _line_cells(line: Dict[str, Any], currency: str, inclusive: bool = False) ->
         shown = f"{discount['value']}%" if discount["type"] == "percent" else text.money(discount["value"], currency)
         description += f"\nDiscount {shown}: -{text.money(line['discount_amount'], currency)}"
     unit_price = line["unit_price"]
-    if inclusive:
+    if inclusive and line["vat_category"] != "reverse_charge":  # a reverse-charged price holds no VAT
         description += f"\n{text.money(unit_price, currency)} each including VAT"
         unit_price = text.net_unit_price(unit_price, line["vat_rate"], currency)
     qty = text.quantity(line["quantity"]) + (f" {line['unit']}" if line.get("unit") else "")
@@ -176,7 +176,7 @@ def _vat_in_base_currency(pdf: Frame, document: Dict[str, Any]) -> None:
 def _closing_notes(pdf: Frame, document: Dict[str, Any], kind: str, supplier: Dict[str, Any]) -> None:
     notes = []
     if any(line.get("vat_category") == "reverse_charge" for line in document.get("lines", [])):
-        notes.append(("Reverse charge", text.REVERSE_CHARGE_STATEMENT))
+        notes.append(("Reverse charge", _reverse_charge_text(document)))
     if kind == "CREDIT_NOTE" and document.get("reason"):
         notes.append(("Reason", document["reason"]))
     if document.get("void_reason"):
@@ -191,6 +191,17 @@ def _closing_notes(pdf: Frame, document: Dict[str, Any], kind: str, supplier: Di
         pdf.cell(0, LINE, title.upper(), new_x="LMARGIN", new_y="NEXT")
         pdf.style(9)
         pdf.paragraph(body)
+
+
+def _reverse_charge_text(document: Dict[str, Any]) -> str:
+    """The statement, with the VAT the customer accounts for at each stated rate (VATREVCON37100)."""
+    currency = document["currency"]
+    stated = [r for r in document["totals"]["rates"] if "reverse_charge_vat" in r]
+    if not stated:
+        return text.REVERSE_CHARGE_STATEMENT
+    per_rate = ", ".join(f"{text.money(r['reverse_charge_vat'], currency)} ({r['vat_rate']}% of "
+                         f"{text.money(r['net'], currency)})" for r in stated)
+    return f"{text.REVERSE_CHARGE_STATEMENT} VAT for the customer to account for: {per_rate}; not payable to us."
 
 
 def _payment_text(details: Dict[str, Any], document: Dict[str, Any]) -> str:

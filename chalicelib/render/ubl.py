@@ -177,7 +177,7 @@ def _subtotals(document) -> Dict[Tuple[Category, Decimal], Tuple[Decimal, Decima
     """Taxable amount and VAT per (category, rate): the document's rates, merged by category code."""
     merged: Dict[Tuple[Category, Decimal], Tuple[Decimal, Decimal]] = {}
     for rate in document["totals"]["rates"]:
-        key = (CATEGORIES[rate["vat_category"]], Decimal(rate["vat_rate"]))
+        key = (CATEGORIES[rate["vat_category"]], _charged_rate(rate))
         net, tax = merged.get(key, (Decimal(0), Decimal(0)))
         merged[key] = (net + Decimal(rate["net"]), tax + Decimal(rate["vat"]))
     return merged
@@ -196,6 +196,12 @@ def _add_tax_totals(root: ET.Element, document, subtotals) -> None:
         base = document["base_currency"]
         in_base = sum((Decimal(amount) for amount in document["vat_in_base_currency"].values()), Decimal(0))
         leaf(group(root, "cac:TaxTotal"), "cbc:TaxAmount", format_amount(in_base, base), currencyID=base)
+
+
+def _charged_rate(entry) -> Decimal:
+    """The rate a line or breakdown charges: a reverse-charged one states its customer's rate but
+    charges none, and EN 16931 wants 0 for it (BR-AE-05, BR-AE-06)."""
+    return Decimal(0) if entry["vat_category"] == vat.REVERSE_CHARGE else Decimal(entry["vat_rate"])
 
 
 def _add_tax_category(parent: ET.Element, name: str, category: Category, rate: Decimal,
@@ -229,7 +235,7 @@ def _payable(document) -> Decimal:
 
 def _add_line(root: ET.Element, kind: Kind, document, number: int, line) -> None:
     currency, unit = document["currency"], _unit_code(line.get("unit"))
-    rate = Decimal(line["vat_rate"])
+    rate = _charged_rate(line)
     discount = _net_discount(document, line, rate)
     node = group(root, kind.line)
     leaf(node, "cbc:ID", number)

@@ -27,7 +27,7 @@ from .retry import retry_on_conflict
 
 # What a client gives on every kind; each kind adds its own extra fields.
 COMMON_FIELDS = ("customer_id", "currency", "issue_date", "reference", "notes", "prices_include_vat", "lines")
-_COMPUTED_LINE_FIELDS = ("discount_amount", "net", "vat", "gross")
+_COMPUTED_LINE_FIELDS = ("discount_amount", "net", "vat", "gross", "reverse_charge_vat")
 # Recorded by the lifecycle (issue, send, allocations), kept when the input is recomposed.
 _RECORDED = ("number", "supplier", "exchange_rate", "exchange_rate_source", "exchange_rate_date",
              "vat_in_base_currency", "base_currency", "amount_paid", "amount_credited", "allocations", "amount",
