@@ -15,7 +15,7 @@ from chalicelib.api.products import products
 from chalicelib.api.recurring import recurring
 from chalicelib.api.tenants import tenants
 from chalicelib.api.uploads import uploads
-from chalicelib.config import EXPORTS_QUEUE, JOBS_QUEUE, UPLOADS_QUEUE
+from chalicelib.config import DELIVERY_EVENTS_QUEUE, EXPORTS_QUEUE, JOBS_QUEUE, UPLOADS_QUEUE
 from chalicelib.lazy import lazy
 from chalicelib.observability import observe_http
 
@@ -29,6 +29,7 @@ for blueprint in (auth, meta, tenants, customers, products, invoices, payments, 
 tick = lazy("chalicelib.jobs.dispatch", "tick")
 handle_jobs = lazy("chalicelib.jobs.dispatch", "handle")
 handle_uploads = lazy("chalicelib.jobs.imports", "handle")
+handle_delivery_events = lazy("chalicelib.jobs.delivery_events", "handle")
 
 
 @app.schedule(Rate(5, unit=Rate.MINUTES))
@@ -53,3 +54,9 @@ def exports_queue(event):
 def uploads_queue(event):
     """S3 events of the uploads bucket, and the chunks of the files they announce."""
     return handle_uploads({"messageId": r.to_dict()["messageId"], "body": r.body} for r in event)
+
+
+@app.on_sqs_message(queue=DELIVERY_EVENTS_QUEUE, batch_size=10)
+def delivery_events(event):
+    """SES's bounces and complaints, recorded on the documents the emails carried."""
+    return handle_delivery_events({"messageId": r.to_dict()["messageId"], "body": r.body} for r in event)

@@ -55,6 +55,10 @@ def exports_queue() -> str:
     return os.environ.get("INVOICING_EXPORTS_QUEUE", EXPORTS_QUEUE)
 
 
+# SES's bounces and complaints, from the configuration set's SNS topic (jobs/delivery_events.py).
+DELIVERY_EVENTS_QUEUE = "invoicing-delivery-events"
+
+
 # Receives the uploads bucket's S3 events, and the chunks of large files (jobs/imports.py).
 UPLOADS_QUEUE = "invoicing-uploads"
 

@@ -47,7 +47,10 @@ def ses() -> Any:
 
 
 def send_email(sender_name: str, reply_to: Optional[str], to: List[str], subject: str, body: str,
-               attachment: Attachment, cc: Optional[List[str]] = None) -> Sent:
+               attachment: Attachment, cc: Optional[List[str]] = None,
+               tags: Optional[Dict[str, str]] = None) -> Sent:
+    """`tags` come back on SES's bounce and complaint events (jobs/delivery_events.py); names
+    and values of ASCII letters, digits, '_' and '-' only."""
     message = EmailMessage()
     message["From"] = formataddr((sender_name, config.mail_from()))
     message["To"] = ", ".join(to)
@@ -62,7 +65,7 @@ def send_email(sender_name: str, reply_to: Optional[str], to: List[str], subject
     message.add_attachment(attachment.content, maintype=maintype, subtype=subtype,
                            filename=attachment.file_name)
     raw = message.as_bytes()
-    message_id = _send_raw(raw, {"to": to, "cc": cc or []})
+    message_id = _send_raw(raw, {"to": to, "cc": cc or []}, tags or {})
     _keep_local_copy(message_id, raw)
     return Sent(message_id, to + (cc or []))
 
@@ -73,11 +76,12 @@ def _configuration_set() -> Dict[str, str]:
     return {"ConfigurationSetName": name} if name else {}
 
 
-def _send_raw(raw: bytes, recipients: Dict[str, List[str]]) -> str:
+def _send_raw(raw: bytes, recipients: Dict[str, List[str]], tags: Dict[str, str]) -> str:
     """SES's message id; `recipients`: the addresses by the field they came from."""
     try:
         answer = ses().send_raw_email(Source=config.mail_from(), RawMessage={"Data": raw},
-                                      Destinations=recipients["to"] + recipients["cc"], **_configuration_set())
+                                      Destinations=recipients["to"] + recipients["cc"], **_configuration_set(),
+                                      Tags=[{"Name": name, "Value": value} for name, value in tags.items()])
     except ClientError as error:
         raise _refusal(error, recipients) from error
     except BotoCoreError as error:  # no answer at all: connection refused, timed out

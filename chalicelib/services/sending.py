@@ -74,7 +74,8 @@ def _send(tenant_id: str, item: DocumentItem, template_kind: str, options: Dict[
     pdf = files.get_bytes(document_pdf(tenant_id, item))
     return send_email(tenant.get("trading_name") or tenant["legal_name"], tenant.get("email"), to,
                       message["subject"], message["body"] + _extra(options),
-                      Attachment(file_name(item, "pdf"), pdf, PDF), cc=options.get("cc"))
+                      Attachment(file_name(item, "pdf"), pdf, PDF), cc=options.get("cc"),
+                      tags={"tenant": tenant_id, "document_kind": item.kind, "document": item.id})
 
 
 def recipients(tenant_id: str, customer_id: str, options: Dict[str, Any]) -> List[str]:
