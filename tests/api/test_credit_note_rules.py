@@ -141,3 +141,12 @@ def test_an_estimate_becomes_an_invoice_at_the_policy_it_was_quoted_at(new_tenan
     assert admin.patch(f"/tenants/{api.tenant_id}", {"rounding": {"vat_level": "invoice", "mode": "down"}}).status == 200
     invoice = api.post(f"/estimates/{estimate['id']}/convert", {"issue": True}).body
     assert (invoice["rounding"], invoice["totals"]) == (estimate["rounding"], estimate["totals"])
+
+
+def test_an_invoice_with_an_issued_credit_note_keeps_its_amounts(tenant):
+    invoice = issued_invoice(tenant, [{"description": "Pen", "quantity": "1", "unit_price": "10.00"}])
+    issued_credit(tenant, invoice, {"amount": "6.00"})
+    cheaper = tenant.patch(f"/invoices/{invoice['id']}", {"lines": [
+        {"description": "Pen", "quantity": "1", "unit_price": "1.00"}]})
+    assert cheaper.status == 409 and cheaper.error_fields == ["lines"]
+    assert tenant.patch(f"/invoices/{invoice['id']}", {"notes": "Credited in part"}).status == 200
