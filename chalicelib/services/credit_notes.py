@@ -56,8 +56,8 @@ def split_credit_note(uow: UnitOfWork, tenant_id: str, actor: Actor, note_id: st
             raise invalid("lines", "must leave at least one line on the original")
         before, whole = present_document(note), note.data["totals"]["gross"]
         writes = Writes()
-        part = new_draft(CREDIT_NOTE, tenant_id, actor,
-                         {**fields, "lines": [fields["lines"][i] for i in chosen]}, writes, use_cache)
+        part = new_draft(CREDIT_NOTE, tenant_id, actor, {**fields, "lines": [fields["lines"][i] for i in chosen],
+                                                         "rounding": note.data["rounding"]}, writes, use_cache)
         reprice(note, CREDIT_NOTE, tenant_id,
                 {**fields, "lines": [l for i, l in enumerate(fields["lines"]) if i not in chosen]}, writes, use_cache)
         parts = note.data["totals"]["gross"] + part.data["totals"]["gross"]

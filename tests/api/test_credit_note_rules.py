@@ -150,3 +150,15 @@ def test_an_invoice_with_an_issued_credit_note_keeps_its_amounts(tenant):
         {"description": "Pen", "quantity": "1", "unit_price": "1.00"}]})
     assert cheaper.status == 409 and cheaper.error_fields == ["lines"]
     assert tenant.patch(f"/invoices/{invoice['id']}", {"notes": "Credited in part"}).status == 200
+
+
+def test_a_split_credit_note_keeps_its_policy_after_the_tenant_changes_it(new_tenant, admin):
+    api = new_tenant(rounding={"vat_level": "line", "mode": "half_up"})
+    invoice = issued_invoice(api, [{"description": "Clip", "quantity": "1", "unit_price": "0.03"}] * 3)
+    by_hand = api.post("/credit-notes", {"invoice_id": invoice["id"], "reason": "x", "lines": [
+        {"description": "Clip", "quantity": "1", "unit_price": "0.03"}] * 3}).body
+    assert admin.patch(f"/tenants/{api.tenant_id}", {"rounding": {"vat_level": "invoice", "mode": "down"}}).status == 200
+    split = api.post(f"/credit-notes/{by_hand['id']}/split", {"lines": [0, 1]})
+    assert split.status == 201, split.body
+    moved = split.body["new"]
+    assert (moved["rounding"], moved["totals"]["vat"]) == ({"vat_level": "line", "mode": "half_up"}, "0.02")
