@@ -7,11 +7,12 @@ the invoice charged at that rate. The invoice keeps what each of its issued
 credit notes takes back per rate (`credited`: note id -> rates), so the limit
 is checked in the transaction that issues, edits or voids a credit note.
 """
-from decimal import ROUND_DOWN, Decimal
-from typing import Any, Dict, Iterable, List, NamedTuple, Optional, Tuple
+from decimal import Decimal
+from typing import Any, Dict, Iterable, List, NamedTuple, Tuple
 
 from .errors import Conflict, invalid
-from .money import check_places, exponent, round_money
+from .money import check_places, round_money
+from .pricing import share_out
 
 Rate = Dict[str, Any]  # a stored per-rate total: vat_category, vat_rate, net, vat (, gross)
 ZERO = Decimal(0)
@@ -33,11 +34,10 @@ def rate_key(category: str, rate: Decimal) -> Tuple[str, str]:
     return category, format(Decimal(rate).normalize(), "f")
 
 
-def left_to_credit(charged: Iterable[Rate], credited: Dict[str, List[Rate]],
-                   except_note: Optional[str] = None) -> List[RateLeft]:
+def left_to_credit(charged: Iterable[Rate], credited: Dict[str, List[Rate]]) -> List[RateLeft]:
     """Per rate the invoice charged (highest first), the net and VAT its credit notes have not
-    taken back yet (leaving out `except_note`'s own share)."""
-    taken = _taken(credited, except_note)
+    taken back yet."""
+    taken = _taken(credited)
     left = []
     for rate in charged:
         net, vat = taken.pop(rate_key(rate["vat_category"], rate["vat_rate"]), (ZERO, ZERO))
@@ -69,13 +69,8 @@ def amount_shares(left: List[RateLeft], amount: Decimal, currency: str) -> List[
     whole = sum((r.gross for r in left), ZERO)
     if amount > whole:
         raise invalid("amount", f"is more than the {whole:f} {currency} the invoice has left to credit")
-    quantum = exponent(currency)
     exact = [amount * r.gross / whole for r in left]
-    parts = [e.quantize(quantum, rounding=ROUND_DOWN) for e in exact]
-    leftover = int((amount - sum(parts, ZERO)) / quantum)
-    for i in sorted(range(len(left)), key=lambda i: (-(exact[i] - parts[i]), i))[:leftover]:
-        parts[i] += quantum
-    return list(zip(left, parts))
+    return list(zip(left, share_out(amount, exact, exact, currency)))
 
 
 def named_shares(left: List[RateLeft], named: List[Dict[str, Any]], currency: str) -> List[Tuple[RateLeft, Decimal]]:
@@ -108,19 +103,18 @@ def credit_lines(shares: List[Tuple[RateLeft, Decimal]], currency: str, label: s
     return lines
 
 
-def line_credit(line: Dict[str, Any], index: int) -> Dict[str, Any]:
+def line_credit(line: Dict[str, Any]) -> Dict[str, Any]:
     """An invoice line credited whole: what it took from a product (which may since be archived)
     stays, and it carries the net and VAT the invoice shows for it."""
     kept = {k: v for k, v in line.items()
             if k not in ("product_id", "net", "vat", "gross", "discount_amount", "reverse_charge_vat")}
-    return {**kept, "invoice_line": index, "carried": {"net": line["net"], "vat": line["vat"]}}
+    return {**kept, "carried": {"net": line["net"], "vat": line["vat"]}}
 
 
-def _taken(credited: Dict[str, List[Rate]], except_note: Optional[str] = None) -> Dict[Tuple[str, str], Tuple]:
+def _taken(credited: Dict[str, List[Rate]]) -> Dict[Tuple[str, str], Tuple[Decimal, Decimal]]:
+    """(category, rate) -> the net and VAT all the credit notes take back at it."""
     taken: Dict[Tuple[str, str], Tuple[Decimal, Decimal]] = {}
-    for note_id, rates in credited.items():
-        if note_id == except_note:
-            continue
+    for rates in credited.values():
         for rate in rates:
             key = rate_key(rate["vat_category"], rate["vat_rate"])
             net, vat = taken.get(key, (ZERO, ZERO))

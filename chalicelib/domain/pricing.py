@@ -154,7 +154,7 @@ def _vat_per_line(lines, bases, currency, policy) -> List[Decimal]:
         return [round_money(vat, currency) for vat in exact]
     if policy.vat_level == LINE:
         tenths = [vat.quantize(exponent(currency) / 10, rounding=ROUND_DOWN) for vat in exact]
-        return _share_out(round_money(sum(tenths, Decimal(0)), currency, ROUND_DOWN), tenths, tenths, currency)
+        return share_out(round_money(sum(tenths, Decimal(0)), currency, ROUND_DOWN), tenths, tenths, currency)
     vats = [Decimal(0)] * len(lines)
     groups = _group_by_rate(lines)
     group_bases = [sum((bases[i] for i in members), Decimal(0)) for members in groups.values()]
@@ -163,15 +163,15 @@ def _vat_per_line(lines, bases, currency, policy) -> List[Decimal]:
         group_totals = [round_money(vat, currency) for vat in group_vats]
     else:  # Notice 700 17.5: the invoice's total VAT rounded down, shared over its rates
         whole = round_money(sum(group_vats, Decimal(0)), currency, ROUND_DOWN)
-        group_totals = _share_out(whole, group_vats, group_vats, currency)
+        group_totals = share_out(whole, group_vats, group_vats, currency)
     for members, group_base, total in zip(groups.values(), group_bases, group_totals):
         targets = [total * bases[i] / group_base if group_base else Decimal(0) for i in members]
-        for i, share in zip(members, _share_out(total, targets, [exact[i] for i in members], currency)):
+        for i, share in zip(members, share_out(total, targets, [exact[i] for i in members], currency)):
             vats[i] = share
     return vats
 
 
-def _share_out(total: Decimal, targets: List[Decimal], exact: List[Decimal], currency: str) -> List[Decimal]:
+def share_out(total: Decimal, targets: List[Decimal], exact: List[Decimal], currency: str) -> List[Decimal]:
     """Split a rounded `total` into parts near their `targets` that add up to it, each part its
     own `exact` amount rounded down or up to the minor unit (largest remainder, bounded): parts
     start at their targets rounded down, then take or give back single units, furthest from

@@ -30,7 +30,7 @@ def credit_invoice(uow: UnitOfWork, tenant_id: str, actor: Actor, invoice_id: st
         lines = _amount_lines(invoice, request)
         prices_include_vat = False
     else:
-        lines = [credits.line_credit(line, i) for i, line in enumerate(data["lines"])]
+        lines = [credits.line_credit(line) for line in data["lines"]]
         if request.get("lines") is not None:
             lines = [lines[i] for i in _indexes(request["lines"], len(lines), "lines")]
         prices_include_vat = data["prices_include_vat"]

@@ -81,7 +81,7 @@ def test_credit_notes_never_take_back_more_net_or_vat_per_rate_than_charged(invo
     for n, (kind, what) in enumerate(actions):
         if kind == "lines":
             chosen = sorted({i for i in what if i < len(lines)}) or [0]
-            note_lines = [credits.line_credit(invoice["lines"][i], i) for i in chosen]
+            note_lines = [credits.line_credit(invoice["lines"][i]) for i in chosen]
         elif kind == "hand":
             note_lines = what
         else:
@@ -108,7 +108,7 @@ def test_a_full_credit_takes_back_exactly_what_was_charged(invoice_input, way, p
     lines, currency, policy = invoice_input
     invoice = priced(lines, currency, policy)
     gross = invoice["totals"]["gross"]
-    every_line = [credits.line_credit(line, i) for i, line in enumerate(invoice["lines"])]
+    every_line = [credits.line_credit(line) for line in invoice["lines"]]
     if way == "whole":
         attempts = [every_line]
     elif way == "line_by_line":
