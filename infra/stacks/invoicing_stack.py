@@ -10,6 +10,7 @@ from aws_cdk import aws_iam as iam
 from aws_cdk import aws_s3 as s3
 from aws_cdk import aws_s3_notifications as s3n
 from aws_cdk import aws_secretsmanager as secretsmanager
+from aws_cdk import aws_sns_subscriptions as subscriptions
 from aws_cdk import aws_sqs as sqs
 from chalice.cdk import Chalice
 from constructs import Construct
@@ -30,8 +31,8 @@ APP_NAME = "invoicing"
 PLACEHOLDER_ROLE = "arn:aws:iam::000000000000:role/replaced-by-the-stack"
 # Copies of each queue reader Lambda runs at once. Jobs: 2, the least SQS allows, because more
 # workers on one tenant's burst only add conflicts (bench/README.md, month-start burst); exports:
-# 2 long jobs at a time; uploads: 5, not measured.
-MAX_CONCURRENCY = {"Jobs": 2, "ExportsQueue": 2, "UploadsQueue": 5}
+# 2 long jobs at a time; uploads: 5, not measured; delivery events: 2, a trickle.
+MAX_CONCURRENCY = {"Jobs": 2, "ExportsQueue": 2, "UploadsQueue": 5, "DeliveryEvents": 2}
 API_GATEWAY_TIMEOUT = 29  # seconds: API Gateway's integration limit
 
 
@@ -56,7 +57,8 @@ class InvoicingStack(Stack):
         )
         self.mail = Mail(self, prefix, mail_from)
         queue_names = {config.JOBS_QUEUE: f"{prefix}-jobs", config.EXPORTS_QUEUE: f"{prefix}-exports",
-                       config.UPLOADS_QUEUE: f"{prefix}-uploads"}
+                       config.UPLOADS_QUEUE: f"{prefix}-uploads",
+                       config.DELIVERY_EVENTS_QUEUE: f"{prefix}-delivery-events"}
 
         self.chalice = Chalice(self, "App", source_dir=source_dir, stage_config={
             "manage_iam_role": False,
@@ -85,8 +87,11 @@ class InvoicingStack(Stack):
         make_roles(self, prefix, functions, log_groups, Resources(
             table=self.table, documents=self.documents, uploads=self.uploads,
             jobs=queues[config.JOBS_QUEUE], exports=queues[config.EXPORTS_QUEUE],
-            uploads_queue=queues[config.UPLOADS_QUEUE], admin_key=self.admin_key,
+            uploads_queue=queues[config.UPLOADS_QUEUE], delivery_events=queues[config.DELIVERY_EVENTS_QUEUE],
+            admin_key=self.admin_key,
             mail_arns=self.mail.arns, failed_events=failed_events))
+        self.mail.events.add_subscription(subscriptions.SqsSubscription(
+            queues[config.DELIVERY_EVENTS_QUEUE], raw_message_delivery=True))
         # Uploads live under tenants/<tenant>/ (chalicelib/services/uploads.py); nothing else is announced.
         self.uploads.add_event_notification(
             s3.EventType.OBJECT_CREATED, s3n.SqsDestination(queues[config.UPLOADS_QUEUE]),

@@ -34,6 +34,7 @@ class Resources:
     jobs: sqs.Queue
     exports: sqs.Queue
     uploads_queue: sqs.Queue
+    delivery_events: sqs.Queue
     admin_key: secretsmanager.Secret
     mail_arns: List[str]  # the SES identity and configuration set
     failed_events: Dict[str, sqs.Queue]  # dead-letter queue per scheduled function
@@ -73,6 +74,10 @@ def policies(r: Resources) -> Dict[str, List[iam.PolicyStatement]]:
             _allow(TABLE_READ + ["dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:ConditionCheckItem"], *table),
             _allow(["s3:PutObject", "s3:AbortMultipartUpload"], r.documents.arn_for_objects("exports/*")),
             _allow(QUEUE_CONSUME, r.exports.queue_arn),
+        ],
+        "DeliveryEvents": [  # bounces and complaints recorded on documents
+            _allow(["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:ConditionCheckItem"], r.table.table_arn),
+            _allow(QUEUE_CONSUME, r.delivery_events.queue_arn),
         ],
         "UploadsQueue": [
             _allow(TABLE_READ + TABLE_WRITE, *table),
