@@ -75,7 +75,7 @@ def update_document(uow: UnitOfWork, dtype: DocumentType, tenant_id: str, actor:
     def attempt(use_cache: bool) -> DocumentItem:
         item = dtype.store.get(tenant_id, document_id)
         docs.check_editable(item.status, changes, has_allocations(item) or bool(item.data.get("credited")))
-        before, old_gross = present(item), item.data["totals"]["gross"]
+        before, old_totals = present(item), item.data["totals"]
         writes = Writes()
         merged = dtype.prepare(tenant_id, {**input_fields(dtype, item.data), **changes})
         _compose(item, dtype, tenant_id, merged, item.data["rounding"], writes, use_cache)
@@ -85,8 +85,8 @@ def update_document(uow: UnitOfWork, dtype: DocumentType, tenant_id: str, actor:
         item.updated_at = stamp(now())
         dtype.store.place(item, tenant_id)
         writes.put(item)
-        delta = item.data["totals"]["gross"] - old_gross
-        if item.status != docs.DRAFT:
+        delta = item.data["totals"]["gross"] - old_totals["gross"]
+        if item.status != docs.DRAFT and item.data["totals"]["rates"] != old_totals["rates"]:
             dtype.credits_changed(writes, tenant_id, item, item.data["totals"]["rates"])
         if item.status != docs.DRAFT and delta:
             dtype.adjusted(writes, tenant_id, item, item.updated_at, delta)

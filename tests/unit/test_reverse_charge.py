@@ -6,7 +6,7 @@ from pypdf import PdfReader
 
 from chalicelib.domain.pricing import Policy
 from chalicelib.render.document_pdf import render_document_pdf
-from tests.support.ubl_documents import EU_CUSTOMER, NS, line, presented, texts, valid_ubl
+from tests.support.ubl_documents import EU_CUSTOMER, line, presented, texts, valid_ubl
 
 BUILD = line("Groundworks", "1", "1000.00", "reverse_charge", "20")
 TOOLS = line("Tool hire", "1", "50.00")
