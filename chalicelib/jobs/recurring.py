@@ -14,7 +14,7 @@ from typing import Any, Callable, Dict, List
 
 from ..domain import documents as docs
 from ..domain import schedules
-from ..domain.errors import ConcurrentUpdate, Conflict, InvalidReference
+from ..domain.errors import ConcurrentUpdate, Conflict, InvalidReference, ValidationError
 from ..domain.records import Actor
 from ..store import keys
 from ..store.clock import now, stamp
@@ -125,10 +125,16 @@ def _finish_last(tenant_id: str, template: RecordItem) -> None:
 def _finish(tenant_id: str, template: RecordItem, invoice_id: str) -> None:
     """What the template does with each invoice beyond the draft; each step is skipped once done."""
     action = template.data.get("action")
-    if action in ISSUING_ACTIONS and INVOICE.store.get(tenant_id, invoice_id).status == docs.DRAFT:
+    if action in ISSUING_ACTIONS and _awaits_issue(tenant_id, invoice_id):
         _ensure_issued(tenant_id, invoice_id)
     if action == ISSUE_AND_SEND and _awaits_email(tenant_id, invoice_id):
         _send_once(tenant_id, invoice_id)
+
+
+def _awaits_issue(tenant_id: str, invoice_id: str) -> bool:
+    """A draft, not found unissuable."""
+    invoice = INVOICE.store.get(tenant_id, invoice_id)
+    return invoice.status == docs.DRAFT and not invoice.data.get("not_issued")
 
 
 def _awaits_email(tenant_id: str, invoice_id: str) -> bool:
@@ -150,27 +156,36 @@ def _send_once(tenant_id: str, invoice_id: str) -> None:
     try:
         email_document(UnitOfWork(), INVOICE, tenant_id, SCHEDULER, invoice_id, {})
     except InvalidReference as error:
-        reason = error.message
-        logger.warning("recurring invoice not emailed", extra={"tenant_id": tenant_id, "invoice_id": invoice_id,
-                                                               "reason": reason})
-        retry_on_conflict(lambda use_cache: _record_not_emailed(tenant_id, invoice_id, reason))
+        _record_not_done(tenant_id, invoice_id, "not_emailed", error.message)
 
 
-def _record_not_emailed(tenant_id: str, invoice_id: str, reason: str) -> None:
-    """On the invoice and in its history: the tenant sees why, and no later message emails this
-    invoice by surprise once the customer has an address (the tenant sends it when ready)."""
-    invoice = INVOICE.store.get(tenant_id, invoice_id)
-    at = stamp(now())
-    invoice.data["not_emailed"] = {"at": at, "reason": reason}
-    invoice.updated_at = at
-    UnitOfWork().commit(Writes().put(invoice).put(history_entry(  # the put is conditioned on the version read
-        invoice.PK, at, SCHEDULER.id, "not_emailed", {"not_emailed": {"before": None, "after": reason}})), invoice)
+def _record_not_done(tenant_id: str, invoice_id: str, step: str, reason: str) -> None:
+    """A step the invoice's data cannot pass (`not_emailed`, `not_issued`), on the invoice and in its
+    history: the tenant sees why, retries cannot cure it, and no later message takes the step by
+    surprise once the data is mended (the tenant issues or sends it when ready)."""
+    logger.warning(f"recurring invoice {step}", extra={"tenant_id": tenant_id, "invoice_id": invoice_id,
+                                                        "reason": reason})
+
+    def record(use_cache: bool) -> None:
+        invoice = INVOICE.store.get(tenant_id, invoice_id)
+        at = stamp(now())
+        invoice.data[step] = {"at": at, "reason": reason}
+        invoice.updated_at = at
+        UnitOfWork().commit(Writes().put(invoice).put(history_entry(  # the put is conditioned on the version read
+            invoice.PK, at, SCHEDULER.id, step, {step: {"before": None, "after": reason}})), invoice)
+
+    retry_on_conflict(record)
 
 
 def _ensure_issued(tenant_id: str, invoice_id: str) -> None:
-    """Issue the generated draft; a concurrent worker having issued it already is success."""
+    """Issue the generated draft; a concurrent worker having issued it already is success. A draft
+    that cannot be issued as it stands (in a currency other than the tenant's, it needs an exchange
+    rate) stays a draft, marked not_issued: failing the job would repeat on every delivery and hold
+    back every later occurrence of the template."""
     try:
         issue_document(UnitOfWork(), INVOICE, tenant_id, SCHEDULER, invoice_id, {})
     except Conflict:
         if INVOICE.store.get(tenant_id, invoice_id).status == docs.DRAFT:
             raise
+    except (ValidationError, InvalidReference) as error:
+        _record_not_done(tenant_id, invoice_id, "not_issued", error.message)

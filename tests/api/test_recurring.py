@@ -102,3 +102,25 @@ def test_after_resuming_a_skip_template_the_preview_lists_what_it_will_generate(
         day += timedelta(days=1)
     generated = [o["date"] for o in retainer.get(f"{path}/invoices").body["data"]]
     assert generated == ["2026-01-31", "2026-02-28", *dates]
+
+
+@pytest.mark.parametrize("action", ["issue", "issue_and_send"])
+def test_an_invoice_that_cannot_be_issued_as_generated_stays_a_draft_and_billing_goes_on(retainer, action):
+    """A template in a currency other than the tenant's: issuing needs an exchange rate, which a
+    template cannot know. The generated invoice stays a draft, marked not_issued with the reason; the
+    job succeeds, and later occurrences are generated (the failure used to repeat on every delivery
+    and stop the template for good)."""
+    from chalicelib.jobs import recurring as run
+
+    made = template(retainer, {"currency": "USD", "action": action}, start_date="2026-01-15")
+    ids = run.generate_due(retainer.tenant_id, made["id"], datetime(2026, 1, 16, tzinfo=timezone.utc))
+    ids += run.generate_due(retainer.tenant_id, made["id"], datetime(2026, 2, 16, tzinfo=timezone.utc))
+    assert len(ids) == 2
+    for invoice_id in ids:
+        invoice = retainer.get(f"/invoices/{invoice_id}").body
+        assert invoice["status"] == "draft" and "exchange_rate" in invoice.get("not_issued", {}).get("reason", ""), invoice
+        assert not invoice.get("last_emailed")
+        actions = [entry["action"] for entry in retainer.get(f"/invoices/{invoice_id}/history").body["data"]]
+        assert "not_issued" in actions
+        issued = retainer.post(f"/invoices/{invoice_id}/issue", {"exchange_rate": "0.79"})
+        assert issued.status == 200 and issued.body["number"], issued.body
