@@ -2,7 +2,8 @@
 # CI check of the AWS stack, without an AWS account or the CDK CLI (.ci/run calls it):
 # synthesizes the prod and staging stages, expands the SAM template, runs cfn-lint and checkov
 # on it (findings not accepted in checks/accepted.json fail), checks the shared libraries of the
-# Lambda package against lambda-base-libs.txt, and asserts the template's rules (checks/template_rules.py).
+# Lambda package against lambda-base-libs.txt, and asserts the template's rules (checks/template_rules.py;
+# checks/self_test.py puts the defects they guard against back into a copy and expects each reported).
 #
 # Cold (no infra/.venv, empty pip cache): measured in infra/README.md. Warm: venv and the Lambda
 # layer are reused while requirements*.txt are unchanged (Chalice keeps the layer in
@@ -48,6 +49,7 @@ for stage in prod staging; do
   "$py" "$here/checks/expand_sam.py" "$dir/$stage.template.json" "$dir/$stage.expanded.json"
   "$py" "$here/checks/template_rules.py" "$dir/$stage.expanded.json" "$stage" || failed=1
 done
+"$py" "$here/checks/self_test.py" "$out/prod.expanded.json" prod || failed=1  # the rules can fail
 "$py" "$here/checks/findings.py" "$out/prod.expanded.json" || failed=1
 layer_zips=("$out"/asset.*.zip)
 "$py" "$here/checks/shared_libs.py" "$here/lambda-base-libs.txt" aarch64 "${layer_zips[@]}" || failed=1
