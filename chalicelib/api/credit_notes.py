@@ -5,6 +5,7 @@ from chalice import Blueprint
 
 from ..domain import vat
 from ..lazy import lazy
+from .answers import priced
 from .document_routes import present_document, register_document_routes
 from .invoices import COMMON, list_query
 from .payments import ALLOCATE, REFUND, allocate_from, deallocate_from, refund_from
@@ -42,20 +43,21 @@ FROM_INVOICE = Object({
 SPLIT = Object({"lines": Array(Integer(minimum=0, maximum=499), min_items=1, max_items=500, required=True,
                                description="Lines (by position) that move to the new credit note")})
 
+CREDIT_NOTE_BODY_ANSWER = priced(CREDIT_NOTE_BODY)
 register_document_routes(credit_notes, path="/credit-notes", tag=TAG, label="credit note", dtype=CREDIT_NOTE,
                          schema=CREDIT_NOTE_BODY, query=list_query(STATUSES, dated_by_due=False))
 ONE = "/credit-notes/{document_id}"
 
 
 @route(credit_notes, "/invoices/{invoice_id}/credit-notes", "POST", tag=TAG, body=FROM_INVOICE, status=201,
-       render=present_document, response=CREDIT_NOTE_BODY,
+       render=present_document, response=CREDIT_NOTE_BODY_ANSWER,
        summary="Start a draft credit note from an invoice: all of it, chosen lines, or an amount")
 def from_invoice(ctx: RequestContext, invoice_id):
     return credit_invoice(ctx.uow, ctx.tenant_id, ctx.actor, invoice_id, ctx.body)
 
 
 @route(credit_notes, f"{ONE}/duplicate", "POST", tag=TAG, status=201, render=present_document,
-       response=CREDIT_NOTE_BODY, summary="A new draft with the same customer, invoice, reason and lines")
+       response=CREDIT_NOTE_BODY_ANSWER, summary="A new draft with the same customer, invoice, reason and lines")
 def duplicate(ctx: RequestContext, document_id):
     return duplicate_credit_note(ctx.uow, ctx.tenant_id, ctx.actor, document_id)
 
@@ -68,18 +70,18 @@ def split(ctx: RequestContext, document_id):
 
 
 @route(credit_notes, f"{ONE}/allocations", "POST", tag=TAG, body=ALLOCATE, render=present_document,
-       response=CREDIT_NOTE_BODY, summary="Allocate credit to invoices of the same customer")
+       response=CREDIT_NOTE_BODY_ANSWER, summary="Allocate credit to invoices of the same customer")
 def allocate(ctx: RequestContext, document_id):
     return allocate_from(ctx.uow, CREDIT_NOTE.resolve().store, ctx.tenant_id, ctx.actor, document_id, ctx.body["allocations"])
 
 
 @route(credit_notes, f"{ONE}/allocations/{{invoice_id}}", "DELETE", tag=TAG, render=present_document,
-       response=CREDIT_NOTE_BODY, summary="Take the credit back off an invoice")
+       response=CREDIT_NOTE_BODY_ANSWER, summary="Take the credit back off an invoice")
 def deallocate(ctx: RequestContext, document_id, invoice_id):
     return deallocate_from(ctx.uow, CREDIT_NOTE.resolve().store, ctx.tenant_id, ctx.actor, document_id, invoice_id)
 
 
 @route(credit_notes, f"{ONE}/refunds", "POST", tag=TAG, body=REFUND, render=present_document,
-       response=CREDIT_NOTE_BODY, summary="Refund what is left of the credit")
+       response=CREDIT_NOTE_BODY_ANSWER, summary="Refund what is left of the credit")
 def refund(ctx: RequestContext, document_id):
     return refund_from(ctx.uow, CREDIT_NOTE.resolve().store, ctx.tenant_id, ctx.actor, document_id, ctx.body)

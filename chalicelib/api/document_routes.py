@@ -6,6 +6,7 @@ from chalice import Blueprint
 from ..lazy import lazy
 from .record_routes import HISTORY_QUERY, history_page, page
 from .routing import RequestContext, route
+from .answers import priced
 from .schema import Amount, Array, Date, Email, Field, Integer, Object, String
 
 mark_sent = lazy("chalicelib.services.document_status", "mark_sent")
@@ -36,7 +37,7 @@ SEND = Object({
     "cc": Array(Email(), max_items=10),
     "message": String(max_length=2000, description="Added below the tenant's email text"),
 })
-FILE_LINK = Object({"url": String(description="Presigned GET, valid for expires_in seconds"),
+FILE_LINK = Object({"url": String(max_length=8000, description="Presigned GET, valid for expires_in seconds"),
                     "expires_in": Integer(minimum=1, maximum=604800), "file_name": String()})
 
 
@@ -54,23 +55,25 @@ def register_document_routes(bp: Blueprint, *, path: str, tag: str, label: str, 
     resolved when a request needs it); `actions` picks the lifecycle routes it has, `e_invoice`
     whether it has a UBL form."""
     one = f"{path}/{{document_id}}"
+    answer = priced(schema)
 
     @route(bp, path, "POST", summary=f"Create a draft {label}", tag=tag, body=schema, status=201,
-           render=present_document, response=schema)
+           render=present_document, response=answer)
     def create(ctx: RequestContext):
         return create_document(ctx.uow, dtype.resolve(), ctx.tenant_id, ctx.actor, ctx.body)
 
-    @route(bp, path, "GET", summary=f"List {label}s, newest first", tag=tag, query=query, response=schema,
+    @route(bp, path, "GET", summary=f"List {label}s, newest first", tag=tag, query=query,
+           response=priced(schema, with_lines=False),
            list_response=True, render=lambda body: body)
     def list_documents(ctx: RequestContext):
         return page(*document_page(dtype.resolve(), ctx.tenant_id, ctx.query))
 
     @route(bp, one, "GET", summary=f"Get a {label} with its lines", tag=tag, render=present_document,
-           response=schema)
+           response=answer)
     def get(ctx: RequestContext, document_id):
         return dtype.store.get(ctx.tenant_id, document_id)
 
-    @route(bp, one, "PATCH", tag=tag, body=schema, partial=True, render=present_document, response=schema,
+    @route(bp, one, "PATCH", tag=tag, body=schema, partial=True, render=present_document, response=answer,
            summary=f"Edit a draft, or an issued {label} not yet sent or allocated (every edit is in its history)")
     def update(ctx: RequestContext, document_id):
         return with_pdf(ctx, update_document(ctx.uow, dtype.resolve(), ctx.tenant_id, ctx.actor, document_id,
@@ -87,7 +90,7 @@ def register_document_routes(bp: Blueprint, *, path: str, tag: str, label: str, 
         def ubl(ctx: RequestContext, document_id):
             return ubl_link(ctx.tenant_id, dtype.store.get(ctx.tenant_id, document_id))
 
-    @route(bp, f"{one}/send", "POST", tag=tag, body=SEND, render=present_document, response=schema,
+    @route(bp, f"{one}/send", "POST", tag=tag, body=SEND, render=present_document, response=answer,
            summary=f"Email the {label}'s PDF to the customer (from the tenant's template) and record it")
     def send(ctx: RequestContext, document_id):
         return email_document(ctx.uow, dtype.resolve(), ctx.tenant_id, ctx.actor, document_id, ctx.body)
@@ -97,7 +100,7 @@ def register_document_routes(bp: Blueprint, *, path: str, tag: str, label: str, 
     def delete(ctx: RequestContext, document_id):
         return delete_draft(ctx.uow, dtype.resolve(), ctx.tenant_id, ctx.actor, document_id)
 
-    _register_actions(bp, one, tag, label, dtype, schema, actions)
+    _register_actions(bp, one, tag, label, dtype, answer, actions)
 
     @route(bp, f"{one}/history", "GET", summary=f"Every change to a {label}", tag=tag, query=HISTORY_QUERY,
            render=lambda body: body)
@@ -105,32 +108,32 @@ def register_document_routes(bp: Blueprint, *, path: str, tag: str, label: str, 
         return history_page(dtype.store.pk(ctx.tenant_id, document_id), ctx)
 
 
-def _register_actions(bp, one, tag, label, dtype, schema, actions):
+def _register_actions(bp, one, tag, label, dtype, answer, actions):
     registrars = {"issue": _issue_route, "mark-sent": _sent_route, "void": _void_route}
     for action in actions:
-        registrars[action](bp, one, tag, label, dtype, schema)
+        registrars[action](bp, one, tag, label, dtype, answer)
 
 
-def _issue_route(bp, one, tag, label, dtype, schema):
+def _issue_route(bp, one, tag, label, dtype, answer):
 
-    @route(bp, f"{one}/issue", "POST", tag=tag, body=ISSUE, render=present_document, response=schema,
+    @route(bp, f"{one}/issue", "POST", tag=tag, body=ISSUE, render=present_document, response=answer,
            summary=f"Issue a draft {label}: it takes the next number of its series")
     def issue(ctx: RequestContext, document_id):
         return with_pdf(ctx, issue_document(ctx.uow, dtype.resolve(), ctx.tenant_id, ctx.actor, document_id,
                                             ctx.body))
 
 
-def _sent_route(bp, one, tag, label, dtype, schema):
+def _sent_route(bp, one, tag, label, dtype, answer):
 
-    @route(bp, f"{one}/mark-sent", "POST", tag=tag, render=present_document, response=schema,
+    @route(bp, f"{one}/mark-sent", "POST", tag=tag, render=present_document, response=answer,
            summary=f"Record that the customer has the {label}; its amounts lock")
     def sent(ctx: RequestContext, document_id):
         return mark_sent(ctx.uow, dtype.resolve(), ctx.tenant_id, ctx.actor, document_id)
 
 
-def _void_route(bp, one, tag, label, dtype, schema):
+def _void_route(bp, one, tag, label, dtype, answer):
 
-    @route(bp, f"{one}/void", "POST", tag=tag, body=VOID, render=present_document, response=schema,
+    @route(bp, f"{one}/void", "POST", tag=tag, body=VOID, render=present_document, response=answer,
            summary=f"Void an issued {label}; it keeps its number")
     def void(ctx: RequestContext, document_id):
         return void_document(ctx.uow, dtype.resolve(), ctx.tenant_id, ctx.actor, document_id, ctx.body["reason"])

@@ -4,6 +4,7 @@ from chalice import Blueprint
 from ..domain.estimates import STATUSES
 from ..domain.timeframes import PRESETS
 from ..lazy import lazy
+from .answers import priced
 from .document_routes import ISSUE, present_document, register_document_routes, tenant_timeframe
 from .invoices import COMMON, list_query
 from .routing import RequestContext, route
@@ -30,32 +31,33 @@ PRINT_READY = Object({"print_ready": Boolean(required=True)})
 CONVERT = Object({"issue": Boolean(description="Issue the new invoice at once (default: leave a draft)")})
 
 # Estimates are never voided, only declined; sending one is what gives it its number (below).
+ESTIMATE_BODY_ANSWER = priced(ESTIMATE_BODY)
 register_document_routes(estimates, path="/estimates", tag=TAG, label="estimate", dtype=ESTIMATE,
                          schema=ESTIMATE_BODY,
                          query=list_query(STATUSES, dated_by_due=False), actions=(), e_invoice=False)
 
 
 @route(estimates, f"{ONE}/mark-sent", "POST", tag=TAG, body=ISSUE, render=present_document,
-       response=ESTIMATE_BODY, summary="Send a draft: it takes the next estimate number (EST-0001)")
+       response=ESTIMATE_BODY_ANSWER, summary="Send a draft: it takes the next estimate number (EST-0001)")
 def sent(ctx: RequestContext, document_id):
     return send_estimate(ctx.uow, ctx.tenant_id, ctx.actor, document_id, ctx.body)
 
 
-@route(estimates, f"{ONE}/accept", "POST", tag=TAG, render=present_document, response=ESTIMATE_BODY,
+@route(estimates, f"{ONE}/accept", "POST", tag=TAG, render=present_document, response=ESTIMATE_BODY_ANSWER,
        summary="The customer accepted the estimate (refused once it has expired)")
 def accept(ctx: RequestContext, document_id):
     return answer_estimate(ctx.uow, ctx.tenant_id, ctx.actor, document_id, accepted=True)
 
 
 @route(estimates, f"{ONE}/decline", "POST", tag=TAG, body=DECLINE, render=present_document,
-       response=ESTIMATE_BODY, summary="The customer declined the estimate")
+       response=ESTIMATE_BODY_ANSWER, summary="The customer declined the estimate")
 def decline(ctx: RequestContext, document_id):
     return answer_estimate(ctx.uow, ctx.tenant_id, ctx.actor, document_id, accepted=False,
                            reason=ctx.body.get("reason"))
 
 
 @route(estimates, f"{ONE}/print-ready", "POST", tag=TAG, body=PRINT_READY, render=present_document,
-       response=ESTIMATE_BODY, summary="Flag (or unflag) the estimate as ready to print; kept in every state")
+       response=ESTIMATE_BODY_ANSWER, summary="Flag (or unflag) the estimate as ready to print; kept in every state")
 def print_ready(ctx: RequestContext, document_id):
     return mark_print_ready(ctx.uow, ctx.tenant_id, ctx.actor, document_id, ctx.body["print_ready"])
 

@@ -96,8 +96,11 @@ def list_exports(ctx: RequestContext):
 
 
 XERO_PUSH = Object({
-    "access_token": String(required=True, max_length=4000, description="An OAuth 2.0 token; used once, never stored"),
-    "xero_tenant_id": String(required=True, max_length=100, description="The Xero organisation (Xero-tenant-id)"),
+    # Both are sent to Xero as HTTP headers: printable ASCII only.
+    "access_token": String(required=True, max_length=4000, pattern=r"[!-~]+",
+                           description="An OAuth 2.0 token; used once, never stored"),
+    "xero_tenant_id": String(required=True, max_length=100, pattern=r"[!-~]+",
+                             description="The Xero organisation (Xero-tenant-id)"),
     **ACCOUNTING_FILTERS,
 })
 

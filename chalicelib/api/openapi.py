@@ -23,7 +23,9 @@ _ERROR = {
 _ERRORS = {"400": "Invalid input", "401": "Missing or invalid API key", "403": "Not allowed",
            "404": "Not found", "409": "Conflicts with the current state",
            "413": "Body over 1 MB", "415": "Body is not JSON",
-           "422": "The body names a record that cannot be used"}
+           "422": "The body names a record that cannot be used",
+           "502": "A service we call (email, Xero) refused the request",
+           "503": "A service we call (email, Xero) is busy or unreachable; try again"}
 
 
 def document() -> Dict[str, Any]:

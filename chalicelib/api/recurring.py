@@ -7,7 +7,7 @@ from .fields import list_query
 from .invoices import COMMON
 from .record_routes import HISTORY_QUERY, history_page, page, present_record
 from .routing import RequestContext, route
-from .schema import Choice, Date, Integer, Object, String
+from .schema import Choice, Date, Integer, Object, String, TimeZone
 
 recurring = Blueprint(__name__)
 TAG = "Recurring invoices"
@@ -45,30 +45,38 @@ TEMPLATE = Object({
                      description="Occurrences missed (tick down, or paused): generate each, or only the latest"),
 })
 
+# As answered: the schedule with the time zone it runs in (the tenant's when it was made), how far
+# it has got, and each line as given (a template is priced when each invoice is made).
+TEMPLATE_ANSWER = Object({
+    **TEMPLATE.fields,
+    "schedule": Object({**SCHEDULE.fields, "time_zone": TimeZone(required=True)}, required=True),
+    "next_occurrence": Integer(minimum=0, maximum=100000, description="The occurrence number generated next"),
+    "generated": Integer(minimum=0, maximum=100000, description="Invoices generated so far"),
+})
 
 def _render(item):
     return present_record(TEMPLATES, item)
 
 
 @route(recurring, "/recurring-invoices", "POST", tag=TAG, body=TEMPLATE, status=201, render=_render,
-       response=TEMPLATE, summary="Create a recurring invoice: a template and a schedule")
+       response=TEMPLATE_ANSWER, summary="Create a recurring invoice: a template and a schedule")
 def create(ctx: RequestContext):
     return create_template(ctx.uow, ctx.tenant_id, ctx.actor,
                            {"action": "draft", "missed": "generate_each", **ctx.body})
 
 
-@route(recurring, "/recurring-invoices", "GET", tag=TAG, query=list_query(STATUSES), response=TEMPLATE,
+@route(recurring, "/recurring-invoices", "GET", tag=TAG, query=list_query(STATUSES), response=TEMPLATE_ANSWER,
        list_response=True, render=lambda body: body, summary="List recurring invoices, newest first")
 def list_templates(ctx: RequestContext):
     return page(*record_page(TEMPLATES, ctx.tenant_id, ctx.query))
 
 
-@route(recurring, ONE, "GET", tag=TAG, render=_render, response=TEMPLATE, summary="Get a recurring invoice")
+@route(recurring, ONE, "GET", tag=TAG, render=_render, response=TEMPLATE_ANSWER, summary="Get a recurring invoice")
 def get(ctx: RequestContext, template_id):
     return TEMPLATES.store.get(ctx.tenant_id, template_id)
 
 
-@route(recurring, ONE, "PATCH", tag=TAG, body=TEMPLATE, partial=True, render=_render, response=TEMPLATE,
+@route(recurring, ONE, "PATCH", tag=TAG, body=TEMPLATE, partial=True, render=_render, response=TEMPLATE_ANSWER,
        summary="Edit a recurring invoice; only occurrences not yet generated change")
 def edit(ctx: RequestContext, template_id):
     return edit_template(ctx.uow, ctx.tenant_id, ctx.actor, template_id, ctx.body)
@@ -77,7 +85,7 @@ def edit(ctx: RequestContext, template_id):
 def _action(name: str, summary: str):
     service = lazy(_SERVICE, f"{name}_template")
 
-    @route(recurring, f"{ONE}/{name}", "POST", tag=TAG, render=_render, response=TEMPLATE, summary=summary)
+    @route(recurring, f"{ONE}/{name}", "POST", tag=TAG, render=_render, response=TEMPLATE_ANSWER, summary=summary)
     def act(ctx: RequestContext, template_id):
         return service(ctx.uow, ctx.tenant_id, ctx.actor, template_id)
 

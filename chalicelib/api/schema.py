@@ -115,7 +115,7 @@ class String(Field):
         schema = super().openapi()
         schema.update(minLength=self.min_length, maxLength=self.max_length)
         if self.pattern:
-            schema["pattern"] = self.pattern.pattern
+            schema["pattern"] = f"^(?:{self.pattern.pattern})$"  # JSON Schema patterns search; ours match whole
         return schema
 
 
@@ -242,7 +242,7 @@ class Amount(Field):
 
     def openapi(self):
         schema = super().openapi()
-        schema["pattern"] = r"^-?\d+(\.\d{1,%d})?$" % self.places if self.places else r"^-?\d+$"
+        schema["pattern"] = r"^-?[0-9]+(\.[0-9]{1,%d})?$" % self.places if self.places else r"^-?[0-9]+$"
         schema.setdefault("example", "12.50")
         return schema
 

@@ -7,6 +7,7 @@ transaction turns into a precise 409 instead of a generic failure.
 """
 import random
 import time
+from contextlib import contextmanager
 from typing import Any, Callable, Dict, List, Optional, Tuple
 
 from pynamodb.exceptions import TransactWriteError
@@ -83,9 +84,29 @@ class UnitOfWork:
 
     def commit(self, writes: Writes, result: Any = None) -> Any:
         if self._before_commit:
-            self._before_commit(result, writes)
+            with _versions_as_committed(writes):
+                self._before_commit(result, writes)
         _execute(writes)
         return result
+
+
+@contextmanager
+def _versions_as_committed(writes: Writes):
+    """Each written item shows the version the transaction will give it (pynamodb sets it only
+    after the commit), so that an answer made before the commit is the one a later read gives;
+    the transaction's conditions are on the versions read, restored before it runs."""
+    read = [(item, item.version) for kind, args, _, _ in writes.in_sent_order() if kind in ("save", "update")
+            for item in args[:1] if getattr(type(item), "_version_attribute_name", None)]
+    for item, version in read:
+        item.version = (version or 0) + 1
+    try:
+        yield
+    finally:
+        for item, version in read:
+            if version is None:  # a new item: pynamodb's attribute takes no None
+                item.attribute_values.pop("version", None)
+            else:
+                item.version = version
 
 
 def _execute(writes: Writes) -> None:
