@@ -76,3 +76,16 @@ def test_concurrent_repeats_of_one_request_create_exactly_one_record(tenant):
     assert {a.status for a in answers} == {201}
     assert len({a.body["id"] for a in answers}) == 1
     assert len(tenant.get("/products").body["data"]) == 1
+
+
+def test_the_first_answer_and_its_replay_show_the_version_a_read_shows(tenant):
+    key = {"Idempotency-Key": "versioned-create"}
+    first = tenant.post("/customers", {"name": "Versioned"}, headers=key)
+    again = tenant.post("/customers", {"name": "Versioned"}, headers=key)
+    read = tenant.get(f"/customers/{first.body['id']}").body
+    assert first.body["version"] == again.body["version"] == read["version"] == 1
+    edit_key = {"Idempotency-Key": "versioned-action"}
+    draft = tenant.post("/invoices", {"customer_id": read["id"], "lines": [
+        {"description": "x", "quantity": "1", "unit_price": "1"}]}).body
+    issued = tenant.post(f"/invoices/{draft['id']}/issue", {}, headers=edit_key)
+    assert issued.body["version"] == tenant.get(f"/invoices/{draft['id']}").body["version"] == draft["version"] + 1
