@@ -8,7 +8,7 @@ PIP_STAMP := $(VENV)/.requirements-installed
 NPM_STAMP := node_modules/.installed
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: run test bench tick dead-letters clean deps java
+.PHONY: run test bench tick repair-recurring dead-letters clean deps java
 
 run: deps
 	$(PYTHON) -m infra.local.run
@@ -19,7 +19,12 @@ test: deps
 # The recurring tick as of AS_OF (ISO instant, default now), on the stack `make run` runs;
 # INLINE=1 generates here instead of through the jobs queue.
 tick: deps
-	$(PYTHON) -m infra.local.tick $(if $(AS_OF),--as-of $(AS_OF)) $(if $(INLINE),--inline)
+	$(PYTHON) -m infra.local.operate chalicelib.jobs.tick $(if $(AS_OF),--as-of $(AS_OF)) $(if $(INLINE),--inline)
+
+# Finishes recurring invoices a failed generation left as drafts (chalicelib/jobs/repair_recurring.py);
+# TENANT=ten_... for one tenant only.
+repair-recurring: deps
+	$(PYTHON) -m infra.local.operate chalicelib.jobs.repair_recurring $(if $(TENANT),--tenant $(TENANT))
 
 # The dead-letter queues of the stack `make run` is running: how many messages wait in each;
 # REDRIVE=1 sends them back to their queues.

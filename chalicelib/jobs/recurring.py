@@ -3,14 +3,15 @@
 The tick reads the due-time index up to "now" (page by page, so its memory does
 not grow with the number of templates) and sends one message per due template.
 The worker generates every occurrence of that template that has fallen due, each
-in one transaction with a claim on (template, occurrence number): a tick run
-twice, a message delivered twice, or two workers at once can never bill the
-same occurrence twice. If the worker dies between generating a draft and
-issuing (or emailing) it, the redelivered message finishes the job.
+in one transaction with a claim on (template, occurrence number) and, where the
+template issues, the issue itself: a tick run twice, a message delivered twice,
+or two workers at once can never bill the same occurrence twice, and no invoice
+is ever left half made. If the worker dies between generating an invoice and
+emailing it, the redelivered message finishes the job.
 """
 from datetime import datetime, timezone
 from itertools import takewhile
-from typing import Any, Callable, Dict, List
+from typing import Any, Callable, Dict, List, Optional
 
 from ..domain import documents as docs
 from ..domain import schedules
@@ -24,7 +25,7 @@ from ..store.models import OccurrenceItem, RecordItem
 from ..store.unit_of_work import UnitOfWork, Writes
 from ..services.document_types import INVOICE
 from ..services.drafts import new_draft
-from ..services.issuing import issue_document
+from ..services.issuing import issue_document, issue_new
 from ..services.recurring import (ACTIVE, DUE_PARTITION, ENDED, TEMPLATES, next_occurrence, occurrence_key,
                                   place_due, planned, schedule_of)
 from ..services.retry import retry_on_conflict
@@ -77,7 +78,10 @@ def _due(template: RecordItem, as_of: datetime) -> List[int]:
 
 
 def _generate(tenant_id: str, template_id: str, n: int) -> str:
-    def attempt(use_cache: bool):
+    """Occurrence n, whole or not at all: the invoice (issued, where the template issues), its claim
+    and the template's progress in one transaction. An invoice that cannot be issued as it stands
+    is generated as a draft marked not_issued, in the same way."""
+    def attempt(use_cache: bool, not_issued: Optional[str] = None):
         template = TEMPLATES.store.read(tenant_id, template_id, use_cache)
         if template.status != ACTIVE or int(template.data["next"]) > n:
             return None  # generated (or stopped) meanwhile
@@ -86,6 +90,12 @@ def _generate(tenant_id: str, template_id: str, n: int) -> str:
         fields = {k: template.data[k] for k in INVOICE_FIELDS if k in template.data}
         invoice = new_draft(INVOICE, tenant_id, SCHEDULER, {**fields, "issue_date": day}, writes, use_cache)
         invoice.data["recurring"] = {"template_id": template.id, "occurrence": n}
+        if not_issued:
+            invoice.data["not_issued"] = {"at": invoice.updated_at, "reason": not_issued}
+            writes.put(history_entry(invoice.PK, invoice.updated_at, SCHEDULER.id, "not_issued",
+                                     {"not_issued": {"before": None, "after": not_issued}}))
+        elif template.data.get("action") in ISSUING_ACTIONS:
+            issue_new(writes, INVOICE, tenant_id, SCHEDULER, invoice, use_cache, {})
         writes.put(OccurrenceItem(*occurrence_key(template, n), invoice_id=invoice.id, day=day.isoformat()),
                    condition=OccurrenceItem.PK.does_not_exist(),
                    on_fail=ConcurrentUpdate("This occurrence was generated meanwhile"))
@@ -93,7 +103,12 @@ def _generate(tenant_id: str, template_id: str, n: int) -> str:
         UnitOfWork().commit(writes, invoice)
         return template
 
-    template = retry_on_conflict(attempt)
+    try:
+        template = retry_on_conflict(attempt)
+    except (ValidationError, InvalidReference) as refusal:
+        logger.warning("recurring invoice not_issued", extra={"tenant_id": tenant_id, "template_id": template_id,
+                                                              "reason": refusal.message})
+        template = retry_on_conflict(lambda use_cache: attempt(use_cache, refusal.message))
     if template is None:
         return None
     invoice_id = template.data["last_invoice_id"]
@@ -116,7 +131,8 @@ def _advance(template: RecordItem, n: int, invoice_id: str, writes: Writes) -> N
 
 
 def _finish_last(tenant_id: str, template: RecordItem) -> None:
-    """A worker that died after generating a draft but before issuing or sending it: finish now."""
+    """A worker that died after generating an invoice but before emailing it (or, before invoices
+    were issued as they were generated, before issuing it): finish now."""
     invoice_id = template.data.get("last_invoice_id")
     if invoice_id and template.data.get("action") in ISSUING_ACTIONS:
         _finish(tenant_id, template, invoice_id)

@@ -84,11 +84,18 @@ def create_issued(uow: UnitOfWork, dtype: DocumentType, tenant_id: str, actor: A
     def attempt(use_cache: bool) -> DocumentItem:
         writes = Writes()
         item = new_draft(dtype, tenant_id, actor, fields, writes, use_cache, document_id)
-        found = references(tenant_id, None, [], use_cache, series=(SeriesItem, *series_key(tenant_id, dtype.series)))
-        _issue_into(writes, dtype, tenant_id, actor, item, found["tenant"], found["series"], options, number)
-        return uow.commit(writes, item)  # new_draft has put the item: one action per item
+        issue_new(writes, dtype, tenant_id, actor, item, use_cache, options, number)
+        return uow.commit(writes, item)
 
     return retry_on_conflict(attempt)
+
+
+def issue_new(writes: Writes, dtype: DocumentType, tenant_id: str, actor: Actor, item: DocumentItem,
+              use_cache: bool, options: Dict[str, Any], number: Optional[str] = None) -> None:
+    """Issue a draft that `writes` creates (new_draft has put it: one action per item), in the same
+    transaction, so that it never exists half made."""
+    found = references(tenant_id, None, [], use_cache, series=(SeriesItem, *series_key(tenant_id, dtype.series)))
+    _issue_into(writes, dtype, tenant_id, actor, item, found["tenant"], found["series"], options, number)
 
 
 def _issue_into(writes: Writes, dtype: DocumentType, tenant_id: str, actor: Actor, item: DocumentItem,

@@ -82,7 +82,7 @@ def test_a_tick_that_was_down_bills_missed_months_once_each_or_only_the_latest(m
     assert [i.data["issue_date"] for i in invoices_of(tenant_id)] == expected
 
 
-def test_a_worker_killed_between_the_draft_and_the_issue_finishes_on_redelivery(monkeypatch):
+def test_a_worker_killed_while_generating_leaves_nothing_and_redelivery_generates_it_whole(monkeypatch):
     tenant_id, template_id = books("Europe/London", "09:00")
     as_of = datetime(2026, 2, 1, tzinfo=timezone.utc)
 
@@ -90,12 +90,28 @@ def test_a_worker_killed_between_the_draft_and_the_issue_finishes_on_redelivery(
         raise SystemExit("worker killed")
 
     with monkeypatch.context() as patched:
-        patched.setattr(run, "issue_document", killed)
+        patched.setattr(run, "issue_new", killed)
         with pytest.raises(SystemExit):
             run.generate_due(tenant_id, template_id, as_of)
-    assert [i.status for i in invoices_of(tenant_id)] == ["draft"]
+    assert invoices_of(tenant_id) == []  # no draft left half made
     run.generate_due(tenant_id, template_id, as_of)  # the message comes back
     assert [(i.status, i.number) for i in invoices_of(tenant_id)] == [("issued", "INV-0001")]
+
+
+def test_a_draft_an_older_worker_left_unissued_is_finished_by_the_repair(monkeypatch):
+    from chalicelib.jobs.repair_recurring import finish_generated
+    from chalicelib.services.recurring import TEMPLATES
+
+    tenant_id, template_id = books("Europe/London", "09:00")
+    with monkeypatch.context() as patched:  # as the generation did before it issued in the same transaction
+        patched.setattr(run, "issue_new", lambda *args, **kwargs: None)
+        patched.setattr(run, "_finish", lambda *args: None)
+        run.generate_due(tenant_id, template_id, datetime(2026, 2, 1, tzinfo=timezone.utc))
+    assert [i.status for i in invoices_of(tenant_id)] == ["draft"]
+    assert finish_generated(tenant_id) == [(tenant_id, template_id)]
+    assert [(i.status, i.number) for i in invoices_of(tenant_id)] == [("issued", "INV-0001")]
+    assert finish_generated(tenant_id) == [] and (tenant_id, template_id) not in finish_generated()
+    assert TEMPLATES.store.get(tenant_id, template_id).data["generated"] == 1
 
 
 def tick_daily(tenant_id, template_id, first, last, on_day=None):
