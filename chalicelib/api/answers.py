@@ -8,6 +8,7 @@ _COMPUTED_LINE_FIELDS = {
     "net": "The line's net amount",
     "vat": "The line's VAT (its share of the invoice's VAT where VAT is rounded per invoice)",
     "gross": "Net plus VAT",
+    "reverse_charge_vat": "Reverse charge with a stated rate: the VAT the customer accounts for (not payable)",
 }
 
 
