@@ -45,18 +45,25 @@ def shown(text: str) -> str:
 
 
 class Problems:
-    """Collects (field, message) pairs while a request is parsed."""
+    """Collects (field, message) pairs while a request is parsed; the first MAX_DETAILS are
+    answered (a body of 100,000 wrong items gets a short answer), with how many more there were."""
+    MAX_DETAILS = 100
 
     def __init__(self):
         self.items: List[tuple] = []
+        self.more = 0
 
     def add(self, path: str, message: str) -> None:
-        self.items.append((path or "body", message))
+        if len(self.items) < self.MAX_DETAILS:
+            self.items.append((path or "body", message))
+        else:
+            self.more += 1
 
     def raise_if_any(self) -> None:
         if self.items:
             first_field, first_message = self.items[0]
-            raise ValidationError(f"{first_field}: {first_message}", self.items)
+            more = f" (and {self.more} more problems not listed)" if self.more else ""
+            raise ValidationError(f"{first_field}: {first_message}{more}", self.items)
 
 
 class Field:

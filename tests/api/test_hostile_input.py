@@ -113,3 +113,9 @@ def test_an_unknown_field_name_is_echoed_short(tenant):
 def test_an_unknown_field_with_a_refused_character_is_echoed_escaped(tenant):
     answer = tenant.post("/customers", raw=b'{"name": "Ann", "x\\ud800": 1}')
     assert answer.status == 400 and answer.error_fields == ["x\\ud800"]
+
+
+def test_a_body_with_hundreds_of_wrong_items_gets_a_short_answer(tenant):
+    answer = tenant.post("/invoices", {"customer_id": "cus_x", "lines": [{"quantity": "0"}] * 500})
+    assert answer.status == 400 and len(answer.body["error"]["details"]) == 100
+    assert "and 400 more problems not listed" in answer.body["error"]["message"]
