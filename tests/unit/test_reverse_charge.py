@@ -1,11 +1,15 @@
 """Domestic reverse charge: the invoice charges no VAT but states the VAT the customer accounts
 for (HMRC VATREVCON37100), at the line's rate, never payable. Figures worked by hand."""
+import csv
+import io
 from io import BytesIO
 
 from pypdf import PdfReader
 
 from chalicelib.domain.pricing import Policy
+from chalicelib.render.accounting import FORMATS
 from chalicelib.render.document_pdf import render_document_pdf
+from tests.support import accounting
 from tests.support.ubl_documents import EU_CUSTOMER, line, presented, texts, valid_ubl
 
 BUILD = line("Groundworks", "1", "1000.00", "reverse_charge", "20")
@@ -44,3 +48,16 @@ def test_the_e_invoice_keeps_en_16931s_zero_rate_for_reverse_charge():
     root = valid_ubl(presented([BUILD, TOOLS], customer=EU_CUSTOMER))
     assert texts(root, "cac:InvoiceLine/cac:Item/cac:ClassifiedTaxCategory/cbc:Percent") == ["0", "20"]
     assert texts(root, "cac:TaxTotal/cbc:TaxAmount") == ["10.00"]
+
+
+def test_clear_books_leaves_a_reverse_charged_lines_vat_at_zero_in_pounds():
+    # Three clips of 0.15 at 20%: VAT 0.09 (0.03 a line), 0.045 -> 0.05 in pounds at 0.5, each line's
+    # 0.015 -> 0.02, so the last clip takes the rounding: 0.01. The reverse-charged line after them
+    # states 20% but charges nothing, so it takes none of it.
+    clip = accounting.line("Clip", "1", "0.15")
+    euro = accounting.document("INV-0001", [clip] * 3 + [
+        accounting.line("Groundworks", "1", "1000.00", "reverse_charge", "20")], currency="EUR", exchange_rate="0.5")
+    out = io.StringIO()
+    FORMATS["clearbooks"].write([euro], {}, out)
+    rows = list(csv.DictReader(io.StringIO(out.getvalue())))
+    assert [r["Multi-currency VAT amount"] for r in rows] == ["0.02", "0.02", "0.01", "0.00"]

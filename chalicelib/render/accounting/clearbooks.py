@@ -79,11 +79,16 @@ def _in_base_currency(document: Document) -> Optional[List[Tuple[Decimal, Decima
         return None
     rate, base, lines = Decimal(document["exchange_rate"]), document["base_currency"], document["lines"]
     vat_left = {rate_key(key): Decimal(value) for key, value in document["vat_in_base_currency"].items()}
-    last_line_of = {rate_key(line["vat_rate"]): index for index, line in enumerate(lines)}
+    # A reverse-charged line may state its customer's rate, but charges no VAT to share out.
+    charging = [line["vat_category"] != "reverse_charge" for line in lines]
+    last_line_of = {rate_key(line["vat_rate"]): index for index, line in enumerate(lines) if charging[index]}
     amounts = []
     for index, line in enumerate(lines):
         key = rate_key(line["vat_rate"])
-        vat = vat_left[key] if last_line_of[key] == index else round_money(money(line, "vat") * rate, base)
+        if not charging[index]:
+            vat = Decimal(0)
+        else:
+            vat = vat_left[key] if last_line_of[key] == index else round_money(money(line, "vat") * rate, base)
         vat_left[key] -= vat
         amounts.append((round_money(money(line, "net") * rate, base), vat))
     return amounts
