@@ -12,7 +12,7 @@ NOT_IAM_ACTIONS = {"dynamodb:TransactWriteItems", "dynamodb:TransactGetItems"}
 # Wildcard resources allowed, with why: CDK's bucket-notification custom resource must call
 # s3:PutBucketNotification before the bucket's name is known to IAM conditions.
 WILDCARD_ALLOWED = {"BucketNotificationsHandler050a0587b7544547bf325f094a3db834RoleDefaultPolicy2CF63D36"}
-# The authorizer and the tick may do exactly this (action -> resource kinds).
+# The authorizer, the tick and the delivery-events reader may do exactly this (action, resource kind).
 EXACT = {
     "ApiKeyAuthorizer": {("dynamodb:GetItem", "table"), ("secretsmanager:GetSecretValue", "secret"),
                          ("logs:CreateLogStream", "log"), ("logs:PutLogEvents", "log")},
@@ -20,6 +20,11 @@ EXACT = {
                       ("dynamodb:BatchGetItem", "table"), ("sqs:SendMessage", "jobs"),
                       ("sqs:GetQueueUrl", "jobs"), ("sqs:SendMessage", "tick-dlq"),
                       ("logs:CreateLogStream", "log"), ("logs:PutLogEvents", "log")},
+    "DeliveryEvents": {("dynamodb:GetItem", "table"), ("dynamodb:PutItem", "table"),
+                       ("dynamodb:ConditionCheckItem", "table"), ("sqs:ReceiveMessage", "delivery-events"),
+                       ("sqs:DeleteMessage", "delivery-events"), ("sqs:ChangeMessageVisibility", "delivery-events"),
+                       ("sqs:GetQueueAttributes", "delivery-events"),
+                       ("logs:CreateLogStream", "log"), ("logs:PutLogEvents", "log")},
 }
 
 
@@ -151,6 +156,7 @@ def _kind(resource) -> str:
     text = json.dumps(resource)
     for marker, kind in (("index/GSI3", "index/GSI3"), ("index/GSI5", "index/GSI5"), ("TickDlq", "tick-dlq"),
                          ("Secret", "secret"), ("AdminKey", "secret"), ("JobsQueue", "jobs"),
+                         ("DeliveryEventsQueue", "delivery-events"),
                          ("Logs", "log"), ("Table", "table")):
         if marker in text:
             return kind
