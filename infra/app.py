@@ -6,6 +6,7 @@ stack is "invoicing-<stage>", every name starts with "invoicing-<stage>"),
 region (eu-west-2), alarm_email, api_rate and api_burst (stage throttling).
 """
 import os
+import re
 import shutil
 import sys
 from pathlib import Path
@@ -31,6 +32,10 @@ shutil.rmtree(Path.cwd() / "chalice.out", ignore_errors=True)
 
 app = cdk.App()
 stage = app.node.try_get_context("stage") or "prod"
+# Stages name buckets: lowercase, and short enough for "invoicing-<stage>-access-logs-<account>-<region>"
+# to stay within S3's 63 characters in every region.
+if not re.fullmatch(r"[a-z][a-z0-9-]{0,11}", stage):
+    sys.exit(f"stage {stage!r}: 1-12 lowercase letters, digits or '-', starting with a letter")
 region = app.node.try_get_context("region") or "eu-west-2"
 # `chalice package` creates a boto3 client while packaging; it needs a region.
 os.environ.setdefault("AWS_DEFAULT_REGION", region)
