@@ -26,6 +26,9 @@ UPLOAD = Object({
     "options": Object({
         "numbering": Choice(("keep", "series"), description="Issued documents keep the file's numbers "
                                                             "(default), or take the next of the series"),
+        "customers": Choice(("match", "create"), description="A document's customer name must match one of "
+                                                             "yours (default), or a new name creates a customer "
+                                                             "from the file's contact columns, once per batch"),
     }),
 })
 

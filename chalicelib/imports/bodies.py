@@ -51,10 +51,22 @@ class Prepared(NamedTuple):
     issue: bool = False
     number: Optional[str] = None
     exchange_rate: Any = None
+    new_customer: Optional[Dict[str, Any]] = None  # to create first (the fields' customer_id is NEW_CUSTOMER)
+    new_customer_columns: Dict[str, str] = {}  # the file's header of each of its fields
+
+
+NEW_CUSTOMER = "cus_new"  # stands for the customer still to be made while the document is checked
+
+
+class UnknownCustomer(CellError):
+    """The name was no customer's (nor an archived one's) before this upload: one it may create."""
 
 
 class Lookups(Protocol):
-    """Names in a file to ids; each raises CellError saying why a name fits nothing."""
+    """Names in a file to ids; each raises CellError saying why a name fits nothing
+    (UnknownCustomer for a name no customer has)."""
+    creates_customers: bool
+
     def customer(self, text: str) -> str: ...
     def product(self, code: str) -> str: ...
     def invoice(self, text: str) -> str: ...
@@ -75,14 +87,57 @@ def from_rows(kind: str, columns: ColumnMap, rows: List[Any], lookups: Lookups) 
             extra[name] = body.pop(name)
     if isinstance(extra.get("status"), str):
         extra["status"] = extra["status"].lower()
-    for name, finder in (("customer", lookups.customer), ("invoice", lookups.invoice)):
-        if name in body:
-            body[f"{name}_id"] = _looked_up(finder, body.pop(name), rows[0].line, columns.header_of(name),
-                                            problems)
+    contact = body.pop("contact", {})
+    new_customer = None
+    if "customer" in body:
+        name, column = body.pop("customer"), columns.header_of("customer")
+        try:
+            body["customer_id"] = lookups.customer(name)
+        except UnknownCustomer as unknown:
+            if not lookups.creates_customers:
+                problems.append(Problem(rows[0].line, column, str(unknown)))
+            else:
+                contact_at = _row_locator(columns, rows, values, "contact.")
+                new_customer = _new_customer(name, contact, contact_at, problems)
+                body["customer_id"] = NEW_CUSTOMER
+        except CellError as error:
+            problems.append(Problem(rows[0].line, column, str(error)))
+    if "invoice" in body:
+        body["invoice_id"] = _looked_up(lookups.invoice, body.pop("invoice"), rows[0].line,
+                                        columns.header_of("invoice"), problems)
     if kind in DOCUMENT_KINDS:
         body["lines"] = [_line(row_values, row.line, columns, lookups, problems)
                          for row, row_values in zip(rows, values)]
-    return _validated(kind, body, extra, locate, problems), locate
+    prepared = _validated(kind, body, extra, locate, problems)
+    if new_customer is None:
+        return prepared, locate
+    headers = {field: contact_at(field)[1] for field in flat(new_customer)}
+    return prepared._replace(new_customer=new_customer, new_customer_columns=headers), locate
+
+
+def _new_customer(name: str, contact: Dict[str, Any], locate: Locate, problems: List[Problem]) -> Dict[str, Any]:
+    """The customer a new contact name makes, from the document's contact columns, checked as the API
+    checks a new customer; its problems join the document's (on the contact's columns)."""
+    for address in ("billing_address", "shipping_address"):
+        parts = contact.get(address)
+        if parts:  # our addresses have two lines: lines 2 to 4 of other systems share the second
+            extra = [parts.pop(key) for key in ("line2", "line3", "line4") if key in parts]
+            if extra:
+                parts["line2"] = ", ".join(extra)
+    found = Problems()
+    fields = CUSTOMER.parse({"name": name, **contact}, "", found)
+    if found.items:
+        refused = {(p.line, p.column) for p in problems}
+        problems.extend(p for p in problems_of(ValidationError("", found.items), locate)
+                        if (p.line, p.column) not in refused)
+    return fields
+
+
+def flat(fields: Dict[str, Any]) -> Dict[str, Any]:
+    """{"billing_address": {"city": ...}} -> {"billing_address.city": ...}."""
+    return {f"{key}.{part}" if isinstance(value, dict) else key: inner
+            for key, value in fields.items()
+            for part, inner in (value.items() if isinstance(value, dict) else [(None, value)])}
 
 
 def from_json(kind: str, document: Any, line: int) -> Tuple[Prepared, Locate]:
@@ -184,18 +239,20 @@ def _looked_up(finder, text, line, column, problems) -> Optional[str]:
 
 
 def _nest(values: Dict[str, Any]) -> Dict[str, Any]:
-    """"billing_address.city" -> {"billing_address": {"city": ...}}."""
+    """"contact.billing_address.city" -> {"contact": {"billing_address": {"city": ...}}}."""
     body: Dict[str, Any] = {}
     for target, value in values.items():
-        head, _, tail = target.partition(".")
-        if tail:
-            body.setdefault(head, {})[tail] = value
-        else:
-            body[head] = value
+        *heads, last = target.split(".")
+        place = body
+        for head in heads:
+            place = place.setdefault(head, {})
+        place[last] = value
     return body
 
 
-def _row_locator(columns: ColumnMap, rows: List[Any], values: List[Dict[str, Any]]) -> Locate:
+def _row_locator(columns: ColumnMap, rows: List[Any], values: List[Dict[str, Any]], prefix: str = "") -> Locate:
+    """API field paths (of the document, or with `prefix` of the customer a new contact makes) to the
+    line and the file's column they came from."""
     def locate(path: str) -> Tuple[int, Optional[str]]:
         line_field = re.match(r"lines\[(\d+)\]\.?(\w*)", path)
         if line_field and int(line_field[1]) < len(rows):
@@ -203,10 +260,13 @@ def _row_locator(columns: ColumnMap, rows: List[Any], values: List[Dict[str, Any
             return rows[index].line, _column(line_field[2], "lines.", values[index])
         nested = re.match(r"(\w+_address)\.(\w+)", path)
         name = nested[0] if nested else re.split(r"[.\[]", path)[0]
-        return rows[0].line, _column(name, "", values[0])
+        return rows[0].line, _column(name, prefix, values[0])
 
     def _column(field: str, prefix: str, given: Dict[str, Any]) -> Optional[str]:
-        targets = [prefix + source for source in _SOURCES.get(field, (field,))]
+        if prefix == "contact.":
+            targets = ["customer"] if field == "name" else [prefix + field]
+        else:
+            targets = [prefix + source for source in _SOURCES.get(field, (field,))]
         present = [t for t in targets if t in given] or targets
         return next((h for h in map(columns.header_of, present) if h), None)
 

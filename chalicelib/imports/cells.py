@@ -104,9 +104,19 @@ def read_tax_type(text: str) -> Tuple[str, str]:
                     "or \"No VAT\"")
 
 
+# Country names other systems write for the United Kingdom; any other country as its ISO code.
+_UK_NAMES = ("united kingdom", "uk", "great britain", "england", "scotland", "wales", "northern ireland")
+
+
+def read_country(text: str) -> str:
+    """The United Kingdom by name as GB; anything else as written, for the address's own check (it
+    matters only on a customer the upload creates)."""
+    return "GB" if " ".join(text.lower().split()) in _UK_NAMES else text.strip()
+
+
 READERS = {
     "text": read_text, "amount": read_amount, "date": read_date, "integer": read_integer,
-    "boolean": read_boolean, "list": read_list, "tax_type": read_tax_type,
+    "boolean": read_boolean, "list": read_list, "tax_type": read_tax_type, "country": read_country,
 }
 
 

@@ -95,14 +95,25 @@ _PRODUCT = (
     Column("vat_category", "vat_category", examples=("standard",)),
     Column("vat_rate", "vat_rate", "amount", examples=("20",)),
 )
-# Xero's sales invoice import template (UK); the starred columns are required there.
+# Xero's sales invoice import template (UK); the starred columns are required there. Its contact
+# columns (email, postal and street address) give the customer an upload creates for a new name.
 _XERO_IGNORED = (
-    "EmailAddress POAddressLine1 POAddressLine2 POAddressLine3 POAddressLine4 POCity PORegion POPostalCode "
-    "POCountry SAAddressLine1 SAAddressLine2 SAAddressLine3 SAAddressLine4 SACity SARegion SAPostalCode "
-    "SACountry PlannedDate Total TaxTotal InvoiceAmountPaid InvoiceAmountDue LineAmount AccountCode "
+    "PlannedDate Total TaxTotal InvoiceAmountPaid InvoiceAmountDue LineAmount AccountCode "
     "TaxAmount TrackingName1 TrackingOption1 TrackingName2 TrackingOption2 BrandingTheme Type Sent Status")
+_XERO_ADDRESS_PARTS = (("AddressLine1", "line1"), ("AddressLine2", "line2"), ("AddressLine3", "line3"),
+                       ("AddressLine4", "line4"), ("City", "city"), ("Region", "region"),
+                       ("PostalCode", "postal_code"), ("Country", "country"))
+
+
+def _xero_address(prefix: str, address: str) -> Tuple[Column, ...]:
+    return tuple(Column(prefix + part, f"contact.{address}.{field}", "country" if field == "country" else "text")
+                 for part, field in _XERO_ADDRESS_PARTS)
+
+
 _XERO_INVOICE = (
     Column("*ContactName", "customer", required=True),
+    Column("EmailAddress", "contact.emails", "list"),
+    *_xero_address("PO", "billing_address"), *_xero_address("SA", "shipping_address"),
     Column("*InvoiceNumber", "number", required=True),
     Column("Reference", "reference"),
     Column("*InvoiceDate", "issue_date", "date", required=True),

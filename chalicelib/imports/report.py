@@ -1,5 +1,6 @@
 """What became of every row: imported (as which id), rejected (line, column, reason),
-skipped (blank), or a duplicate of a document an earlier file with the same content made.
+skipped (blank), or a duplicate of a document an earlier file with the same content made;
+a note says what else the row did (the customer it created, details of it left unused).
 
 Chunks write their outcomes as JSON lines; the finished file's report, in CSV
 and JSON, is streamed from those parts into any writable file.
@@ -11,7 +12,7 @@ from typing import IO, Any, Dict, Iterable, NamedTuple, Optional
 
 IMPORTED, REJECTED, SKIPPED, DUPLICATE = "imported", "rejected", "skipped", "duplicate"
 COUNTED = {IMPORTED: "imported", REJECTED: "rejected", SKIPPED: "skipped", DUPLICATE: "duplicates"}
-CSV_COLUMNS = ("line", "status", "id", "number", "column", "reason")
+CSV_COLUMNS = ("line", "status", "id", "number", "column", "reason", "note")
 
 
 class Outcome(NamedTuple):
@@ -21,6 +22,7 @@ class Outcome(NamedTuple):
     number: Optional[str] = None
     column: Optional[str] = None
     reason: Optional[str] = None
+    note: Optional[str] = None
 
     def as_json(self) -> Dict[str, Any]:
         return {k: v for k, v in self._asdict().items() if v is not None}
@@ -40,7 +42,7 @@ def write_reports(summary: Dict[str, Any], outcomes: Iterable[Dict[str, Any]], c
     writer.writerow(CSV_COLUMNS)
     notes = [("failed", summary["reason"])] if summary.get("reason") else []
     for status, note in notes + [("warning", warning) for warning in summary.get("warnings", [])]:
-        writer.writerow(["", status, "", "", "", safe_cell(note)])
+        writer.writerow(["", status, "", "", "", safe_cell(note), ""])
     head = json.dumps(summary, ensure_ascii=False)
     json_out.write(head[:-1].encode() + b', "rows": [')
     for i, outcome in enumerate(outcomes):

@@ -30,6 +30,7 @@ from ..services.tenants import TENANTS
 from ..store import keys
 from ..store.unit_of_work import UnitOfWork, Writes
 from ..store.uploads import ImportClaimItem, ImportFileItem, claim_pk, get_claim, read_claims
+from .import_customers import NewCustomers
 from .import_lookups import Directory
 
 DOCUMENT_TYPES = {INVOICES: INVOICE, CREDIT_NOTES: CREDIT_NOTE}
@@ -48,8 +49,11 @@ class Importer:
         self.columns = map_header(self.kind, info["headers"]) if "headers" in info else None  # None: JSON
         targets = [c and c.target for c in self.columns.columns] if self.columns else []
         self.number_at = targets.index("number") if "number" in targets else None
-        self.lookups = Directory(tenant_id)
         self.base_currency = TENANTS.store.read(tenant_id, tenant_id, use_cache=True).data["base_currency"]
+        creates = info.get("customers") == "create" and self.kind in DOCUMENT_KINDS
+        self.new_customers = NewCustomers(tenant_id, batch_id, item.file_id, self.actor,
+                                          self.base_currency) if creates else None
+        self.lookups = Directory(tenant_id, self.new_customers.created if creates else None)
 
     def number_of(self, record: Any) -> Optional[str]:
         """The document number that groups rows (JSON documents are whole already)."""
@@ -88,22 +92,28 @@ class Importer:
             prepared, locate = self._prepare(group)
         except Rejected as rejected:
             return _rejected(group, rejected.problems)
+        note = None
         try:
-            made = self._create(group, prepared)
+            if prepared.new_customer is not None:
+                customer_id, note = self.new_customers.customer_for(prepared, group.line)
+                prepared = prepared._replace(fields={**prepared.fields, "customer_id": customer_id})
+            made = self._create(group, prepared, note)
         except DomainError as refused:
             # Made meanwhile by a twin run of this chunk? Then that is this row's outcome, whichever
             # of its conditions (the claim, the number, a product code) refused this attempt first.
             claim = get_claim(self._claim_pk(group))
-            return self._claimed(group, claim) if claim else _rejected(group, problems_of(refused, locate))
-        return [Outcome(row.line, IMPORTED, made.id, getattr(made, "number", None)) for row in group.rows]
+            return self._claimed(group, claim) if claim else _noted(
+                _rejected(group, problems_of(refused, locate)), note)
+        return _noted([Outcome(row.line, IMPORTED, made.id, getattr(made, "number", None))
+                       for row in group.rows], note)
 
     def _prepare(self, group: Group):
         if self.columns is None:
             return bodies.from_json(self.kind, group.rows[0].cells, group.line)
         return bodies.from_rows(self.kind, self.columns, group.rows, self.lookups)
 
-    def _create(self, group: Group, prepared: bodies.Prepared):
-        uow = UnitOfWork(before_commit=lambda made, writes: self._stake(writes, group, made))
+    def _create(self, group: Group, prepared: bodies.Prepared, note: Optional[str]):
+        uow = UnitOfWork(before_commit=lambda made, writes: self._stake(writes, group, made, note))
         fields = prepared.fields
         if self.kind == CUSTOMERS:
             defaults = {"currency": self.base_currency, "payment_terms_days": DEFAULT_PAYMENT_TERMS_DAYS}
@@ -118,11 +128,12 @@ class Importer:
         number = prepared.number if self.keep_numbers else None
         return create_issued(uow, dtype, self.tenant_id, self.actor, fields, options, number)
 
-    def _stake(self, writes: Writes, group: Group, made: Any) -> None:
-        """The document's claim and the file's progress, in the document's own transaction."""
+    def _stake(self, writes: Writes, group: Group, made: Any, note: Optional[str]) -> None:
+        """The document's claim (with its first line's note) and the file's progress, in the document's
+        own transaction."""
         writes.put(ImportClaimItem(self._claim_pk(group), keys.RECORD_SK, batch_id=self.batch_id,
                                    file_id=self.item.file_id, document_id=made.id,
-                                   number=getattr(made, "number", None), line=group.line),
+                                   number=getattr(made, "number", None), line=group.line, note=note),
                    condition=ImportClaimItem.PK.does_not_exist(), on_fail=AlreadyImported("imported already"))
         writes.add_to(ImportFileItem, self.item.PK, self.item.SK, {"imported": len(group.rows), "documents": 1})
 
@@ -136,10 +147,15 @@ class Importer:
             reason = f"already imported by upload {claim.batch_id} (its line {int(claim.line)})"
             return [Outcome(line, DUPLICATE, claim.document_id, claim.number, reason=reason) for line in lines]
         if int(claim.line) == group.line:
-            return [Outcome(line, IMPORTED, claim.document_id, claim.number) for line in lines]
+            return _noted([Outcome(line, IMPORTED, claim.document_id, claim.number) for line in lines], claim.note)
         return _rejected(group, [Problem(group.line, self.columns and self.columns.header_of("number"),
                                          f"repeats the document of line {int(claim.line)} (imported as "
                                          f"{claim.document_id}); keep a document's rows together")])
+
+
+def _noted(outcomes: List[Outcome], note: Optional[str]) -> List[Outcome]:
+    """The note (a customer the document's first line created or took) on that line's outcome."""
+    return [outcomes[0]._replace(note=note), *outcomes[1:]] if note else outcomes
 
 
 def _rejected(group: Group, problems: List[Problem]) -> List[Outcome]:

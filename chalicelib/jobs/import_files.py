@@ -57,6 +57,7 @@ class Arrival(NamedTuple):
     file_id: str
     limit: Tuple[int, str]  # the most bytes it may have, and what set that limit
     numbering: str
+    customers: str  # "match" or "create": what a document's unknown customer name does
     actor: str  # whom the history of what it makes names
 
     def work_key(self, name: str) -> str:
@@ -92,7 +93,7 @@ def accept_upload(bucket: str, key: str, etag: str, size: int) -> None:
         return _nudge(existing, again=True)
     info, reason, start, line = _plan(arrival)
     info.update(name=place.name, bucket=bucket, key=key, etag=etag, size=size, slot=place.slot, kind=place.kind,
-                numbering=arrival.numbering, actor=arrival.actor,
+                numbering=arrival.numbering, customers=arrival.customers, actor=arrival.actor,
                 reports={ext: arrival.work_key(f"report.{ext}") for ext in ("csv", "json")})
     item = _create(arrival, info, reason, start, line)
     if item is not None:
@@ -107,7 +108,7 @@ def _arrival(place: Place, upload: Upload, size: int) -> Optional[Arrival]:
         TENANTS.store.get(place.tenant_id, place.tenant_id)
         if place.batch_id is None:
             return Arrival(place, upload, size, drop_batch_id(upload.bucket, upload.key, upload.etag), file_id,
-                           (MAX_BATCH_BYTES, "the 60 MB a file may have"), "keep", DROP.id)
+                           (MAX_BATCH_BYTES, "the 60 MB a file may have"), "keep", "match", DROP.id)
         batch = UPLOADS.store.get(place.tenant_id, place.batch_id)
     except NotFound:
         return None
@@ -115,8 +116,9 @@ def _arrival(place: Place, upload: Upload, size: int) -> Optional[Arrival]:
     if batch.data["kind"] != place.kind or place.slot >= len(slots) or slots[place.slot]["key"] != upload.key:
         return None
     declared = int(slots[place.slot]["size"])
+    options = batch.data["options"]
     return Arrival(place, upload, size, place.batch_id, file_id, (declared, f"the {declared} bytes announced"),
-                   batch.data["options"]["numbering"], batch.data["opened_by"])
+                   options["numbering"], options.get("customers", "match"), batch.data["opened_by"])
 
 
 def _nudge(item: ImportFileItem, again: bool) -> None:

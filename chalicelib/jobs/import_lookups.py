@@ -3,12 +3,14 @@ invoices by number (or id). Read once per chunk, as the rows need them.
 
 Customer names are not unique, so the tenant's customers are read once (one
 Query, page by page) into a map by name; a name two active customers share is
-refused as ambiguous rather than guessed. Codes and numbers are unique, so
+refused as ambiguous rather than guessed; a name no customer has is an
+UnknownCustomer, which an upload that creates customers creates. Codes and numbers are unique, so
 each is one GetItem of its claim, remembered for the rest of the chunk.
 """
-from typing import Dict, List, Optional, Tuple
+from typing import Callable, Dict, List, Optional, Tuple
 
 from ..domain.records import ACTIVE
+from ..imports.bodies import UnknownCustomer
 from ..imports.cells import CellError
 from ..store import keys
 from ..store.models import RecordItem, UniqueValueItem
@@ -19,14 +21,17 @@ def _normal(name: str) -> str:
 
 
 class Directory:
-    def __init__(self, tenant_id: str):
-        self.tenant_id = tenant_id
+    def __init__(self, tenant_id: str, created: Optional[Callable[[str], bool]] = None):
+        """`created`: whether this upload created a customer for a name (None: it creates none)."""
+        self.tenant_id, self.created, self.creates_customers = tenant_id, created, created is not None
         self._customers: Optional[Dict[str, List[Tuple[str, str]]]] = None
         self._claims: Dict[str, Optional[str]] = {}
 
     def customer(self, text: str) -> str:
         if text.startswith("cus_"):
             return text  # an id: the service checks that it is one of the tenant's
+        if self.created and self.created(text):
+            raise UnknownCustomer("was new to this upload")  # its customer and note come from the upload's claim
         found = self._customer_names().get(_normal(text), [])
         active = [customer_id for customer_id, status in found if status == ACTIVE]
         if len(active) == 1:
@@ -35,7 +40,7 @@ class Directory:
             raise CellError(f"names {len(active)} customers; give the customer's id instead")
         if found:
             raise CellError("names an archived customer; restore it first")
-        raise CellError("is not the name or id of one of your customers")
+        raise UnknownCustomer("is not the name or id of one of your customers")
 
     def product(self, code: str) -> str:
         owner = self._owner(keys.unique_value_pk(self.tenant_id, "PRODUCT", "code", code))

@@ -43,8 +43,9 @@ def open_batch(uow: UnitOfWork, tenant_id: str, actor: Actor, request: Dict[str,
     slots = [{"name": f["name"], "size": f["size"], "key": batch_key(tenant_id, batch_id, kind, n, _safe(f["name"])),
               **({"content_type": f["content_type"]} if f.get("content_type") else {})}
              for n, f in enumerate(wanted)]
-    numbering = (request.get("options") or {}).get("numbering") or "keep"
-    fields = {"kind": kind, "source": "api", "options": {"numbering": numbering}, "files": slots,
+    given = request.get("options") or {}
+    options = {"numbering": given.get("numbering") or "keep", "customers": given.get("customers") or "match"}
+    fields = {"kind": kind, "source": "api", "options": options, "files": slots,
               "opened_by": actor.id}
     expires = now() + timedelta(seconds=FORM_SECONDS)
 

@@ -5,6 +5,7 @@ every import happen once.
     T#<t>#UPLOAD#<batch>                       FILE#<file>  a file that arrived (ImportFileItem)
     T#<t>#IMPORTED#<kind>#<etag>#<group>       RECORD       a document made from that content (claim)
     T#<t>#IMPORTCONTENT#<kind>#<etag>          RECORD       the first file with that content
+    T#<t>#IMPORTCUSTOMER#<batch>#<name digest> RECORD       a customer a batch created for a new name
 
 A file is named by its bucket, key and ETag: a repeated S3 event names the
 same file. A document is named by the content it came from (the ETag) and its
@@ -62,6 +63,8 @@ class ImportClaimItem(Item):
     number = UnicodeAttribute(null=True)
     line = ExactNumber(null=True)
     name = UnicodeAttribute(null=True)  # the file's name, on content claims
+    note = UnicodeAttribute(null=True)  # what the report says of the document's first line
+    details = RecordAttribute(null=True)  # a created customer's fields, as its first line gave them
 
 
 def batch_pk(tenant_id: str, batch_id: str) -> str:
@@ -89,6 +92,11 @@ def _digest(*parts: str) -> str:
 
 def claim_pk(tenant_id: str, kind: str, etag: str, group: str) -> str:
     return f"{keys.tenant_prefix(tenant_id)}IMPORTED#{kind}#{etag}#{group}"
+
+
+def new_customer_pk(tenant_id: str, batch_id: str, name: str) -> str:
+    """The claim of the customer a batch creates for a contact name (compared as `name` is given)."""
+    return f"{keys.tenant_prefix(tenant_id)}IMPORTCUSTOMER#{batch_id}#{_digest(name)}"
 
 
 def content_pk(tenant_id: str, kind: str, etag: str) -> str:

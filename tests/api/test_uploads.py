@@ -49,7 +49,7 @@ def zip_bomb():
 
 def test_a_batch_gives_each_file_a_form_for_its_own_key_and_size(tenant):
     batch = open_batch(tenant, "invoices", [("jan.csv", b"x" * 100), ("feb.xlsx", b"y" * 2000)])
-    assert batch["status"] == "waiting" and batch["source"] == "api" and batch["options"] == {"numbering": "keep"}
+    assert batch["status"] == "waiting" and batch["source"] == "api" and batch["options"] == {"numbering": "keep", "customers": "match"}
     for n, (slot, size) in enumerate(zip(batch["files"], (100, 2000))):
         fields = slot["upload"]["fields"]
         assert fields["key"] == f"tenants/{tenant.tenant_id}/batches/{batch['id']}/invoices/{n}-{slot['name']}"
@@ -110,9 +110,9 @@ def test_every_file_of_a_batch_gets_its_reason_and_the_rest_goes_on(new_tenant):
         (2, "imported", None), (3, "skipped", None), (4, "rejected", "customer"), (5, "rejected", "description")]
     assert "formula" in rows[3]["reason"]
     report_csv = fetch_report(by_name["messy.csv"]["report"]["csv"]).splitlines()
-    assert report_csv[0] == "line,status,id,number,column,reason" and len(report_csv) == 5
+    assert report_csv[0] == "line,status,id,number,column,reason,note" and len(report_csv) == 5
     failed = list(csv.reader(io.StringIO(fetch_report(by_name["fake.csv"]["report"]["csv"]))))
-    assert failed[1:] == [["", "failed", "", "", "", "The file is a PDF document, not CSV text"]]
+    assert failed[1:] == [["", "failed", "", "", "", "The file is a PDF document, not CSV text", ""]]
     invoices = api.get("/invoices?q=inv-0020").body["data"]
     assert [i["number"] for i in invoices] == ["INV-0020"]
     assert api.get(f"/invoices/{invoices[0]['id']}").body["lines"][0]["description"] == "Caf\u00e9 \u00a3"

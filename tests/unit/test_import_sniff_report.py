@@ -36,9 +36,9 @@ def test_reports_hold_every_row_and_neutralise_formulas():
     write_reports({"name": "a.csv", "reason": None, "warnings": ["read as cp1252"]}, iter(outcomes), csv_out,
                   json_out)
     lines = csv_out.getvalue().decode().splitlines()
-    assert lines[0] == "line,status,id,number,column,reason"
-    assert lines[1] == ",warning,,,,read as cp1252"
-    assert lines[2] == "2,imported,inv_1,INV-1,,"
+    assert lines[0] == "line,status,id,number,column,reason,note"
+    assert lines[1] == ",warning,,,,read as cp1252,"
+    assert lines[2] == "2,imported,inv_1,INV-1,,,"
     assert lines[3].startswith("3,rejected,,,notes,'=cmd|")
     report = json.loads(json_out.getvalue())
     assert report["name"] == "a.csv" and report["rows"] == outcomes
