@@ -8,7 +8,7 @@ PIP_STAMP := $(VENV)/.requirements-installed
 NPM_STAMP := node_modules/.installed
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: run test bench tick repair-recurring dead-letters clean deps java
+.PHONY: run test bench tick repair-recurring dead-letters clean deps java chromium
 
 run: deps
 	$(PYTHON) -m infra.local.run
@@ -42,7 +42,7 @@ clean:
 	find . -path ./$(VENV) -prune -o -path ./node_modules -prune -o \
 	  -name __pycache__ -type d -exec rm -rf {} +
 
-deps: $(PIP_STAMP) $(NPM_STAMP) java
+deps: $(PIP_STAMP) $(NPM_STAMP) java chromium
 
 $(PYTHON):
 	python3 -m venv $(VENV)
@@ -62,4 +62,13 @@ java:
 	  echo "Installing Java 17 with apt-get"; \
 	  $(SUDO) apt-get update -qq && \
 	  $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq openjdk-17-jre-headless >/dev/null; \
+	fi
+
+# The portal's browser tests (tests/browser) drive Debian's Chromium through Playwright; nothing is
+# downloaded when they run.
+chromium:
+	@if ! command -v chromium >/dev/null; then \
+	  echo "Installing Chromium with apt-get"; \
+	  $(SUDO) apt-get update -qq && \
+	  $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
 	fi

@@ -11,6 +11,8 @@ from chalicelib.api.exports import exports
 from chalicelib.api.invoices import invoices
 from chalicelib.api.meta import meta
 from chalicelib.api.payments import payments
+from chalicelib.api.portal import portal
+from chalicelib.api.portal_links import portal_links
 from chalicelib.api.products import products
 from chalicelib.api.recurring import recurring
 from chalicelib.api.tenants import tenants
@@ -22,7 +24,7 @@ from chalicelib.observability import observe_http
 app = Chalice(app_name="invoicing")
 app.register_middleware(observe_http, "http")
 for blueprint in (auth, meta, tenants, customers, products, invoices, payments, credit_notes,
-                  estimates, recurring, exports, uploads):
+                  estimates, recurring, exports, uploads, portal_links, portal):
     app.register_blueprint(blueprint)
 
 

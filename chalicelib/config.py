@@ -90,3 +90,9 @@ def mail_dir() -> str:
 def xero_base_url() -> str:
     """Xero's Accounting API; a local or test server stands in for it when set."""
     return os.environ.get("INVOICING_XERO_BASE_URL", "https://api.xero.com/api.xro/2.0")
+
+
+def portal_base_url() -> str:
+    """Where the API answers (API Gateway's URL, or the custom domain): the emailed portal links
+    start with it. Locally `make run`'s server."""
+    return os.environ.get("INVOICING_PORTAL_URL", "http://127.0.0.1:8000")

@@ -28,6 +28,15 @@ _ERRORS = {"400": "Invalid input", "401": "Missing or invalid API key", "403": "
            "503": "A service we call (email, Xero) is busy or unreachable; try again"}
 
 
+# The customer portal's pages (api/portal.py): HTML whatever happens.
+_HTML_ANSWERS = {code: {"description": text, "content": {"text/html": {"schema": {"type": "string"}}}}
+                 for code, text in (("200", "The page"), ("303", "On to the page, or to the file"),
+                                    ("400", "The form needs correcting"), ("403", "The form has expired"),
+                                    ("404", "The link does not work (the same page whatever the reason)"),
+                                    ("409", "The estimate can no longer be answered"),
+                                    ("429", "Too many unknown links from this address lately"))}
+
+
 def document() -> Dict[str, Any]:
     paths: Dict[str, Dict[str, Any]] = {}
     for doc in ROUTES:
@@ -56,6 +65,8 @@ def _operation(doc: RouteDoc) -> Dict[str, Any]:
                 "schema": {"$ref": "#/components/schemas/Error"}}}}
             for code, text in _ERRORS.items()}},
     }
+    if doc.html:
+        operation["responses"] = _HTML_ANSWERS
     if doc.access != PUBLIC:
         operation["security"] = [{"apiKey": []}]
         operation["description"] = f"Needs {'the admin key' if doc.access == 'admin' else 'a key with the ' + doc.access + ' scope'}."

@@ -53,6 +53,7 @@ class RouteDoc(NamedTuple):
     query: Dict[str, Field] = {}  # never changed: read only
     response: Optional[Object] = None
     list_response: bool = False
+    html: bool = False  # answers text/html pages (the customer portal), errors included
 
 
 ROUTES: List[RouteDoc] = []

@@ -62,6 +62,8 @@ _SETTINGS = {
                                                  "QuickBooks, Sage 50, Clear Books and FreshBooks (README)"),
     "reminder_days": Array(Integer(minimum=1, maximum=365), max_items=5,
                            description="Email a reminder this many days after an invoice's due date, once each"),
+    "portal_link_days": Integer(minimum=1, maximum=3650, nullable=False,
+                                description="Days an emailed portal link works; default 90"),
 }
 TENANT = Object({**_SETTINGS, "base_currency": CurrencyCode(nullable=False, description="Default GBP; never changes")})
 TENANT_CHANGES = Object(_SETTINGS)

@@ -12,8 +12,9 @@ from .local_dates import tenant_today
 
 _PLAIN = ("customer", "reference", "notes", "prices_include_vat", "rounding", "supplier", "sent_at",
           "issued_at", "void_reason", "voided_at", "base_currency", "exchange_rate_date", "exchange_rate_source",
-          "invoice_id", "invoice_number", "reason", "estimate_id", "accepted_at", "declined_at", "decline_reason",
-          "overdue_since", "recurring", "last_emailed", "not_emailed", "not_issued", "delivery_problems")
+          "invoice_id", "invoice_number", "reason", "estimate_id", "accepted_at", "accepted_by", "accepted_comment",
+          "declined_at", "decline_reason", "overdue_since", "recurring", "last_emailed", "not_emailed", "not_issued",
+          "delivery_problems")
 ZERO = Decimal(0)
 
 

@@ -29,12 +29,14 @@ def send_estimate(uow: UnitOfWork, tenant_id: str, actor: Actor, estimate_id: st
 
 
 def answer_estimate(uow: UnitOfWork, tenant_id: str, actor: Actor, estimate_id: str, accepted: bool,
-                    reason: str = None) -> DocumentItem:
+                    reason: str = None, details: Dict[str, Any] = None) -> DocumentItem:
+    """`details`: more to record with the answer (the portal: who accepted, their comment)."""
     def attempt(use_cache: bool) -> DocumentItem:
         item = ESTIMATE.store.get(tenant_id, estimate_id)
         rules.check_answer(item.status, item.due_date, tenant_today(tenant_id).isoformat())
         status = rules.ACCEPTED if accepted else rules.DECLINED
-        recorded = {f"{status}_at": stamp(now()), **({"decline_reason": reason} if reason else {})}
+        recorded = {f"{status}_at": stamp(now()), **({"decline_reason": reason} if reason else {}),
+                    **(details or {})}
         return move_status(uow, ESTIMATE, tenant_id, actor, item, status, status, **recorded)
     return retry_on_conflict(attempt)
 

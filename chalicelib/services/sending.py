@@ -23,10 +23,12 @@ from .document_types import ESTIMATE, DocumentType
 from .document_view import outstanding
 from .estimates import send_estimate
 from .mail import Attachment, Sent, send_email
+from .portal_links import create_link, link_days
 from .records import Actor
 from .retry import retry_on_conflict
 from .tenants import TENANTS
 
+MAILER = Actor("email")  # makes the portal link each email carries
 TEMPLATE_KINDS = {"INVOICE": "invoice", "CREDIT_NOTE": "credit_note", "ESTIMATE": "estimate"}
 
 
@@ -72,8 +74,9 @@ def _send(tenant_id: str, item: DocumentItem, template_kind: str, options: Dict[
     to = recipients(tenant_id, item.customer_id, options)
     message = compose(template_kind, tenant.get("email_templates"), values)
     pdf = files.get_bytes(document_pdf(tenant_id, item))
+    link = portal_link(tenant_id, tenant, item.customer_id, item)
     return send_email(tenant.get("trading_name") or tenant["legal_name"], tenant.get("email"), to,
-                      message["subject"], message["body"] + _extra(options),
+                      message["subject"], message["body"] + _extra(options) + link,
                       Attachment(file_name(item, "pdf"), pdf, PDF), cc=options.get("cc"),
                       tags={"tenant": tenant_id, "document_kind": item.kind, "document": item.id})
 
@@ -84,6 +87,12 @@ def recipients(tenant_id: str, customer_id: str, options: Dict[str, Any]) -> Lis
         raise InvalidReference("The customer has no email address; add one or give 'to'",
                                [("to", "is required: the customer has no email address")])
     return list(to)
+
+
+def portal_link(tenant_id: str, tenant: Dict[str, Any], customer_id: str, document: Optional[DocumentItem]) -> str:
+    """A new portal link for this email (the document's page, or the customer's), as its last lines."""
+    _, url = create_link(UnitOfWork(), tenant_id, MAILER, customer_id, document, link_days(tenant))
+    return f"\n\nView {'it' if document else 'your documents'} online: {url}"
 
 
 def _extra(options: Dict[str, Any]) -> str:

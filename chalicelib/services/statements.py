@@ -16,7 +16,7 @@ from .customers import CUSTOMERS
 from .document_files import PDF, tenant_logo
 from .mail import Attachment, send_email
 from .records import Actor
-from .sending import recipients
+from .sending import portal_link, recipients
 from .tenants import TENANTS
 
 
@@ -59,7 +59,8 @@ def email_statement(tenant_id: str, actor: Actor, customer: RecordItem, first: O
               "closing_balance": text.money(shown["closing_balance"], shown["currency"])}
     message = compose("statement", tenant.get("email_templates"), values)
     sent = send_email(values["supplier_name"], tenant.get("email"), to, message["subject"],
-                      message["body"] + (f"\n\n{options['message']}" if options.get("message") else ""),
+                      message["body"] + (f"\n\n{options['message']}" if options.get("message") else "")
+                      + portal_link(tenant_id, tenant, customer.id, None),
                       Attachment(made.file_name, made.pdf, PDF), cc=options.get("cc"))
     at = stamp(now())
     UnitOfWork().commit(Writes().put(history_entry(customer.PK, at, actor.id, "statement_emailed", {
