@@ -7,6 +7,7 @@ validated by the very schema the API validates requests with. Every problem
 comes back with the line and the column (as headed in the file) it is about.
 """
 import re
+from decimal import Decimal
 from typing import Any, Callable, Dict, List, NamedTuple, Optional, Protocol, Tuple
 
 from ..api.credit_notes import CREDIT_NOTE_BODY
@@ -18,8 +19,10 @@ from ..api.schema import Choice, Object, Problems, String
 from ..domain.errors import DomainError, ValidationError
 from ..domain.uploads import CREDIT_NOTES, CUSTOMERS, DOCUMENT_KINDS, INVOICES, PRODUCTS
 from .cells import CellError, read_cell
-from .kinds import ColumnMap
+from .kinds import XERO, ColumnMap
+from .vendor_layouts import CLEARBOOKS, LINE_DEFAULTS, SAGE_TYPES
 
+NEGATIVE_CREDITS = (XERO, CLEARBOOKS)  # layouts whose credit notes are documents with negative amounts
 SCHEMAS = {INVOICES: INVOICE_BODY, CREDIT_NOTES: CREDIT_NOTE_BODY, CUSTOMERS: CUSTOMER, PRODUCTS: PRODUCT}
 DRAFT, ISSUED = "draft", "issued"
 # How a document is imported; not part of the API's document bodies.
@@ -68,6 +71,7 @@ class Lookups(Protocol):
     creates_customers: bool
 
     def customer(self, text: str) -> str: ...
+    def tax_code(self, system: str, code: str) -> Tuple[str, str]: ...
     def product(self, code: str) -> str: ...
     def invoice(self, text: str) -> str: ...
 
@@ -78,10 +82,13 @@ Locate = Callable[[str], Tuple[int, Optional[str]]]  # API field path -> (line, 
 def from_rows(kind: str, columns: ColumnMap, rows: List[Any], lookups: Lookups) -> Tuple[Prepared, Locate]:
     """The document (or record) that `rows` of a CSV/XLSX file make; raises Rejected."""
     problems: List[Problem] = []
-    values = [_read_row(columns, row, problems) for row in rows]
+    defaults = LINE_DEFAULTS.get(columns.layout, {})
+    values = [{**defaults, **_read_row(columns, row, problems)} for row in rows]
     locate = _row_locator(columns, rows, values)
     document = _document_values(columns, rows, values, problems)
     body, extra = _nest(document), {}
+    if "document_type" in body:
+        _check_type(body.pop("document_type"), rows[0].line, columns.header_of("document_type"), problems)
     for name in ("number", "status", "exchange_rate"):
         if name in body:
             extra[name] = body.pop(name)
@@ -108,6 +115,10 @@ def from_rows(kind: str, columns: ColumnMap, rows: List[Any], lookups: Lookups) 
     if kind in DOCUMENT_KINDS:
         body["lines"] = [_line(row_values, row.line, columns, lookups, problems)
                          for row, row_values in zip(rows, values)]
+    if columns.layout in NEGATIVE_CREDITS and kind == INVOICES and _negative(body.get("lines", [])):
+        problems.append(Problem(rows[0].line, columns.header_of("lines.unit_price"),
+                                "is negative: in this layout that makes the document a credit note, which an "
+                                "invoices upload does not take; record it as a credit note of its invoice"))
     prepared = _validated(kind, body, extra, locate, problems)
     if new_customer is None:
         return prepared, locate
@@ -225,9 +236,25 @@ def _line(values: Dict[str, Any], line: int, columns: ColumnMap, lookups: Lookup
             result["discount"] = {"type": name[len("discount_"):], "value": value}
         elif name == "tax_type":
             result["vat_category"], result["vat_rate"] = value
+        elif name == "tax_code":
+            vat_of = _looked_up(lambda code: lookups.tax_code(columns.layout, code), value, line,
+                                columns.header_of(target), problems)
+            if vat_of:
+                result["vat_category"], result["vat_rate"] = vat_of
         else:
             result[name] = value
     return result
+
+
+def _check_type(code: str, line: int, column: Optional[str], problems: List[Problem]) -> None:
+    """Sage's transaction Type: the invoice layout takes sales invoices (SI)."""
+    if code.strip().upper() != "SI":
+        meaning = SAGE_TYPES.get(code.strip().upper(), "not a Sage transaction type")
+        problems.append(Problem(line, column, f"is {meaning}: an invoices upload takes sales invoices (SI) only"))
+
+
+def _negative(lines: List[Dict[str, Any]]) -> bool:
+    return sum(Decimal(line.get("quantity") or 0) * Decimal(line.get("unit_price") or 0) for line in lines) < 0
 
 
 def _looked_up(finder, text, line, column, problems) -> Optional[str]:

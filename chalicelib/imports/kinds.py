@@ -1,4 +1,5 @@
-"""What each kind of upload holds: its columns in our template, and Xero's invoice layout.
+"""What each kind of upload holds: its columns in our template, Xero's invoice layout, and the
+invoice layouts of QuickBooks Online, Sage 50 and Clear Books (vendor_layouts.py).
 
 A column has a target: where its value goes in the API-shaped body (`lines.`
 targets go to the line of their row), or None for a column we accept and
@@ -11,6 +12,7 @@ import re
 from typing import Dict, List, NamedTuple, Optional, Tuple
 
 from ..domain.uploads import CREDIT_NOTES, CUSTOMERS, INVOICES, PRODUCTS
+from . import vendor_layouts as vendors
 
 OURS, XERO = "template", "xero"
 
@@ -128,7 +130,9 @@ _XERO_INVOICE = (
     *(Column(name, None) for name in _XERO_IGNORED.split()),
 )
 LAYOUTS: Dict[str, Dict[str, Tuple[Column, ...]]] = {
-    INVOICES: {OURS: _INVOICE, XERO: _XERO_INVOICE},
+    INVOICES: {OURS: _INVOICE, XERO: _XERO_INVOICE,
+               **{layout: tuple(Column(name, target, cell, required) for name, target, cell, required in spec)
+                  for layout, spec in vendors.INVOICE_SPECS.items()}},
     CREDIT_NOTES: {OURS: _CREDIT_NOTE},
     CUSTOMERS: {OURS: _CUSTOMER},
     PRODUCTS: {OURS: _PRODUCT},
@@ -149,10 +153,15 @@ class ColumnMap(NamedTuple):
         return next((self.headers[i] for i, c in enumerate(self.columns) if c and c.target == target), None)
 
 
+SIGNATURES = {XERO: frozenset({"contactname", "invoicenumber"}), **vendors.SIGNATURES}
+LAYOUT_NAMES = {OURS: "template", XERO: "Xero layout",
+                **{layout: f"{name} layout" for layout, name in vendors.NAMES.items()}}
+
+
 def map_header(kind: str, headers: List[str]) -> ColumnMap:
     """Match a header row to one of the kind's layouts; HeaderError names what is wrong."""
     given = [normal(h) for h in headers]
-    layout = XERO if XERO in LAYOUTS[kind] and {"contactname", "invoicenumber"} <= set(given) else OURS
+    layout = _layout_of(kind, dict(zip(given, headers)))
     known = {normal(c.name): c for c in LAYOUTS[kind][layout]}
     problems = []
     repeated = sorted({h for h, n in zip(headers, given) if n and given.count(n) > 1})
@@ -163,15 +172,33 @@ def map_header(kind: str, headers: List[str]) -> ColumnMap:
         import difflib  # only a refused header needs it
 
         guess = difflib.get_close_matches(normal(header), list(known), n=1, cutoff=0.6)
-        hint = f" (did you mean {known[guess[0]].name}?)" if guess else ""
+        other = next((name for other, name in LAYOUT_NAMES.items() if other not in (layout, OURS)
+                      and other in LAYOUTS[kind] and normal(header) in map(normal, _names(kind, other))), None)
+        hint = (f" (a column of the {other}: a file holds one layout)" if other
+                else f" (did you mean {known[guess[0]].name}?)" if guess else "")
         problems.append(f"unknown column {header!r}{hint}")
     missing = [c.name for c in LAYOUTS[kind][layout] if c.required and normal(c.name) not in given]
     if missing:
         problems.append("missing required column(s): " + ", ".join(missing))
     if problems:
         raise HeaderError("The header row does not fit the " + kind.replace("_", " ") + " "
-                          + ("Xero layout" if layout == XERO else "template") + ": " + "; ".join(problems))
+                          + LAYOUT_NAMES[layout] + ": " + "; ".join(problems))
     return ColumnMap(layout, list(headers), [known.get(n) if n else None for n in given])
+
+
+def _names(kind: str, layout: str) -> List[str]:
+    return [c.name for c in LAYOUTS[kind][layout]]
+
+
+def _layout_of(kind: str, given: Dict[str, str]) -> str:
+    """The one layout of the kind whose identifying headers the file has (`given`: the file's headers
+    by their normal form); ours when none. The identifying headers of two layouts mix formats."""
+    found = [layout for layout in LAYOUTS[kind] if layout in SIGNATURES and SIGNATURES[layout] <= set(given)]
+    if len(found) > 1:
+        raise HeaderError("The header row mixes the " + " and the ".join(LAYOUT_NAMES[f] for f in found)
+                          + " (" + "; ".join(", ".join(sorted(given[n] for n in SIGNATURES[f])) for f in found)
+                          + "); a file holds one layout")
+    return found[0] if found else OURS
 
 
 def template_csv(kind: str) -> str:

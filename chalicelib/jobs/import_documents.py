@@ -49,11 +49,14 @@ class Importer:
         self.columns = map_header(self.kind, info["headers"]) if "headers" in info else None  # None: JSON
         targets = [c and c.target for c in self.columns.columns] if self.columns else []
         self.number_at = targets.index("number") if "number" in targets else None
-        self.base_currency = TENANTS.store.read(tenant_id, tenant_id, use_cache=True).data["base_currency"]
+        tenant = TENANTS.store.read(tenant_id, tenant_id, use_cache=True).data
+        self.base_currency, mapping = tenant["base_currency"], tenant.get("accounting_mapping")
         creates = info.get("customers") == "create" and self.kind in DOCUMENT_KINDS
         self.new_customers = NewCustomers(tenant_id, batch_id, item.file_id, self.actor,
                                           self.base_currency) if creates else None
-        self.lookups = Directory(tenant_id, self.new_customers.created if creates else None)
+        refs = {ref: customer_id for customer_id, ref in
+                ((mapping or {}).get("customers", {}).get(self.columns.layout, {}) if self.columns else {}).items()}
+        self.lookups = Directory(tenant_id, self.new_customers.created if creates else None, mapping, refs)
 
     def number_of(self, record: Any) -> Optional[str]:
         """The document number that groups rows (JSON documents are whole already)."""

@@ -7,11 +7,12 @@ refused as ambiguous rather than guessed; a name no customer has is an
 UnknownCustomer, which an upload that creates customers creates. Codes and numbers are unique, so
 each is one GetItem of its claim, remembered for the rest of the chunk.
 """
-from typing import Callable, Dict, List, Optional, Tuple
+from typing import Any, Callable, Dict, List, Optional, Tuple
 
 from ..domain.records import ACTIVE
 from ..imports.bodies import UnknownCustomer
 from ..imports.cells import CellError
+from ..imports.tax_codes import vat_of
 from ..store import keys
 from ..store.models import RecordItem, UniqueValueItem
 
@@ -21,15 +22,21 @@ def _normal(name: str) -> str:
 
 
 class Directory:
-    def __init__(self, tenant_id: str, created: Optional[Callable[[str], bool]] = None):
-        """`created`: whether this upload created a customer for a name (None: it creates none)."""
+    def __init__(self, tenant_id: str, created: Optional[Callable[[str], bool]] = None,
+                 mapping: Optional[Dict[str, Any]] = None, customer_refs: Optional[Dict[str, str]] = None):
+        """`created`: whether this upload created a customer for a name (None: it creates none);
+        `mapping`: the tenant's accounting mapping; `customer_refs`: its customers by their reference in
+        the system the file comes from."""
         self.tenant_id, self.created, self.creates_customers = tenant_id, created, created is not None
+        self.mapping, self.customer_refs = mapping, customer_refs or {}
         self._customers: Optional[Dict[str, List[Tuple[str, str]]]] = None
         self._claims: Dict[str, Optional[str]] = {}
 
     def customer(self, text: str) -> str:
         if text.startswith("cus_"):
             return text  # an id: the service checks that it is one of the tenant's
+        if text in self.customer_refs:
+            return self.customer_refs[text]
         if self.created and self.created(text):
             raise UnknownCustomer("was new to this upload")  # its customer and note come from the upload's claim
         found = self._customer_names().get(_normal(text), [])
@@ -41,6 +48,9 @@ class Directory:
         if found:
             raise CellError("names an archived customer; restore it first")
         raise UnknownCustomer("is not the name or id of one of your customers")
+
+    def tax_code(self, system: str, code: str) -> Tuple[str, str]:
+        return vat_of(self.mapping, system, code)
 
     def product(self, code: str) -> str:
         owner = self._owner(keys.unique_value_pk(self.tenant_id, "PRODUCT", "code", code))

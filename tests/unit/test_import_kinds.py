@@ -46,3 +46,22 @@ def test_a_bad_header_names_every_problem_at_once():
 def test_blank_headers_are_allowed_and_kept_in_place():
     columns = map_header("customers", ["name", "", "company"])
     assert columns.columns[1] is None and columns.columns[2].target == "company"
+
+
+def test_vendor_invoice_layouts_are_recognised_by_their_own_headers():
+    spelled = {"quickbooks": ["InvoiceNo", "Customer", "InvoiceDate", "ItemQuantity", "ItemRate", "ItemTaxCode"],
+               "sage50": ["Type", "Account Reference", "Nominal A/C Ref", "Date", "Reference", "Net Amount",
+                          "Tax Code"],
+               "clearbooks": ["Invoice number", "Invoice date", "Customer name", "Line description",
+                              "Line quantity", "Line unit price", "Line VAT rate"]}
+    for layout, headers in spelled.items():
+        columns = map_header("invoices", headers)
+        assert columns.layout == layout and columns.header_of("number") in headers
+
+
+def test_a_header_row_of_two_layouts_is_refused_naming_both():
+    with pytest.raises(HeaderError, match="mixes the Xero layout and the Clear Books layout"):
+        map_header("invoices", ["*ContactName", "*InvoiceNumber", "Customer name", "Line description"])
+    with pytest.raises(HeaderError, match="'Account Reference' \\(a column of the Sage 50 layout"):
+        map_header("invoices", ["*ContactName", "*InvoiceNumber", "*InvoiceDate", "*Description", "*Quantity",
+                                "*UnitAmount", "Account Reference"])

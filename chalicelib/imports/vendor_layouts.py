@@ -1,0 +1,74 @@
+"""Invoice files other systems write, read as they are: QuickBooks Online, Sage 50 and Clear Books.
+
+Each layout follows the vendor's published import format (the same our accounting
+exports write, render/accounting/*), named with its source below. Tax codes are
+read back through the tenant's accounting mapping for that system (imports/
+tax_codes.py); a code the mapping does not give is the row's reason.
+
+- QuickBooks Online (UK), "Import invoices": the headers its import maps by
+  itself, spelled as in its sample file (InvoiceNo, Customer, InvoiceDate,
+  DueDate, Terms, Location, Memo, Item(Product/Service), ItemDescription,
+  ItemQuantity, ItemRate, ItemAmount, ItemTaxCode, ItemTaxAmount, Currency).
+  Memo is the invoice's reference; ItemAmount and ItemTaxAmount are recomputed.
+- Sage 50 Accounts (UK), the Audit Trail Transaction import (fields 1 to 13 as
+  Making I.T. Happen's "Standard Sage 50 Imports - Audit Trail Records" lists
+  them): one row per split (net on one nominal code at one tax code), so each
+  row is one line of one unit at its Net Amount, Details its description.
+  Reference is the invoice number, Account Reference the customer (through the
+  tenant's mapped Sage references, else by name), Extra Reference the
+  customer's reference. Type SI is a sales invoice; a sales credit (SC) is
+  refused with its reason. Sage's file names no currency: documents take the
+  customer's.
+- Clear Books, "How to import sales invoices" and "How to import multi-currency
+  invoices": one row per line; Line quantity and Line unit price give the line,
+  Line VAT rate its tax code (a fraction, "0.2", as Clear Books writes it);
+  Line net price, Line VAT amount and the multi-currency amounts are
+  recomputed. A credit note there is a negative invoice: refused, with its
+  reason, from an invoice upload.
+"""
+from typing import Dict, FrozenSet, Tuple
+
+QUICKBOOKS, SAGE50, CLEARBOOKS = "quickbooks", "sage50", "clearbooks"
+NAMES = {QUICKBOOKS: "QuickBooks Online", SAGE50: "Sage 50", CLEARBOOKS: "Clear Books"}
+# The normalised headers (kinds.normal) that say a file is in a layout.
+SIGNATURES: Dict[str, FrozenSet[str]] = {
+    QUICKBOOKS: frozenset({"invoiceno", "customer", "invoicedate"}),
+    SAGE50: frozenset({"type", "accountreference", "nominala/cref"}),
+    CLEARBOOKS: frozenset({"invoicenumber", "customername", "linedescription"}),
+}
+# (header, target, cell reader, required); target None: read and ignored.
+Spec = Tuple[Tuple[str, object, str, bool], ...]
+QUICKBOOKS_INVOICE: Spec = (
+    ("InvoiceNo", "number", "text", True), ("Customer", "customer", "text", True),
+    ("InvoiceDate", "issue_date", "date", True), ("DueDate", "due_date", "date", False),
+    ("Terms", None, "text", False), ("Location", None, "text", False), ("Memo", "reference", "text", False),
+    ("Item(Product/Service)", None, "text", False), ("ItemDescription", "lines.description", "text", False),
+    ("ItemQuantity", "lines.quantity", "amount", True), ("ItemRate", "lines.unit_price", "amount", True),
+    ("ItemAmount", None, "text", False), ("ItemTaxCode", "lines.tax_code", "text", True),
+    ("ItemTaxAmount", None, "text", False), ("Currency", "currency", "text", False),
+)
+SAGE50_INVOICE: Spec = (
+    ("Type", "document_type", "text", True), ("Account Reference", "customer", "text", True),
+    ("Nominal A/C Ref", None, "text", False), ("Department Code", None, "text", False),
+    ("Date", "issue_date", "date", True), ("Reference", "number", "text", True),
+    ("Details", "lines.description", "text", False), ("Net Amount", "lines.unit_price", "amount", True),
+    ("Tax Code", "lines.tax_code", "text", True), ("Tax Amount", None, "text", False),
+    ("Exchange Rate", None, "text", False), ("Extra Reference", "reference", "text", False),
+    ("User Name", None, "text", False),
+)
+CLEARBOOKS_INVOICE: Spec = (
+    ("Invoice number", "number", "text", True), ("Invoice date", "issue_date", "date", True),
+    ("Due date", "due_date", "date", False), ("Customer name", "customer", "text", True),
+    ("Reference", "reference", "text", False), ("Line description", "lines.description", "text", True),
+    ("Line quantity", "lines.quantity", "amount", True), ("Line unit price", "lines.unit_price", "amount", True),
+    ("Line net price", None, "text", False), ("Line VAT rate", "lines.tax_code", "text", True),
+    ("Line VAT amount", None, "text", False), ("Line account code", None, "text", False),
+    ("Currency code", "currency", "text", False), ("Multi-currency net price", None, "text", False),
+    ("Multi-currency VAT amount", None, "text", False),
+)
+INVOICE_SPECS: Dict[str, Spec] = {QUICKBOOKS: QUICKBOOKS_INVOICE, SAGE50: SAGE50_INVOICE,
+                                  CLEARBOOKS: CLEARBOOKS_INVOICE}
+# Sage's Type: what each means, and the one an invoice upload takes.
+SAGE_TYPES = {"SI": "a sales invoice", "SC": "a sales credit note", "SA": "a sales payment on account",
+              "SR": "a sales receipt"}
+LINE_DEFAULTS = {SAGE50: {"lines.quantity": "1"}}  # a Sage split is one unit at its net

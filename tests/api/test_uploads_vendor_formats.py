@@ -1,0 +1,98 @@
+"""Invoice files of QuickBooks Online, Sage 50 and Clear Books, uploaded as they are.
+
+The files (tests/fixtures/imports, README there) follow each vendor's published import
+format; the expected documents are worked out by hand from the vendor's rules (its VAT codes'
+rates, one row per line or per split), not from our exporters.
+"""
+from pathlib import Path
+
+from tests.api.test_uploads import open_batch, upload_all, with_customer
+from tests.support.uploads import fetch_report
+
+FIXTURES = Path(__file__).parents[1] / "fixtures/imports"
+
+
+def uploaded(api, name, **options):
+    content = (FIXTURES / name).read_bytes()
+    batch = open_batch(api, "invoices", [(name, content)], **options)
+    upload_all(batch, [(name, content)])
+    (file,) = api.get(f"/uploads/{batch['id']}").body["files"]
+    return file, {r["line"]: r for r in fetch_report(file["report"]["json"])["rows"]}
+
+
+def invoices_by_number(api):
+    found = api.get("/invoices?limit=100").body["data"]
+    return {i["number"]: api.get(f"/invoices/{i['id']}").body for i in found}
+
+
+def summary(invoice):
+    return (invoice["issue_date"], invoice.get("reference"),
+            [(line["description"], line["quantity"], line["unit_price"], line["vat_category"], line["vat_rate"])
+             for line in invoice["lines"]],
+            (invoice["totals"]["net"], invoice["totals"]["vat"], invoice["totals"]["gross"]))
+
+
+def test_a_quickbooks_invoice_file_reads_its_vat_codes_and_refuses_one_it_cannot_map(new_tenant):
+    api = with_customer(new_tenant(), "Harbour Florists")
+    file, rows = uploaded(api, "quickbooks_invoices.csv")
+    assert file["counts"] == {"rows": 4, "imported": 3, "rejected": 1, "skipped": 0, "duplicates": 0}
+    assert rows[5]["column"] == "ItemTaxCode" and rows[5]["reason"].startswith(
+        "is not one of your QuickBooks Online tax codes")
+    assert "accounting_mapping.tax_codes.quickbooks" in rows[5]["reason"]
+    invoices = invoices_by_number(api)
+    assert sorted(invoices) == ["1001", "1002"]
+    assert summary(invoices["1001"]) == ("2026-03-31", "PO-7", [
+        ("Bouquets", "2", "12.50", "standard", "20"), ("Delivery", "1", "4.00", "standard", "20")],
+        ("29.00", "5.80", "34.80"))
+    assert invoices["1001"]["due_date"] == "2026-04-30"
+    assert summary(invoices["1002"])[2:] == ([("Gift book", "3", "7.99", "zero", "0")], ("23.97", "0.00", "23.97"))
+
+
+def test_a_tenant_mapping_names_the_code_the_defaults_leave_out(new_tenant):
+    api = with_customer(new_tenant(), "Harbour Florists")
+    mapping = {"tax_codes": {"quickbooks": {"outside_scope": "20.0% ECG"}}}
+    assert api.call("PATCH", "/tenant", {"accounting_mapping": mapping}).status == 200
+    file, rows = uploaded(api, "quickbooks_invoices.csv")
+    assert file["counts"]["imported"] == 4
+    assert invoices_by_number(api)["1003"]["lines"][0]["vat_category"] == "outside_scope"
+
+
+def test_a_sage_50_audit_trail_in_windows_1252_finds_customers_by_their_sage_reference(new_tenant):
+    api = new_tenant()
+    customer = api.post("/customers", {"name": "Müller GmbH"}).body
+    assert api.call("PATCH", "/tenant", {"accounting_mapping": {
+        "customers": {"sage50": {customer["id"]: "MULLER01"}}}}).status == 200
+    file, rows = uploaded(api, "sage50_audit_trail.csv")
+    assert file["encoding"] == "cp1252" and "not UTF-8" in file["warnings"][0]
+    assert file["counts"] == {"rows": 4, "imported": 2, "rejected": 2, "skipped": 0, "duplicates": 0}
+    assert rows[4]["column"] == "Type" and rows[4]["reason"] == (
+        "is a sales credit note: an invoices upload takes sales invoices (SI) only")
+    assert rows[5]["column"] == "Tax Code" and "Sage 50 tax codes" in rows[5]["reason"]
+    (invoice,) = invoices_by_number(api).values()
+    assert invoice["number"] == "SI-1001" and invoice["customer_id"] == customer["id"]
+    assert summary(invoice) == ("2026-03-31", "PO-77", [
+        ("Beratung für Müller", "1", "100.00", "standard", "20"),
+        ("Books \u2013 café edition", "1", "50.00", "zero", "0")], ("150.00", "20.00", "170.00"))
+
+
+def test_a_clear_books_file_takes_its_invoices_and_refuses_its_negative_credit_notes(new_tenant):
+    api = with_customer(new_tenant(), "Harbour Florists")
+    file, rows = uploaded(api, "clearbooks_invoices.csv")
+    assert file["counts"] == {"rows": 3, "imported": 2, "rejected": 1, "skipped": 0, "duplicates": 0}
+    assert rows[4]["column"] == "Line unit price" and "credit note" in rows[4]["reason"]
+    (invoice,) = invoices_by_number(api).values()
+    assert summary(invoice) == ("2026-03-31", "PO-9", [
+        ("Wreath", "2", "30.00", "standard", "20"), ("Children's clothing", "1", "15.00", "zero", "0")],
+        ("75.00", "12.00", "87.00"))
+
+
+def test_a_file_mixing_two_layouts_is_refused_whole(new_tenant):
+    api = with_customer(new_tenant(), "Harbour Florists")
+    content = (b"InvoiceNo,Customer,InvoiceDate,ItemQuantity,ItemRate,ItemTaxCode,Customer name,Invoice number,"
+               b"Line description\r\n1,Harbour Florists,31/03/2026,1,2,20.0% S,Harbour Florists,1,x\r\n")
+    batch = open_batch(api, "invoices", [("mixed.csv", content)])
+    upload_all(batch, [("mixed.csv", content)])
+    (file,) = api.get(f"/uploads/{batch['id']}").body["files"]
+    assert file["status"] == "failed" and file["reason"].startswith(
+        "The header row mixes the QuickBooks Online layout and the Clear Books layout")
+    assert api.get("/invoices").body["data"] == []
