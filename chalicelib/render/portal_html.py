@@ -22,7 +22,9 @@ h1{font-size:1.5rem;margin:.25rem 0}h2{font-size:1.15rem;margin:0 0 .5rem}
 dl{display:grid;grid-template-columns:max-content 1fr;gap:.25rem 1rem;margin:0}dt{color:#4a4f57}dd{margin:0}
 .table{overflow-x:auto}table{width:100%;border-collapse:collapse}
 th,td{padding:.4rem;border-bottom:1px solid #d9dce1;text-align:left;vertical-align:top}
-.num{text-align:right;white-space:nowrap}tfoot th,tfoot td{font-weight:700}
+.num{text-align:right;white-space:nowrap}
+table.totals{width:auto;min-width:60%;margin:.75rem 0 0 auto}.totals tr:last-child{font-weight:700}
+@media (max-width:480px){main{padding:.5rem}section{padding:.75rem}th,td{padding:.3rem}table{font-size:.9rem}}
 .due{font-size:1.3rem;font-weight:700}
 a.button,button{display:inline-block;padding:.6rem 1rem;border-radius:6px;border:0;font:inherit;font-weight:600;
 background:#1f4fbf;color:#fff;text-decoration:none;cursor:pointer;margin:.25rem .25rem .25rem 0}
@@ -30,12 +32,15 @@ button.secondary{background:#5a5f69}
 label{display:block;font-weight:600;margin:.5rem 0 .2rem}
 input,textarea{width:100%;padding:.5rem;font:inherit;border:1px solid #767b84;border-radius:4px}
 .notice{padding:.75rem;border-radius:6px;background:#fff4d6}.error{background:#fde2e1;color:#8a1c17}
-.muted{color:#4a4f57}
+.muted{color:#4a4f57}.day{white-space:nowrap}
+nav a.button{background:#e3e7ee;color:#1b1b1b}nav a.button[aria-current]{background:#1f4fbf;color:#fff}
 """.strip()
 # The only style the pages' Content-Security-Policy allows (no 'unsafe-inline').
 CSS_HASH = "sha256-" + base64.b64encode(hashlib.sha256(CSS.encode()).digest()).decode()
 TITLES = {"INVOICE": "Invoice", "CREDIT_NOTE": "Credit note", "ESTIMATE": "Estimate"}
 STATUS_NAMES = {"partially_paid": "Part paid", "overdue": "Overdue"}
+# A table may scroll sideways on a phone: its box takes the keyboard focus, so it can be scrolled.
+_SCROLLS = "<div class=\"table\" tabindex=\"0\" role=\"region\" aria-label=\"{label}\">"
 NEUTRAL_MESSAGE = ("This link does not work. It may have expired or been withdrawn. "
                    "Please ask the sender for a new one.")
 
@@ -103,7 +108,8 @@ def _parties(supplier: Dict[str, Any], customer: Dict[str, Any]) -> str:
     from_lines = [_name(supplier), *text.address_lines(supplier.get("address"))]
     if supplier.get("vat_number"):
         from_lines.append(f"VAT no. {supplier['vat_number']}")
-    to_lines = [customer.get("name", ""), customer.get("company", ""), *text.address_lines(customer.get("billing_address"))]
+    to_lines = [customer.get("name", ""), customer.get("company", ""),
+                *text.address_lines(customer.get("billing_address"))]
     return f"<section>{block('From', from_lines)}<br>{block('To', to_lines)}</section>"
 
 
@@ -113,19 +119,27 @@ def _lines(document: Dict[str, Any]) -> str:
         f"<tr><td>{escape(line.get('description', ''))}</td><td class=\"num\">{escape(text.quantity(line['quantity']))}"
         f"</td><td class=\"num\">{escape(text.money(line['unit_price'], currency))}</td>"
         f"<td class=\"num\">{escape(text.rate(line['vat_category'], line['vat_rate']))}</td>"
-        f"<td class=\"num\" data-amount=\"net\">{escape(text.money(line['net'], currency))}</td></tr>"
+        f"<td class=\"num\">{escape(text.money(line['net'], currency))}</td></tr>"
         for line in document.get("lines", []))
-    totals = document["totals"]
-    foot = "".join(f"<tr><th scope=\"row\" colspan=\"4\">{label}</th>"
-                   f"<td class=\"num\" data-total=\"{name}\">{escape(text.money(totals[name], currency))}</td></tr>"
-                   for name, label in (("net", "Net"), ("vat", "VAT"), ("gross", "Total")))
-    inclusive = ("<p class=\"muted\">Prices were entered including VAT.</p>"
+    inclusive = ("<p class=\"muted\">Unit prices include VAT; net amounts exclude it.</p>"
                  if document.get("prices_include_vat") else "")
-    return ("<section><h2>Details</h2>" + inclusive + "<div class=\"table\"><table><thead><tr>"
+    return ("<section><h2>Details</h2>" + inclusive + _SCROLLS.format(label="Lines") + "<table><thead><tr>"
             "<th scope=\"col\">Description</th><th scope=\"col\" class=\"num\">Qty</th>"
             "<th scope=\"col\" class=\"num\">Unit price</th><th scope=\"col\" class=\"num\">VAT</th>"
-            f"<th scope=\"col\" class=\"num\">Net</th></tr></thead><tbody>{rows}</tbody><tfoot>{foot}</tfoot>"
-            "</table></div></section>")
+            f"<th scope=\"col\" class=\"num\">Net</th></tr></thead><tbody>{rows}</tbody></table></div>"
+            f"{_totals(document['totals'], currency)}</section>")
+
+
+def _totals(totals: Dict[str, Any], currency: str) -> str:
+    """Net, VAT per rate, VAT and total, in a narrow table of their own (it never scrolls)."""
+    def row(label: str, amount: str, name: str = "") -> str:
+        marked = f" data-total=\"{name}\"" if name else ""
+        return (f"<tr><th scope=\"row\">{escape(label)}</th>"
+                f"<td class=\"num\"{marked}>{escape(text.money(amount, currency))}</td></tr>")
+    rates = [row(f"VAT {text.rate(r['vat_category'], r['vat_rate'])} on {text.money(r['net'], currency)}", r["vat"])
+             for r in totals["rates"]]
+    return ("<table class=\"totals\">" + row("Net", totals["net"], "net") + "".join(rates)
+            + row("VAT", totals["vat"], "vat") + row("Total", totals["gross"], "gross") + "</table>")
 
 
 def _amount_due(document: Dict[str, Any], kind: str) -> str:
@@ -198,11 +212,12 @@ def list_page(customer_name: str, supplier_name: str, balances: List[Dict[str, s
                     for name in filters)
     rows = "".join(
         f"<tr><td><a href=\"{escape(doc['href'])}\">{escape(TITLES[doc['kind']])} {escape(doc.get('number') or '')}"
-        f"</a></td><td>{escape(text.day(doc.get('issue_date')))}</td><td>{escape(shown_status(doc))}</td>"
+        f"</a></td><td class=\"day\">{escape(text.day(doc.get('issue_date')))}</td><td>{escape(shown_status(doc))}</td>"
         f"<td class=\"num\">{escape(text.money(doc['totals']['gross'], doc['currency']))}</td>"
         f"<td class=\"num\">{escape(text.money(doc['outstanding'], doc['currency'])) if 'outstanding' in doc else ''}"
         "</td></tr>" for doc in documents)
-    table = ("<div class=\"table\"><table><thead><tr><th scope=\"col\">Document</th><th scope=\"col\">Date</th>"
+    table = (_SCROLLS.format(label="Documents") + "<table><thead><tr><th scope=\"col\">Document</th>"
+             "<th scope=\"col\">Date</th>"
              "<th scope=\"col\">Status</th><th scope=\"col\" class=\"num\">Total</th>"
              f"<th scope=\"col\" class=\"num\">Due</th></tr></thead><tbody>{rows}</tbody></table></div>"
              if documents else "<p>No documents.</p>")

@@ -41,7 +41,8 @@ def test_an_emailed_invoice_link_shows_the_invoice_as_the_api_does(shop):
     api = shop.get(f"/invoices/{invoice['id']}").body
     for amount in (api["totals"]["net"], api["totals"]["vat"], api["totals"]["gross"], api["outstanding"]):
         assert pounds(amount) in html
-    assert pounds(api["totals"]["gross"]) == "£4,454.21"  # 3 x 1,234.50 = 3,703.50, + 20% VAT 740.70, + 10.01 zero-rated
+    # 3 x 1,234.50 = 3,703.50, + 20% VAT 740.70, + 10.01 zero-rated
+    assert pounds(api["totals"]["gross"]) == "£4,454.21"
     assert api["number"] in html and "12345678" in html and "Portal Supplies Ltd" in html
     assert date.fromisoformat(api["due_date"]).strftime("%-d %b %Y") in html
     history = shop.get(f"/invoices/{invoice['id']}/history").body["data"]
