@@ -27,6 +27,7 @@ customer_documents = lazy(_PAGES, "customer_documents")
 answer_estimate = lazy(_PAGES, "answer")
 answerable = lazy(_PAGES, "answerable")
 refusal = lazy(_PAGES, "refusal")
+statement_to_today = lazy(_PAGES, "statement_to_today")
 FILTERS = ("all", "unpaid", "overdue", "paid", "estimates")
 pdf_link = lazy("chalicelib.services.document_files", "pdf_link")
 ubl_link = lazy("chalicelib.services.document_files", "ubl_link")
@@ -114,6 +115,14 @@ def document_ubl(token, document_id):
     return redirect(ubl_link(opened.link.tenant_id, opened.target)["url"])
 
 
+@page_route("/portal/{token}/statement", "GET", "The customer's statement to today as a PDF (a redirect)")
+def statement(token):
+    opened = _open(token)
+    if opened.target.kind != "CUSTOMER":
+        raise _Unavailable()
+    return redirect(statement_to_today(opened))
+
+
 @page_route(ONE + "/accept", "POST", "Accept the estimate (name, optional comment; CSRF token)")
 def accept(token, document_id):
     return _answer(token, document_id, accepted=True)
@@ -180,4 +189,5 @@ def _list_page(opened):
     for document in documents:
         document["href"] = f"{token}/documents/{document['id']}"
     record_view(opened)
-    return html(200, pages.list_page(opened.target.data["name"], supplier, balances, documents, status, FILTERS))
+    return html(200, pages.list_page(opened.target.data["name"], supplier, balances, documents, status, FILTERS,
+                                     f"{token}/statement"))

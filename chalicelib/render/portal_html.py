@@ -203,7 +203,7 @@ def answered_notice(document: Dict[str, Any]) -> str:
 
 
 def list_page(customer_name: str, supplier_name: str, balances: List[Dict[str, str]],
-              documents: List[Dict[str, Any]], status_filter: str, filters: List[str]) -> str:
+              documents: List[Dict[str, Any]], status_filter: str, filters: List[str], statement_href: str) -> str:
     """The customer's documents, newest first, with what they owe; `documents` carry `kind` and `href`."""
     owed = "".join(f"<p class=\"due\" data-total=\"balance\">{escape(text.money(b['owed'], b['currency']))}</p>"
                    for b in balances) or "<p class=\"due\">Nothing outstanding</p>"
@@ -223,5 +223,6 @@ def list_page(customer_name: str, supplier_name: str, balances: List[Dict[str, s
              if documents else "<p>No documents.</p>")
     return page(f"Your documents from {supplier_name}",
                 f"<section><p class=\"muted\">{escape(supplier_name)}</p><h1>{escape(customer_name)}</h1>"
-                f"<h2>Outstanding balance</h2>{owed}</section><section><h2>Documents</h2>"
+                f"<h2>Outstanding balance</h2>{owed}<a class=\"button\" href=\"{escape(statement_href)}\">"
+                "Download statement (PDF)</a></section><section><h2>Documents</h2>"
                 f"<nav aria-label=\"Filter by status\">{chips}</nav>{table}</section>")

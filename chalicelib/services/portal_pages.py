@@ -3,15 +3,21 @@ from typing import Any, Dict, List, Optional, Tuple
 
 from ..domain import documents as docs
 from ..domain import estimates as rules
+from ..domain.errors import DomainError
+from ..observability import logger
+from ..store import files
 from ..store.documents import DocumentQuery
 from ..store.unit_of_work import UnitOfWork
 from .customer_accounts import account_summary
+from .document_files import PDF, document_pdf, file_name
 from .document_types import CREDIT_NOTE, ESTIMATE, INVOICE
 from .document_view import present_document
 from .estimates import answer_estimate
 from .local_dates import tenant_today
+from .mail import Attachment, send_email
 from .portal_links import Opened
 from .records import Actor
+from .statements import statement_link
 from .tenants import TENANTS
 
 _LISTED = (INVOICE, CREDIT_NOTE, ESTIMATE)
@@ -38,6 +44,12 @@ def customer_documents(opened: Opened, status_filter: str) -> Tuple[str, List[Di
     return name, [d for d in shown if _matches(d, status_filter)], account_summary(tenant_id, customer_id, today)
 
 
+def statement_to_today(opened: Opened) -> str:
+    """A short-lived link to the statement PDF from the first document to the tenant's today."""
+    tenant_id = opened.link.tenant_id
+    return statement_link(tenant_id, opened.target, None, tenant_today(tenant_id), None)["url"]
+
+
 def _matches(document: Dict[str, Any], status_filter: str) -> bool:
     if status_filter == "unpaid":
         return document["kind"] == "INVOICE" and document["status"] in docs.OPEN
@@ -58,8 +70,29 @@ def answer(opened: Opened, accepted: bool, name: Optional[str], comment: Optiona
     if estimate.status == wanted:
         return estimate
     details = ({"accepted_by": name, **({"accepted_comment": comment} if comment else {})} if accepted else {})
-    return answer_estimate(UnitOfWork(), opened.link.tenant_id, Actor(f"portal:{opened.link.link_id}"),
-                           estimate.id, accepted, reason=None if accepted else comment, details=details)
+    answered = answer_estimate(UnitOfWork(), opened.link.tenant_id, Actor(f"portal:{opened.link.link_id}"),
+                               estimate.id, accepted, reason=None if accepted else comment, details=details)
+    _tell_tenant(opened.link.tenant_id, answered, name, comment)
+    return answered
+
+
+def _tell_tenant(tenant_id: str, estimate: Any, name: Optional[str], comment: Optional[str]) -> None:
+    """The tenant hears of the answer at its own address (none set: nobody to tell), with the
+    estimate's PDF. The answer is recorded first: a failed email never undoes it."""
+    tenant = TENANTS.store.get(tenant_id, tenant_id).data
+    if not tenant.get("email"):
+        return
+    customer = (estimate.data.get("customer") or {}).get("name", "")
+    verb = "accepted" if estimate.status == rules.ACCEPTED else "declined"
+    lines = [f"{customer} {verb} estimate {estimate.number} through the portal."]
+    lines += [f"Name given: {name}"] if name and estimate.status == rules.ACCEPTED else []
+    lines += [f"{'Comment' if estimate.status == rules.ACCEPTED else 'Reason'}: {comment}"] if comment else []
+    try:
+        send_email(tenant.get("trading_name") or tenant["legal_name"], None, [tenant["email"]],
+                   f"Estimate {estimate.number} {verb} by {customer}", "\n".join(lines),
+                   Attachment(file_name(estimate, "pdf"), files.get_bytes(document_pdf(tenant_id, estimate)), PDF))
+    except DomainError:
+        logger.warning("the tenant was not told of an estimate's answer", extra={"estimate": estimate.id})
 
 
 def answerable(document: Dict[str, Any]) -> bool:

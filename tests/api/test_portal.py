@@ -183,3 +183,25 @@ def test_too_many_unknown_tokens_from_one_address_are_refused_for_a_while(shop):
     for n in range(30):
         assert shop.client.http.get(f"/portal/guess{n}").status_code == 404
     assert shop.client.http.get(working).status_code == 429
+
+
+def test_the_tenant_is_emailed_the_answer_once_and_the_customer_link_gives_the_statement(shop):
+    from tests.support.mail import mails_to
+
+    owner = f"owner-{shop.tenant_id}@supplier.example"  # the mail folder is the whole session's
+    assert shop.patch("/tenant", {"email": owner}).status == 200
+    estimate = draft_estimate(shop)
+    page_path = path_of(emailed_link(shop, f"/estimates/{estimate['id']}/send"))
+    csrf = csrf_of(shop.client.http.get(page_path).body.decode())
+    accept = f"{page_path}/documents/{estimate['id']}/accept"
+    for _ in range(2):
+        shop.client.http.post(accept, headers=FORM, body=f"csrf={csrf}&name=Ann&comment=Yes".encode())
+    number = shop.get(f"/estimates/{estimate['id']}").body["number"]
+    told = mails_to(owner)
+    assert len(told) == 1 and told[0]["Subject"].startswith(f"Estimate {number} accepted by")
+    assert "Comment: Yes" in told[0].get_body(("plain",)).get_content()
+
+    made = shop.post(f"/customers/{shop.customer['id']}/portal-links", {}).body
+    statement = shop.client.http.get(path_of(made["url"]) + "/statement")
+    assert statement.status_code == 303 and ".pdf" in statement.headers["Location"]
+    assert shop.client.http.get(page_path + "/statement").status_code == 404  # a document's link has none
