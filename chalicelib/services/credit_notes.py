@@ -9,7 +9,7 @@ from ..store.clock import now, stamp
 from ..store.history import history_entry
 from ..store.models import DocumentItem
 from ..store.unit_of_work import UnitOfWork, Writes
-from .document_types import CREDIT_NOTE, INVOICE
+from .document_types import CREDIT_NOTE, INVOICE, credits_of
 from .document_view import present_document
 from .drafts import create_document, input_fields, new_draft, reprice
 from .records import Actor
@@ -27,7 +27,7 @@ def credit_invoice(uow: UnitOfWork, tenant_id: str, actor: Actor, invoice_id: st
     invoice = INVOICE.store.get(tenant_id, invoice_id)
     data = invoice.data
     if given and given[0] != "lines":
-        lines = _amount_lines(invoice, request)
+        lines = _amount_lines(tenant_id, invoice, request)
         prices_include_vat = False
     else:
         lines = [credits.line_credit(line) for line in data["lines"]]
@@ -76,8 +76,8 @@ def split_credit_note(uow: UnitOfWork, tenant_id: str, actor: Actor, note_id: st
     return retry_on_conflict(attempt)
 
 
-def _amount_lines(invoice: DocumentItem, request: Dict[str, Any]) -> List[Dict[str, Any]]:
-    left = credits.left_to_credit(invoice.data["totals"]["rates"], invoice.data.get("credited", {}))
+def _amount_lines(tenant_id: str, invoice: DocumentItem, request: Dict[str, Any]) -> List[Dict[str, Any]]:
+    left = credits.left_to_credit(invoice.data["totals"]["rates"], credits_of(tenant_id, invoice))
     shares = (credits.amount_shares(left, request["amount"], invoice.currency) if request.get("amount") is not None
               else credits.named_shares(left, request["rates"], invoice.currency))
     lines = credits.credit_lines(shares, invoice.currency, f"Credit against {invoice.number}")

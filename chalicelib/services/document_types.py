@@ -11,7 +11,7 @@ from typing import Any, Callable, Dict, NamedTuple, Tuple
 from ..domain import documents as docs
 from ..domain.credits import check_within
 from ..domain.errors import Conflict, InvalidReference, NotFound
-from ..store.documents import DocumentStore
+from ..store.documents import DocumentQuery, DocumentStore
 from ..store.models import DocumentItem
 from ..store.unit_of_work import Writes
 from .money_events import credit_note_issued, invoice_raised
@@ -79,13 +79,31 @@ def _record_credit(writes: Writes, tenant_id: str, note: DocumentItem, rates: li
     """The corrected invoice keeps what each issued credit note takes back per rate; the invoice
     is written with its version checked, so credit notes issued at once cannot both pass."""
     invoice = INVOICE.store.get(tenant_id, note.data["invoice_id"])
-    credited = {k: v for k, v in invoice.data.get("credited", {}).items() if k != note.id}
+    credited = {k: v for k, v in credits_of(tenant_id, invoice).items() if k != note.id}
     if rates:
-        credited[note.id] = [{name: rate[name] for name in ("vat_category", "vat_rate", "net", "vat")}
-                             for rate in rates]
+        credited[note.id] = _taken(rates)
     check_within(invoice.data["totals"]["rates"], credited, invoice.currency)
     invoice.data["credited"] = credited
     writes.put(invoice)
+
+
+def credits_of(tenant_id: str, invoice: DocumentItem) -> Dict[str, list]:
+    """What each issued credit note of the invoice takes back per rate. An invoice that has not
+    kept this yet (none of its credit notes issued since it is kept) has its notes looked up."""
+    if "credited" in invoice.data:
+        return invoice.data["credited"]
+    found, cursor = {}, None
+    while True:
+        notes, cursor = CREDIT_NOTE.store.list(tenant_id, DocumentQuery(customer_id=invoice.customer_id,
+                                                                        limit=100, cursor=cursor))
+        found.update({note.id: _taken(note.data["totals"]["rates"]) for note in notes
+                      if note.data.get("invoice_id") == invoice.id and note.status not in (docs.DRAFT, docs.VOID)})
+        if not cursor:
+            return found
+
+
+def _taken(rates: list) -> list:
+    return [{name: rate[name] for name in ("vat_category", "vat_rate", "net", "vat")} for rate in rates]
 
 
 CREDIT_NOTE = DocumentType(

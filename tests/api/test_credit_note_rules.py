@@ -162,3 +162,19 @@ def test_a_split_credit_note_keeps_its_policy_after_the_tenant_changes_it(new_te
     assert split.status == 201, split.body
     moved = split.body["new"]
     assert (moved["rounding"], moved["totals"]["vat"]) == ({"vat_level": "line", "mode": "half_up"}, "0.02")
+
+
+def test_credit_notes_issued_before_the_invoice_kept_its_credits_still_count(tenant):
+    from chalicelib.services.document_types import INVOICE
+
+    invoice = issued_invoice(tenant, [{"description": "Pen", "quantity": "1", "unit_price": "10.00"}])
+    issued_credit(tenant, invoice, {"amount": "6.00"})
+    stored = INVOICE.store.get(tenant.tenant_id, invoice["id"])  # as stored before invoices kept their credits
+    del stored.data["credited"]
+    stored.save()
+    too_much = tenant.post(f"/invoices/{invoice['id']}/credit-notes", {"reason": "x", "amount": "6.01"})
+    assert too_much.status == 400 and too_much.error_fields == ["amount"]
+    whole = tenant.post(f"/invoices/{invoice['id']}/credit-notes", {"reason": "x"}).body
+    refused = tenant.post(f"/credit-notes/{whole['id']}/issue", {})
+    assert refused.status == 409 and refused.error_fields == ["lines"]
+    assert issued_credit(tenant, invoice, {"amount": "6.00"})["totals"]["vat"] == "1.00"
