@@ -142,6 +142,8 @@ def _record_issue(item, dtype, tenant, issue_date: date, number: str, options) -
         _fall_due(item, issue_date)
     data.update(number=number, issue_date=item.doc_date, issued_at=item.updated_at,
                 supplier=supplier_snapshot(tenant))
+    if dtype.series == "invoice":
+        data["credited"] = {}  # kept from now on: its credit notes never need looking up
     if dtype.money_source:
         data.update(amount=data["totals"]["gross"], allocated=Decimal(0), refunded=Decimal(0), allocations={})
     if item.currency != base:

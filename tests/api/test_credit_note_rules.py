@@ -178,3 +178,12 @@ def test_credit_notes_issued_before_the_invoice_kept_its_credits_still_count(ten
     refused = tenant.post(f"/credit-notes/{whole['id']}/issue", {})
     assert refused.status == 409 and refused.error_fields == ["lines"]
     assert issued_credit(tenant, invoice, {"amount": "6.00"})["totals"]["vat"] == "1.00"
+
+
+def test_an_invoice_issued_now_keeps_its_credits_so_none_are_looked_up(tenant):
+    from chalicelib.store.diagnostics import count_dynamodb_calls
+
+    invoice = issued_invoice(tenant, [{"description": "Pen", "quantity": "1", "unit_price": "10.00"}])
+    with count_dynamodb_calls() as counted:
+        issued_credit(tenant, invoice, {"amount": "6.00"})
+    assert counted.get("Query", 0) == 0
