@@ -7,7 +7,6 @@ validated by the very schema the API validates requests with. Every problem
 comes back with the line and the column (as headed in the file) it is about.
 """
 import re
-from decimal import Decimal
 from typing import Any, Callable, Dict, List, NamedTuple, Optional, Protocol, Tuple
 
 from ..api.credit_notes import CREDIT_NOTE_BODY
@@ -19,10 +18,10 @@ from ..api.schema import Choice, Object, Problems, String
 from ..domain.errors import DomainError, ValidationError
 from ..domain.uploads import CREDIT_NOTES, CUSTOMERS, DOCUMENT_KINDS, INVOICES, PRODUCTS
 from .cells import CellError, read_cell
-from .kinds import XERO, ColumnMap
-from .vendor_layouts import CLEARBOOKS, LINE_DEFAULTS, SAGE_TYPES
+from .kinds import ColumnMap
+from .mixed_files import Skip, sort_out
+from .vendor_layouts import LINE_DEFAULTS
 
-NEGATIVE_CREDITS = (XERO, CLEARBOOKS)  # layouts whose credit notes are documents with negative amounts
 SCHEMAS = {INVOICES: INVOICE_BODY, CREDIT_NOTES: CREDIT_NOTE_BODY, CUSTOMERS: CUSTOMER, PRODUCTS: PRODUCT}
 DRAFT, ISSUED = "draft", "issued"
 # How a document is imported; not part of the API's document bodies.
@@ -87,8 +86,9 @@ def from_rows(kind: str, columns: ColumnMap, rows: List[Any], lookups: Lookups) 
     locate = _row_locator(columns, rows, values)
     document = _document_values(columns, rows, values, problems)
     body, extra = _nest(document), {}
-    if "document_type" in body:
-        _check_type(body.pop("document_type"), rows[0].line, columns.header_of("document_type"), problems)
+    wrong_type = sort_out(kind, columns, body, values)
+    if wrong_type:
+        problems.append(Problem(rows[0].line, *wrong_type))
     for name in ("number", "status", "exchange_rate"):
         if name in body:
             extra[name] = body.pop(name)
@@ -115,10 +115,6 @@ def from_rows(kind: str, columns: ColumnMap, rows: List[Any], lookups: Lookups) 
     if kind in DOCUMENT_KINDS:
         body["lines"] = [_line(row_values, row.line, columns, lookups, problems)
                          for row, row_values in zip(rows, values)]
-    if columns.layout in NEGATIVE_CREDITS and kind == INVOICES and _negative(body.get("lines", [])):
-        problems.append(Problem(rows[0].line, columns.header_of("lines.unit_price"),
-                                "is negative: in this layout that makes the document a credit note, which an "
-                                "invoices upload does not take; record it as a credit note of its invoice"))
     prepared = _validated(kind, body, extra, locate, problems)
     if new_customer is None:
         return prepared, locate
@@ -244,17 +240,6 @@ def _line(values: Dict[str, Any], line: int, columns: ColumnMap, lookups: Lookup
         else:
             result[name] = value
     return result
-
-
-def _check_type(code: str, line: int, column: Optional[str], problems: List[Problem]) -> None:
-    """Sage's transaction Type: the invoice layout takes sales invoices (SI)."""
-    if code.strip().upper() != "SI":
-        meaning = SAGE_TYPES.get(code.strip().upper(), "not a Sage transaction type")
-        problems.append(Problem(line, column, f"is {meaning}: an invoices upload takes sales invoices (SI) only"))
-
-
-def _negative(lines: List[Dict[str, Any]]) -> bool:
-    return sum(Decimal(line.get("quantity") or 0) * Decimal(line.get("unit_price") or 0) for line in lines) < 0
 
 
 def _looked_up(finder, text, line, column, problems) -> Optional[str]:

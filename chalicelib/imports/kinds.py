@@ -129,11 +129,28 @@ _XERO_INVOICE = (
     Column("Currency", "currency"),
     *(Column(name, None) for name in _XERO_IGNORED.split()),
 )
+def _columns(spec: vendors.Spec) -> Tuple[Column, ...]:
+    return tuple(Column(name, target, cell, required) for name, target, cell, required in spec)
+
+
+def _crediting(columns: Tuple[Column, ...], invoice_from: str) -> Tuple[Column, ...]:
+    """An invoice layout read for its credit notes: `invoice_from` names the invoice corrected, whose
+    customer (and contact) the credit note takes; it has no due date."""
+    def target(column: Column) -> Optional[str]:
+        if column.name == invoice_from:
+            return "invoice"
+        ignored = column.target in ("customer", "due_date") or (column.target or "").startswith("contact.")
+        return None if ignored else column.target
+
+    return tuple(c._replace(target=target(c), required=c.required and target(c) is not None) for c in columns)
+
+
+_VENDOR_INVOICES = {layout: _columns(spec) for layout, spec in vendors.INVOICE_SPECS.items()}
 LAYOUTS: Dict[str, Dict[str, Tuple[Column, ...]]] = {
-    INVOICES: {OURS: _INVOICE, XERO: _XERO_INVOICE,
-               **{layout: tuple(Column(name, target, cell, required) for name, target, cell, required in spec)
-                  for layout, spec in vendors.INVOICE_SPECS.items()}},
-    CREDIT_NOTES: {OURS: _CREDIT_NOTE},
+    INVOICES: {OURS: _INVOICE, XERO: _XERO_INVOICE, **_VENDOR_INVOICES},
+    CREDIT_NOTES: {OURS: _CREDIT_NOTE, vendors.QUICKBOOKS: _columns(vendors.QUICKBOOKS_CREDIT_NOTE),
+                   **{layout: _crediting({XERO: _XERO_INVOICE, **_VENDOR_INVOICES}[layout], column)
+                      for layout, column in vendors.CREDITED_INVOICE.items()}},
     CUSTOMERS: {OURS: _CUSTOMER},
     PRODUCTS: {OURS: _PRODUCT},
 }
@@ -193,10 +210,11 @@ def _names(kind: str, layout: str) -> List[str]:
 def _layout_of(kind: str, given: Dict[str, str]) -> str:
     """The one layout of the kind whose identifying headers the file has (`given`: the file's headers
     by their normal form); ours when none. The identifying headers of two layouts mix formats."""
-    found = [layout for layout in LAYOUTS[kind] if layout in SIGNATURES and SIGNATURES[layout] <= set(given)]
+    signatures = {**SIGNATURES, **(vendors.CREDIT_NOTE_SIGNATURES if kind == CREDIT_NOTES else {})}
+    found = [layout for layout in LAYOUTS[kind] if layout in signatures and signatures[layout] <= set(given)]
     if len(found) > 1:
         raise HeaderError("The header row mixes the " + " and the ".join(LAYOUT_NAMES[f] for f in found)
-                          + " (" + "; ".join(", ".join(sorted(given[n] for n in SIGNATURES[f])) for f in found)
+                          + " (" + "; ".join(", ".join(sorted(given[n] for n in signatures[f])) for f in found)
                           + "); a file holds one layout")
     return found[0] if found else OURS
 

@@ -16,15 +16,20 @@ tax_codes.py); a code the mapping does not give is the row's reason.
   row is one line of one unit at its Net Amount, Details its description.
   Reference is the invoice number, Account Reference the customer (through the
   tenant's mapped Sage references, else by name), Extra Reference the
-  customer's reference. Type SI is a sales invoice; a sales credit (SC) is
-  refused with its reason. Sage's file names no currency: documents take the
+  customer's reference. Type SI is a sales invoice, SC a sales credit; other
+  types are refused. Sage's file names no currency: documents take the
   customer's.
 - Clear Books, "How to import sales invoices" and "How to import multi-currency
   invoices": one row per line; Line quantity and Line unit price give the line,
   Line VAT rate its tax code (a fraction, "0.2", as Clear Books writes it);
   Line net price, Line VAT amount and the multi-currency amounts are
-  recomputed. A credit note there is a negative invoice: refused, with its
-  reason, from an invoice upload.
+  recomputed.
+
+Credit notes: Sage's SC rows, Clear Books' and Xero's negative documents and
+QuickBooks' credit note file, each naming the invoice it corrects (Extra
+Reference, Reference, or the first word of QuickBooks' Memo); the customer is
+the invoice's. An invoices upload skips a file's credit notes and a credit
+notes upload its invoices, each saying so: upload such a file as both kinds.
 """
 from typing import Dict, FrozenSet, Tuple
 
@@ -66,6 +71,16 @@ CLEARBOOKS_INVOICE: Spec = (
     ("Currency code", "currency", "text", False), ("Multi-currency net price", None, "text", False),
     ("Multi-currency VAT amount", None, "text", False),
 )
+# QuickBooks' "Import credit notes" file: its own head columns, the invoice file's line columns. Memo
+# is where a credit note names its invoice: "<invoice number> <reason>", as our export writes it.
+QUICKBOOKS_CREDIT_NOTE: Spec = (
+    ("CreditNoteNo", "number", "text", True), ("Customer", None, "text", False),
+    ("CreditNoteDate", "issue_date", "date", True), ("Memo", "memo", "text", True), *QUICKBOOKS_INVOICE[7:],
+)
+CREDIT_NOTE_SIGNATURES = {QUICKBOOKS: frozenset({"creditnoteno", "customer", "creditnotedate"})}
+# The column that names the invoice a credit note corrects, in the layouts that take credit notes
+# in the invoice file (Sage as type SC, Clear Books and Xero as negative documents).
+CREDITED_INVOICE = {SAGE50: "Extra Reference", CLEARBOOKS: "Reference", "xero": "Reference"}
 INVOICE_SPECS: Dict[str, Spec] = {QUICKBOOKS: QUICKBOOKS_INVOICE, SAGE50: SAGE50_INVOICE,
                                   CLEARBOOKS: CLEARBOOKS_INVOICE}
 # Sage's Type: what each means, and the one an invoice upload takes.

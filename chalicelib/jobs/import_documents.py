@@ -16,7 +16,7 @@ from ..domain.errors import Conflict, DomainError
 from ..domain.records import DEFAULT_PAYMENT_TERMS_DAYS, Actor
 from ..domain.uploads import CREDIT_NOTES, CUSTOMERS, DOCUMENT_KINDS, INVOICES
 from ..imports import bodies
-from ..imports.bodies import Problem, Rejected, problems_of
+from ..imports.bodies import Problem, Rejected, Skip, problems_of
 from ..imports.grouping import MAX_LINES, Group, Skipped
 from ..imports.kinds import map_header
 from ..imports.report import DUPLICATE, IMPORTED, REJECTED, SKIPPED, Outcome
@@ -95,6 +95,8 @@ class Importer:
             prepared, locate = self._prepare(group)
         except Rejected as rejected:
             return _rejected(group, rejected.problems)
+        except Skip as skip:
+            return [Outcome(line, SKIPPED, reason=str(skip)) for line in [r.line for r in group.rows] + group.overflow]
         note = None
         try:
             if prepared.new_customer is not None:

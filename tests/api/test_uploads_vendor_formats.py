@@ -12,9 +12,9 @@ from tests.support.uploads import fetch_report
 FIXTURES = Path(__file__).parents[1] / "fixtures/imports"
 
 
-def uploaded(api, name, **options):
+def uploaded(api, name, kind="invoices", **options):
     content = (FIXTURES / name).read_bytes()
-    batch = open_batch(api, "invoices", [(name, content)], **options)
+    batch = open_batch(api, kind, [(name, content)], **options)
     upload_all(batch, [(name, content)])
     (file,) = api.get(f"/uploads/{batch['id']}").body["files"]
     return file, {r["line"]: r for r in fetch_report(file["report"]["json"])["rows"]}
@@ -64,9 +64,9 @@ def test_a_sage_50_audit_trail_in_windows_1252_finds_customers_by_their_sage_ref
         "customers": {"sage50": {customer["id"]: "MULLER01"}}}}).status == 200
     file, rows = uploaded(api, "sage50_audit_trail.csv")
     assert file["encoding"] == "cp1252" and "not UTF-8" in file["warnings"][0]
-    assert file["counts"] == {"rows": 4, "imported": 2, "rejected": 2, "skipped": 0, "duplicates": 0}
-    assert rows[4]["column"] == "Type" and rows[4]["reason"] == (
-        "is a sales credit note: an invoices upload takes sales invoices (SI) only")
+    assert file["counts"] == {"rows": 4, "imported": 2, "rejected": 1, "skipped": 1, "duplicates": 0}
+    assert rows[4]["status"] == "skipped" and rows[4]["reason"] == (
+        "a sales credit note (SC): upload the file as credit_notes too")
     assert rows[5]["column"] == "Tax Code" and "Sage 50 tax codes" in rows[5]["reason"]
     (invoice,) = invoices_by_number(api).values()
     assert invoice["number"] == "SI-1001" and invoice["customer_id"] == customer["id"]
@@ -75,11 +75,12 @@ def test_a_sage_50_audit_trail_in_windows_1252_finds_customers_by_their_sage_ref
         ("Books \u2013 café edition", "1", "50.00", "zero", "0")], ("150.00", "20.00", "170.00"))
 
 
-def test_a_clear_books_file_takes_its_invoices_and_refuses_its_negative_credit_notes(new_tenant):
+def test_a_clear_books_file_takes_its_invoices_and_skips_its_negative_credit_notes(new_tenant):
     api = with_customer(new_tenant(), "Harbour Florists")
     file, rows = uploaded(api, "clearbooks_invoices.csv")
-    assert file["counts"] == {"rows": 3, "imported": 2, "rejected": 1, "skipped": 0, "duplicates": 0}
-    assert rows[4]["column"] == "Line unit price" and "credit note" in rows[4]["reason"]
+    assert file["counts"] == {"rows": 3, "imported": 2, "rejected": 0, "skipped": 1, "duplicates": 0}
+    assert rows[4]["status"] == "skipped" and rows[4]["reason"] == (
+        "a credit note (negative amounts): upload the file as credit_notes too")
     (invoice,) = invoices_by_number(api).values()
     assert summary(invoice) == ("2026-03-31", "PO-9", [
         ("Wreath", "2", "30.00", "standard", "20"), ("Children's clothing", "1", "15.00", "zero", "0")],
@@ -96,3 +97,22 @@ def test_a_file_mixing_two_layouts_is_refused_whole(new_tenant):
     assert file["status"] == "failed" and file["reason"].startswith(
         "The header row mixes the QuickBooks Online layout and the Clear Books layout")
     assert api.get("/invoices").body["data"] == []
+
+
+def test_the_same_files_uploaded_as_credit_notes_take_their_credit_notes(new_tenant):
+    api = new_tenant()
+    customer = api.post("/customers", {"name": "Harbour Florists"}).body
+    assert api.call("PATCH", "/tenant", {"accounting_mapping": {
+        "customers": {"sage50": {customer["id"]: "MULLER01"}}}}).status == 200
+    uploaded(api, "sage50_audit_trail.csv")
+    uploaded(api, "clearbooks_invoices.csv")
+    for name, number, invoice, line in (("sage50_audit_trail.csv", "SC-2001", "SI-1001", ("Refund", "10.00", "2.00")),
+                                        ("clearbooks_invoices.csv", "CB-0002", "CB-0001",
+                                         ("Returned wreath", "30.00", "6.00"))):
+        file, rows = uploaded(api, name, "credit_notes")
+        (made,) = [r for r in rows.values() if r["status"] == "imported"]
+        assert made["number"] == number and {r["status"] for r in rows.values()} == {"imported", "skipped"}
+        note = api.get(f"/credit-notes/{made['id']}").body
+        assert note["invoice_number"] == invoice and note["customer_id"] == customer["id"]
+        assert [(l["description"], l["net"], l["vat"]) for l in note["lines"]] == [line]
+        assert note["reason"].endswith("file, which names no reason")
