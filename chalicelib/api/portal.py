@@ -28,6 +28,7 @@ answer_estimate = lazy(_PAGES, "answer")
 answerable = lazy(_PAGES, "answerable")
 refusal = lazy(_PAGES, "refusal")
 statement_to_today = lazy(_PAGES, "statement_to_today")
+logo_uri = lazy("chalicelib.services.portal_logos", "logo_uri")
 FILTERS = ("all", "unpaid", "overdue", "paid", "estimates")
 pdf_link = lazy("chalicelib.services.document_files", "pdf_link")
 ubl_link = lazy("chalicelib.services.document_files", "ubl_link")
@@ -178,7 +179,7 @@ def _document_page(opened, base: str, back, error: str = None, status: int = 200
             notice = pages.notice(refusal(shown))
         else:
             notice = pages.answered_notice(shown)
-    return html(status, pages.document_page(shown, kind, links, forms, notice))
+    return html(status, pages.document_page(shown, kind, links, forms, notice, logo_uri(opened.link.tenant_id)))
 
 
 def _list_page(opened):
@@ -190,4 +191,4 @@ def _list_page(opened):
         document["href"] = f"{token}/documents/{document['id']}"
     record_view(opened)
     return html(200, pages.list_page(opened.target.data["name"], supplier, balances, documents, status, FILTERS,
-                                     f"{token}/statement"))
+                                     f"{token}/statement", logo_uri(opened.link.tenant_id)))

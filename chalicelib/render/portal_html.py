@@ -32,7 +32,7 @@ button.secondary{background:#5a5f69}
 label{display:block;font-weight:600;margin:.5rem 0 .2rem}
 input,textarea{width:100%;padding:.5rem;font:inherit;border:1px solid #767b84;border-radius:4px}
 .notice{padding:.75rem;border-radius:6px;background:#fff4d6}.error{background:#fde2e1;color:#8a1c17}
-.muted{color:#4a4f57}.day{white-space:nowrap}
+.muted{color:#4a4f57}.logo{display:block;max-height:4rem;max-width:12rem}.day{white-space:nowrap}
 nav a.button{background:#e3e7ee;color:#1b1b1b}nav a.button[aria-current]{background:#1f4fbf;color:#fff}
 """.strip()
 # The only style the pages' Content-Security-Policy allows (no 'unsafe-inline').
@@ -68,17 +68,23 @@ def shown_status(document: Dict[str, Any]) -> str:
 
 
 def document_page(document: Dict[str, Any], kind: str, links: Dict[str, str], forms: str = "",
-                  notice: str = "") -> str:
-    """`links`: the page's own paths (pdf, ubl, back); `forms`: the estimate's answers, if any."""
+                  notice: str = "", logo: str = "") -> str:
+    """`links`: the page's own paths (pdf, ubl, back); `forms`: the estimate's answers, if any;
+    `logo`: the tenant's, as a data: URI, or none."""
     title = f"{TITLES[kind]} {document.get('number') or ''}".strip()
     status = "overdue" if document.get("overdue") else document["status"]
     supplier = document.get("supplier") or {}
-    body = [f"<section><p class=\"muted\">{escape(_name(supplier))}</p>",
+    body = [f"<section>{_letterhead(_name(supplier), logo)}",
             f"<h1>{escape(title)}</h1><p><span class=\"status {escape(status)}\">{escape(shown_status(document))}"
             "</span></p>", notice, _details(document, kind), "</section>",
             _parties(supplier, document.get("customer") or {}), _lines(document), _amount_due(document, kind),
             forms, _payment(supplier, document, kind), _downloads(links)]
     return page(f"{title} from {_name(supplier)}", "".join(body))
+
+
+def _letterhead(name: str, logo: str) -> str:
+    image = f"<img class=\"logo\" src=\"{escape(logo)}\" alt=\"{escape(name)}\">" if logo else ""
+    return f"{image}<p class=\"muted\">{escape(name)}</p>"
 
 
 def _name(party: Dict[str, Any]) -> str:
@@ -203,7 +209,8 @@ def answered_notice(document: Dict[str, Any]) -> str:
 
 
 def list_page(customer_name: str, supplier_name: str, balances: List[Dict[str, str]],
-              documents: List[Dict[str, Any]], status_filter: str, filters: List[str], statement_href: str) -> str:
+              documents: List[Dict[str, Any]], status_filter: str, filters: List[str], statement_href: str,
+              logo: str = "") -> str:
     """The customer's documents, newest first, with what they owe; `documents` carry `kind` and `href`."""
     owed = "".join(f"<p class=\"due\" data-total=\"balance\">{escape(text.money(b['owed'], b['currency']))}</p>"
                    for b in balances) or "<p class=\"due\">Nothing outstanding</p>"
@@ -222,7 +229,7 @@ def list_page(customer_name: str, supplier_name: str, balances: List[Dict[str, s
              f"<th scope=\"col\" class=\"num\">Due</th></tr></thead><tbody>{rows}</tbody></table></div>"
              if documents else "<p>No documents.</p>")
     return page(f"Your documents from {supplier_name}",
-                f"<section><p class=\"muted\">{escape(supplier_name)}</p><h1>{escape(customer_name)}</h1>"
+                f"<section>{_letterhead(supplier_name, logo)}<h1>{escape(customer_name)}</h1>"
                 f"<h2>Outstanding balance</h2>{owed}<a class=\"button\" href=\"{escape(statement_href)}\">"
                 "Download statement (PDF)</a></section><section><h2>Documents</h2>"
                 f"<nav aria-label=\"Filter by status\">{chips}</nav>{table}</section>")

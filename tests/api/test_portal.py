@@ -205,3 +205,19 @@ def test_the_tenant_is_emailed_the_answer_once_and_the_customer_link_gives_the_s
     statement = shop.client.http.get(path_of(made["url"]) + "/statement")
     assert statement.status_code == 303 and ".pdf" in statement.headers["Location"]
     assert shop.client.http.get(page_path + "/statement").status_code == 404  # a document's link has none
+
+
+def test_the_pages_carry_the_tenants_logo_inline(shop):
+    import base64
+    import re
+    from io import BytesIO
+
+    from PIL import Image
+
+    image = BytesIO()
+    Image.new("RGB", (40, 20), (200, 30, 30)).save(image, "PNG")
+    assert shop.call("PUT", "/tenant/logo", {"content_base64": base64.b64encode(image.getvalue()).decode()}).status == 200
+    invoice = issued_invoice(shop)
+    html = shop.client.http.get(path_of(emailed_link(shop, f"/invoices/{invoice['id']}/send"))).body.decode()
+    shown = re.search(r'<img class="logo" src="data:image/png;base64,([^"]+)" alt="Portal Supplies Ltd">', html)
+    assert shown and base64.b64decode(shown.group(1)) == image.getvalue()
