@@ -11,6 +11,7 @@ from urllib.parse import parse_qs
 
 from chalice import Blueprint
 
+from ..domain.errors import Conflict
 from ..lazy import lazy
 from ..observability import logger
 from ..render import portal_html as pages
@@ -32,7 +33,6 @@ logo_uri = lazy("chalicelib.services.portal_logos", "logo_uri")
 FILTERS = ("all", "unpaid", "overdue", "paid", "estimates")
 pdf_link = lazy("chalicelib.services.document_files", "pdf_link")
 ubl_link = lazy("chalicelib.services.document_files", "ubl_link")
-Conflict = lazy("chalicelib.domain.errors", "Conflict")
 
 _ID = "[0-9a-z]{16}"
 TOKEN = re.compile(rf"ten_{_ID}\.(inv|cn|est|cus)_{_ID}\.[A-Za-z0-9_-]{{32}}")
@@ -151,7 +151,7 @@ def _answer(token: str, document_id: str, accepted: bool):
         return _document_page(opened, f"../{document_id}", None, error=problem, status=400)
     try:
         answer_estimate(opened, accepted, name, comment or None)
-    except Conflict.resolve():
+    except Conflict:
         return _document_page(_open(token, document_id), f"../{document_id}", None, status=409)
     return redirect(f"../{document_id}")
 
