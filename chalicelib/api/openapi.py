@@ -2,7 +2,7 @@
 import re
 from typing import Any, Dict
 
-from .routing import PUBLIC, ROUTES, RouteDoc
+from .routing import ADMIN, PUBLIC, ROUTES, RouteDoc
 
 _RECORD_FIELDS = {
     "id": {"type": "string", "readOnly": True},
@@ -73,7 +73,25 @@ def _operation(doc: RouteDoc) -> Dict[str, Any]:
     if doc.body:
         operation["requestBody"] = {"required": True, "content": {
             "application/json": {"schema": doc.body.openapi()}}}
+    links = _links(doc)
+    if links:
+        operation["responses"][str(doc.status)]["links"] = links
     return operation
+
+
+def _links(doc: RouteDoc) -> Dict[str, Any]:
+    """What a client can do next with what a create answers: every operation on the path below
+    the created record's, its id taken from the answer (OpenAPI links; schemathesis follows them)."""
+    if doc.method != "POST" or doc.status != 201 or "{" in doc.path:
+        return {}
+    below = re.compile(re.escape(doc.path) + r"/{(\w+)}")
+    links = {}
+    for other in ROUTES:
+        match = below.match(other.path)
+        if match and (other.access == ADMIN) == (doc.access == ADMIN):  # the same kind of key
+            links[_operation_id(other)] = {"operationId": _operation_id(other),
+                                           "parameters": {match.group(1): "$response.body#/id"}}
+    return links
 
 
 def _parameters(doc: RouteDoc):
