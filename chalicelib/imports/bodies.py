@@ -94,6 +94,7 @@ def from_rows(kind: str, columns: ColumnMap, rows: List[Any], lookups: Lookups) 
             extra[name] = body.pop(name)
     if isinstance(extra.get("status"), str):
         extra["status"] = extra["status"].lower()
+    _customer_parts(body)
     contact = body.pop("contact", {})
     new_customer = None
     if "customer" in body:
@@ -122,15 +123,22 @@ def from_rows(kind: str, columns: ColumnMap, rows: List[Any], lookups: Lookups) 
     return prepared._replace(new_customer=new_customer, new_customer_columns=headers), locate
 
 
+def _customer_parts(body: Dict[str, Any]) -> None:
+    """Other systems' customer columns our customer holds as one: a person's first and last name, and
+    address lines 2 to 4 (our addresses have two lines: the second takes them all)."""
+    person = body.pop("person", None)
+    if person and "contact_name" not in body:
+        body["contact_name"] = " ".join(filter(None, (person.get("first"), person.get("last"))))
+    for parts in (body.get("billing_address"), body.get("shipping_address")):
+        extra = [parts.pop(key) for key in ("line2", "line3", "line4") if key in parts] if parts else []
+        if extra:
+            parts["line2"] = ", ".join(extra)
+
+
 def _new_customer(name: str, contact: Dict[str, Any], locate: Locate, problems: List[Problem]) -> Dict[str, Any]:
     """The customer a new contact name makes, from the document's contact columns, checked as the API
     checks a new customer; its problems join the document's (on the contact's columns)."""
-    for address in ("billing_address", "shipping_address"):
-        parts = contact.get(address)
-        if parts:  # our addresses have two lines: lines 2 to 4 of other systems share the second
-            extra = [parts.pop(key) for key in ("line2", "line3", "line4") if key in parts]
-            if extra:
-                parts["line2"] = ", ".join(extra)
+    _customer_parts(contact)
     found = Problems()
     fields = CUSTOMER.parse({"name": name, **contact}, "", found)
     if found.items:

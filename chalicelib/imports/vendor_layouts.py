@@ -25,6 +25,14 @@ tax_codes.py); a code the mapping does not give is the row's reason.
   Line net price, Line VAT amount and the multi-currency amounts are
   recomputed.
 
+Customers: Xero's contacts import template (Xero Central, "Import contacts into
+Xero": Contacts > All contacts > Import > Download template file; only
+ContactName is required; the same columns come out of Contacts > Export). Its
+person's FirstName and LastName make our contact_name, LegalName the company,
+TaxNumber the VAT number, PO... the billing and SA... the delivery address.
+Bank, tax code, account, tracking, discount and payment term columns have no
+place on our customers: read and ignored.
+
 Credit notes: Sage's SC rows, Clear Books' and Xero's negative documents and
 QuickBooks' credit note file, each naming the invoice it corrects (Extra
 Reference, Reference, or the first word of QuickBooks' Memo); the customer is
@@ -81,6 +89,26 @@ CREDIT_NOTE_SIGNATURES = {QUICKBOOKS: frozenset({"creditnoteno", "customer", "cr
 # The column that names the invoice a credit note corrects, in the layouts that take credit notes
 # in the invoice file (Sage as type SC, Clear Books and Xero as negative documents).
 CREDITED_INVOICE = {SAGE50: "Extra Reference", CLEARBOOKS: "Reference", "xero": "Reference"}
+_XERO_CONTACT_IGNORED = (
+    "AccountNumber POAttentionTo SAAttentionTo FaxNumber MobileNumber DDINumber SkypeName BankAccountName "
+    "BankAccountNumber BankAccountParticulars TaxNumberName AccountsReceivableTaxCodeName "
+    "AccountsPayableTaxCodeName Website Discount CompanyNumber DueDateBillDay DueDateBillTerm DueDateSalesDay "
+    "DueDateSalesTerm SalesAccount PurchasesAccount TrackingName1 SalesTrackingOption1 PurchasesTrackingOption1 "
+    "TrackingName2 SalesTrackingOption2 PurchasesTrackingOption2 BrandingTheme")
+_XERO_ADDRESS = (("AddressLine1", "line1"), ("AddressLine2", "line2"), ("AddressLine3", "line3"),
+                 ("AddressLine4", "line4"), ("City", "city"), ("Region", "region"), ("PostalCode", "postal_code"),
+                 ("Country", "country"))
+XERO_CONTACTS: Spec = (
+    ("*ContactName", "name", "text", True), ("EmailAddress", "emails", "list", False),
+    ("FirstName", "person.first", "text", False), ("LastName", "person.last", "text", False),
+    *((prefix + part, f"{address}.{field}", "country" if field == "country" else "text", False)
+      for prefix, address in (("PO", "billing_address"), ("SA", "shipping_address"))
+      for part, field in _XERO_ADDRESS),
+    ("PhoneNumber", "phone", "text", False), ("TaxNumber", "vat_number", "text", False),
+    ("LegalName", "company", "text", False),
+    *((name, None, "text", False) for name in _XERO_CONTACT_IGNORED.split()),
+)
+XERO_CONTACTS_SIGNATURE = frozenset({"contactname", "emailaddress"})
 INVOICE_SPECS: Dict[str, Spec] = {QUICKBOOKS: QUICKBOOKS_INVOICE, SAGE50: SAGE50_INVOICE,
                                   CLEARBOOKS: CLEARBOOKS_INVOICE}
 # Sage's Type: what each means, and the one an invoice upload takes.

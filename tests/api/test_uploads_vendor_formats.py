@@ -116,3 +116,24 @@ def test_the_same_files_uploaded_as_credit_notes_take_their_credit_notes(new_ten
         assert note["invoice_number"] == invoice and note["customer_id"] == customer["id"]
         assert [(l["description"], l["net"], l["vat"]) for l in note["lines"]] == [line]
         assert note["reason"].endswith("file, which names no reason")
+
+
+def test_a_xero_contacts_file_becomes_customers(new_tenant):
+    api = new_tenant()
+    content = (FIXTURES / "xero_contacts.csv").read_bytes()
+    batch = open_batch(api, "customers", [("contacts.csv", content)])
+    upload_all(batch, [("contacts.csv", content)])
+    (file,) = api.get(f"/uploads/{batch['id']}").body["files"]
+    assert file["counts"] == {"rows": 3, "imported": 2, "rejected": 1, "skipped": 0, "duplicates": 0}
+    (refused,) = [r for r in fetch_report(file["report"]["json"])["rows"] if r["status"] == "rejected"]
+    assert refused["line"] == 4 and refused["column"] == "TaxNumber"
+    made = {c["name"]: c for c in api.get("/customers").body["data"]}
+    assert sorted(made) == ["Bright Bakery", "Harbour Florists"]
+    harbour = made["Harbour Florists"]
+    assert {k: harbour.get(k) for k in ("company", "contact_name", "emails", "phone", "vat_number")} == {
+        "company": "Harbour Florists Ltd", "contact_name": "Ann Quay", "emails": ["accounts@harbour.example"],
+        "phone": "+44 117 496 0000", "vat_number": "GB980780684"}
+    assert harbour["billing_address"] == {"line1": "1 Quay Street", "line2": "Unit 4, Dock Yard", "city": "Bristol",
+                                          "postal_code": "BS1 4DJ", "country": "GB"}
+    assert harbour["shipping_address"] == {"line1": "2 Dock Road", "city": "Bristol", "postal_code": "BS1 5AA",
+                                           "country": "GB"}
