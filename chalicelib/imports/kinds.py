@@ -151,7 +151,8 @@ LAYOUTS: Dict[str, Dict[str, Tuple[Column, ...]]] = {
     CREDIT_NOTES: {OURS: _CREDIT_NOTE, vendors.QUICKBOOKS: _columns(vendors.QUICKBOOKS_CREDIT_NOTE),
                    **{layout: _crediting({XERO: _XERO_INVOICE, **_VENDOR_INVOICES}[layout], column)
                       for layout, column in vendors.CREDITED_INVOICE.items()}},
-    CUSTOMERS: {OURS: _CUSTOMER, XERO: _columns(vendors.XERO_CONTACTS)},
+    CUSTOMERS: {OURS: _CUSTOMER, XERO: _columns(vendors.XERO_CONTACTS),
+                vendors.QUICKBOOKS: _columns(vendors.QUICKBOOKS_CUSTOMERS)},
     PRODUCTS: {OURS: _PRODUCT},
 }
 
@@ -211,7 +212,8 @@ def _layout_of(kind: str, given: Dict[str, str]) -> str:
     """The one layout of the kind whose identifying headers the file has (`given`: the file's headers
     by their normal form); ours when none. The identifying headers of two layouts mix formats."""
     signatures = {**SIGNATURES, **(vendors.CREDIT_NOTE_SIGNATURES if kind == CREDIT_NOTES else {}),
-                  **({XERO: vendors.XERO_CONTACTS_SIGNATURE} if kind == CUSTOMERS else {})}
+                  **({XERO: vendors.XERO_CONTACTS_SIGNATURE, vendors.QUICKBOOKS: vendors.QUICKBOOKS_CUSTOMERS_SIGNATURE}
+                     if kind == CUSTOMERS else {})}
     found = [layout for layout in LAYOUTS[kind] if layout in signatures and signatures[layout] <= set(given)]
     if len(found) > 1:
         raise HeaderError("The header row mixes the " + " and the ".join(LAYOUT_NAMES[f] for f in found)

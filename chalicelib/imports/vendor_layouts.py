@@ -33,6 +33,13 @@ TaxNumber the VAT number, PO... the billing and SA... the delivery address.
 Bank, tax code, account, tracking, discount and payment term columns have no
 place on our customers: read and ignored.
 
+QuickBooks Online's customer import (Intuit, "Which contact fields are
+imported?"): Full Name (or Name), Company, Email, Phone, Mobile, Fax, Website,
+Street, City, State (or County), ZIP code (or Postcode), Country, Opening
+Balance, Opening Balance Date, Resale Number, Currency. An opening balance is
+not a customer's field here (enter it as an invoice): read and ignored, as are
+Mobile, Fax, Website and Resale Number.
+
 Credit notes: Sage's SC rows, Clear Books' and Xero's negative documents and
 QuickBooks' credit note file, each naming the invoice it corrects (Extra
 Reference, Reference, or the first word of QuickBooks' Memo); the customer is
@@ -109,6 +116,17 @@ XERO_CONTACTS: Spec = (
     *((name, None, "text", False) for name in _XERO_CONTACT_IGNORED.split()),
 )
 XERO_CONTACTS_SIGNATURE = frozenset({"contactname", "emailaddress"})
+QUICKBOOKS_CUSTOMERS: Spec = (
+    ("Full Name", "name", "text", False), ("Name", "name", "text", False), ("Company", "company", "text", False),
+    ("Email", "emails", "list", False), ("Phone", "phone", "text", False),
+    ("Street", "billing_address.line1", "text", False), ("City", "billing_address.city", "text", False),
+    *((name, "billing_address.region", "text", False) for name in ("State", "County")),
+    *((name, "billing_address.postal_code", "text", False) for name in ("ZIP code", "Postcode")),
+    ("Country", "billing_address.country", "country", False), ("Currency", "currency", "text", False),
+    *((name, None, "text", False) for name in ("Mobile", "Fax", "Website", "Opening Balance",
+                                                "Opening Balance Date", "Resale Number")),
+)
+QUICKBOOKS_CUSTOMERS_SIGNATURE = frozenset({"email", "street"})
 INVOICE_SPECS: Dict[str, Spec] = {QUICKBOOKS: QUICKBOOKS_INVOICE, SAGE50: SAGE50_INVOICE,
                                   CLEARBOOKS: CLEARBOOKS_INVOICE}
 # Sage's Type: what each means, and the one an invoice upload takes.

@@ -137,3 +137,21 @@ def test_a_xero_contacts_file_becomes_customers(new_tenant):
                                           "postal_code": "BS1 4DJ", "country": "GB"}
     assert harbour["shipping_address"] == {"line1": "2 Dock Road", "city": "Bristol", "postal_code": "BS1 5AA",
                                            "country": "GB"}
+
+
+def test_a_quickbooks_customer_list_becomes_customers(new_tenant):
+    api = new_tenant()
+    content = (FIXTURES / "quickbooks_customers.csv").read_bytes()
+    batch = open_batch(api, "customers", [("customers.csv", content)])
+    upload_all(batch, [("customers.csv", content)])
+    (file,) = api.get(f"/uploads/{batch['id']}").body["files"]
+    assert file["counts"] == {"rows": 3, "imported": 2, "rejected": 1, "skipped": 0, "duplicates": 0}
+    (refused,) = [r for r in fetch_report(file["report"]["json"])["rows"] if r["status"] == "rejected"]
+    assert refused["line"] == 4 and refused["column"] == "Email"
+    made = {c["name"]: c for c in api.get("/customers").body["data"]}
+    assert sorted(made) == ["Ann Quay", "Bright Bakery"]
+    ann = made["Ann Quay"]
+    assert (ann["company"], ann["emails"], ann["phone"]) == ("Harbour Florists Ltd", ["accounts@harbour.example"],
+                                                             "0117 496 0000")
+    assert ann["billing_address"] == {"line1": "1 Quay Street", "city": "Bristol", "region": "Avon",
+                                      "postal_code": "BS1 4DJ", "country": "GB"}
