@@ -19,7 +19,7 @@ from ..domain.errors import DomainError, ValidationError
 from ..domain.uploads import CREDIT_NOTES, CUSTOMERS, DOCUMENT_KINDS, INVOICES, PRODUCTS
 from .cells import CellError, read_cell
 from .kinds import ColumnMap
-from .mixed_files import Skip, sort_out
+from .mixed_files import sort_out
 from .vendor_layouts import LINE_DEFAULTS
 
 SCHEMAS = {INVOICES: INVOICE_BODY, CREDIT_NOTES: CREDIT_NOTE_BODY, CUSTOMERS: CUSTOMER, PRODUCTS: PRODUCT}

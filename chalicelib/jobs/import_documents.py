@@ -6,7 +6,10 @@ worker run again, or the same content uploaded again) without any write.
 Every other document is created (and issued) by the same services as the
 API, with its claim and the file's progress added to that very transaction
 (UnitOfWork's before_commit): the document, its claim and the count commit
-together or not at all. A refusal becomes the row's reason.
+together or not at all. A refusal becomes the row's reason; a document of the
+other kind (a credit note in an invoice file) is skipped with its reason. With
+"customers": "create", a new contact name's customer is made first, once per
+batch (import_customers.py), and the report notes it on the document's line.
 """
 from collections import defaultdict
 from typing import Any, List, Optional
@@ -16,9 +19,10 @@ from ..domain.errors import Conflict, DomainError
 from ..domain.records import DEFAULT_PAYMENT_TERMS_DAYS, Actor
 from ..domain.uploads import CREDIT_NOTES, CUSTOMERS, DOCUMENT_KINDS, INVOICES
 from ..imports import bodies
-from ..imports.bodies import Problem, Rejected, Skip, problems_of
+from ..imports.bodies import Problem, Rejected, problems_of
 from ..imports.grouping import MAX_LINES, Group, Skipped
 from ..imports.kinds import map_header
+from ..imports.mixed_files import Skip
 from ..imports.report import DUPLICATE, IMPORTED, REJECTED, SKIPPED, Outcome
 from ..services.customers import CUSTOMERS as CUSTOMER_RECORDS
 from ..services.document_types import CREDIT_NOTE, INVOICE
@@ -96,7 +100,11 @@ class Importer:
         except Rejected as rejected:
             return _rejected(group, rejected.problems)
         except Skip as skip:
-            return [Outcome(line, SKIPPED, reason=str(skip)) for line in [r.line for r in group.rows] + group.overflow]
+            return [Outcome(row.line, SKIPPED, reason=str(skip)) for row in group.rows]
+        return self._made(group, prepared, locate)
+
+    def _made(self, group: Group, prepared: bodies.Prepared, locate: bodies.Locate) -> List[Outcome]:
+        """The document (after the new customer it names), or why it was not made."""
         note = None
         try:
             if prepared.new_customer is not None:

@@ -115,8 +115,9 @@ def test_two_files_of_one_batch_naming_one_new_contact_make_one_customer(new_ten
     upload_all(batch, files)
     (harbour,) = customers_named(api, "Harbour Florists")
     notes = sorted(report_of(api, batch["id"], n)["rows"][0]["note"] for n in (0, 1))
-    assert notes == [f"created customer 'Harbour Florists' ({harbour['id']}) from this line",
-                     f"customer 'Harbour Florists' ({harbour['id']}) created from line 2 of another file of this upload"]
+    name = f"'Harbour Florists' ({harbour['id']})"
+    assert notes == [f"created customer {name} from this line",
+                     f"customer {name} created from line 2 of another file of this upload"]
 
 
 def _chunk_of(api, batch, content):
