@@ -425,14 +425,10 @@ def test_every_field_of_every_resource_round_trips(admin, data):
     logo(tenant, data.draw)
     keys_statement_and_uploads(tenant, trips[0], settings_["id"], customer["id"])
     estimates, converted = estimate_actions(tenant, customer["id"], product["id"], base)
-    for path, document in (("/invoices", invoices[1]), ("/credit-notes", note), ("/estimates", estimates[1])):
-        sent = tenant.write("POST", path + "/{document_id}/send", {"document_id": document["id"]},
-                            read=path + "/{document_id}", unshown=SENT_UNSHOWN)
-        assert sent["last_emailed"]["to"] == tenant.last_body["to"] + tenant.last_body["cc"]
     portal_link(tenant, customer["id"], invoices[1]["id"])
     template = recurring(tenant, customer["id"], product["id"])
     made = generated(tenant, settings_["id"], template)
-    for invoice in [invoices[1], *made]:
+    for invoice in [invoices[1], *made[:1]]:  # each reminder emails the PDF: a few are enough
         if invoice["status"] != "draft":
             overdue_and_reminded(tenant, settings_["id"], invoice)
     documents = [("/invoices", i) for i in invoices + made + [converted]] + [
@@ -440,9 +436,14 @@ def test_every_field_of_every_resource_round_trips(admin, data):
         ("/estimates", e) for e in estimates]
     files(tenant, documents, customer["id"])
     exported(tenant, turn)
+    for path, document in (("/invoices", invoices[1]), ("/credit-notes", note), ("/estimates", estimates[1])):
+        sent = tenant.write("POST", path + "/{document_id}/send", {"document_id": document["id"]},  # its PDF made
+                            read=path + "/{document_id}", unshown=SENT_UNSHOWN)
+        assert sent["last_emailed"]["to"] == tenant.last_body["to"] + tenant.last_body["cc"]
     for path, document in (("/invoices", invoices[0]), ("/credit-notes", note)):
         tenant.write("POST", path + "/{document_id}/void", {"document_id": document["id"]}, read=path + "/{document_id}",
                      listed=path, shown_as={"reason": "void_reason"})
+    drain_jobs_queue()  # the void documents' PDFs
     COVERED.update(*(trip.covered for trip in trips))
     if turn == len(TURN_FORMATS) - 1:  # the last example: every route that takes a body was sent one
         assert COVERED | set(NOT_SENT) == routes(with_body=True) and not COVERED & set(NOT_SENT), (
