@@ -6,13 +6,12 @@ read back over HTTP (the answer, GET one, the list) and must come back as sent; 
 reads it runs: recurring generation, overdue marking and reminders, PDFs, list and accounting
 exports, e-invoices. None may fail or answer a 500.
 """
+import base64
 from datetime import date, datetime, time, timedelta, timezone
 from decimal import Decimal
+from io import BytesIO
 from itertools import count
 from urllib.parse import urlsplit
-
-import base64
-from io import BytesIO
 
 import requests
 from hypothesis import HealthCheck, Phase, given, settings, strategies as st
@@ -223,7 +222,7 @@ def split(tenant, note):
     if "error" in parts:
         assert parts["error"]["details"] == [{"field": "lines", "message": "do not split evenly"}], parts
         return
-    moved = [note["lines"][i] for i in body["lines"]]  # SPLIT_UNSHOWN: the new draft shows the lines moved
+    moved = [note["lines"][i] for i in body["lines"]]  # positions: the new draft shows the lines moved
     assert [line["description"] for line in parts["new"]["lines"]] == [line["description"] for line in moved]
     assert len(parts["original"]["lines"]) == count - len(moved)
 
@@ -293,7 +292,7 @@ REFUND_SHOWN_AS = {"amount": "refunds.0.amount", "date": "refunds.0.date", "reas
 PORTAL_UNSHOWN = ("valid_days",)  # api/portal_links.py: the link shows expires_at, that many days on (checked)
 # services/credit_notes.py: lines (positions), amount and rates say what to credit; the note shows the
 # lines and totals credited (checked: the lines moved by a split, the gross of an amount).
-FROM_INVOICE_UNSHOWN = SPLIT_UNSHOWN = ("lines", "amount", "rates")
+FROM_INVOICE_UNSHOWN = ("lines", "amount", "rates")
 UPLOAD_UNSHOWN = ("files.*.content_type",)  # services/uploads.py: a condition of the presigned form only
 LOGO_UNSHOWN = ("content_base64",)  # services/logos.py: the image goes to S3; the tenant shows its size and type
 SENT_UNSHOWN = ("to", "cc", "message")  # services/mail.py: last_emailed.to lists to and cc; the message is in the email only
