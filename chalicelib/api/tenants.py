@@ -59,7 +59,10 @@ _SETTINGS = {
     "email_templates": Object({kind: EMAIL_TEMPLATE for kind in EMAIL_KINDS}, nullable=False,
                               description="Subject and body per kind, with {placeholders}; replaced as a whole"),
     "accounting_mapping": OpenObject(description="Tax codes, sales accounts and customer references in Xero, "
-                                                 "QuickBooks, Sage 50, Clear Books and FreshBooks (README)"),
+                                                 "QuickBooks, Sage 50, Clear Books and FreshBooks (README)",
+                                     example={"tax_codes": {"xero": {"standard": "20% (VAT on Income)",
+                                                                     "reduced:5": "5% (VAT on Income)"}},
+                                              "accounts": {"sage50": {"default": "4000"}}}),
     "reminder_days": Array(Integer(minimum=1, maximum=365), max_items=5,
                            description="Email a reminder this many days after an invoice's due date, once each"),
     "portal_link_days": Integer(minimum=1, maximum=3650, nullable=False,
