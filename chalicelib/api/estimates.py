@@ -28,7 +28,8 @@ ESTIMATE_BODY = Object({
 })
 DECLINE = Object({"reason": String(max_length=500)})
 PRINT_READY = Object({"print_ready": Boolean(required=True)})
-CONVERT = Object({"issue": Boolean(description="Issue the new invoice at once (default: leave a draft)")})
+CONVERT = Object({"issue": Boolean(description="Issue the new invoice at once (default: leave a draft)"),
+                  **{name: field for name, field in ISSUE.fields.items() if name != "issue_date"}})
 
 # Estimates are never voided, only declined; sending one is what gives it its number (below).
 ESTIMATE_BODY_ANSWER = priced(ESTIMATE_BODY)
@@ -65,7 +66,8 @@ def print_ready(ctx: RequestContext, document_id):
 @route(estimates, f"{ONE}/convert", "POST", tag=TAG, body=CONVERT, status=201, render=present_document,
        summary="Turn an accepted estimate into an invoice (draft, or issued), linked both ways")
 def convert(ctx: RequestContext, document_id):
-    return convert_to_invoice(ctx.uow, ctx.tenant_id, ctx.actor, document_id, bool(ctx.body.get("issue")))
+    issue = {k: v for k, v in ctx.body.items() if k != "issue" and v is not None} if ctx.body.get("issue") else None
+    return convert_to_invoice(ctx.uow, ctx.tenant_id, ctx.actor, document_id, issue)
 
 
 @route(estimates, "/estimates/summary", "GET", tag=TAG, render=lambda body: body,

@@ -1,7 +1,7 @@
 """What only estimates do: be accepted or declined, be print-ready, become an invoice, be summed."""
 from collections import defaultdict
 from decimal import Decimal
-from typing import Any, Dict
+from typing import Any, Dict, Optional
 
 from ..domain import documents as docs
 from ..domain import estimates as rules
@@ -13,7 +13,7 @@ from ..store.unit_of_work import UnitOfWork, Writes
 from .document_status import move_status
 from .document_types import ESTIMATE, INVOICE
 from .drafts import COMMON_FIELDS, input_fields, new_draft
-from .issuing import issue_document
+from .issuing import issue_document, issue_new
 from .local_dates import tenant_today
 from .records import Actor
 from .retry import retry_on_conflict
@@ -52,10 +52,10 @@ def mark_print_ready(uow: UnitOfWork, tenant_id: str, actor: Actor, estimate_id:
 
 
 def convert_to_invoice(uow: UnitOfWork, tenant_id: str, actor: Actor, estimate_id: str,
-                       issue: bool) -> DocumentItem:
-    """A draft invoice from an accepted estimate, linked both ways, in one transaction; then
-    issued if asked (a failed issue leaves the linked draft, to issue later). When both
-    happen, the request's answer (and an Idempotency-Key's) is the issued invoice."""
+                       issue: Optional[Dict[str, Any]]) -> DocumentItem:
+    """An invoice from an accepted estimate, linked both ways, in one transaction: a draft, or
+    issued with the `issue` options (exchange rate and its source) in the same transaction, so
+    an issue refused (no exchange rate for another currency) writes nothing."""
     def attempt(use_cache: bool) -> DocumentItem:
         estimate = ESTIMATE.store.get(tenant_id, estimate_id)
         rules.check_convertible(estimate.status)
@@ -65,12 +65,13 @@ def convert_to_invoice(uow: UnitOfWork, tenant_id: str, actor: Actor, estimate_i
         writes = Writes()
         invoice = new_draft(INVOICE, tenant_id, actor, fields, writes, use_cache)
         invoice.data["estimate_id"] = estimate.id
+        if issue is not None:
+            issue_new(writes, INVOICE, tenant_id, actor, invoice, use_cache, issue)
         move_status(None, ESTIMATE, tenant_id, actor, estimate, rules.INVOICED, "invoiced", writes,
                     invoice_id=invoice.id)
-        return (UnitOfWork() if issue else uow).commit(writes, invoice)
+        return uow.commit(writes, invoice)
 
-    invoice = retry_on_conflict(attempt)
-    return issue_document(uow, INVOICE, tenant_id, actor, invoice.id, {}) if issue else invoice
+    return retry_on_conflict(attempt)
 
 
 def estimate_summary(tenant_id: str, first_day: str, last_day: str) -> Dict[str, Any]:

@@ -102,3 +102,19 @@ def test_a_retried_conversion_replays_the_issued_invoice(quoting):
     assert first.status == again.status == 201
     assert again.body == first.body and first.body["status"] == "issued"
     assert len(quoting.get("/invoices").body["data"]) == 1
+
+
+def test_converting_and_issuing_in_another_currency_is_whole_or_nothing(quoting):
+    draft = quoting.post("/estimates", {"customer_id": quoting.customer["id"], "currency": "EUR", "lines": [
+        {"description": "Website", "quantity": "1", "unit_price": "100"}]}).body
+    assert quoting.post(f"/estimates/{draft['id']}/mark-sent", {"exchange_rate": "0.86"}).status == 200
+    assert quoting.post(f"/estimates/{draft['id']}/accept").status == 200
+    invoices_before = quoting.get("/invoices").body["data"]
+    refused = quoting.post(f"/estimates/{draft['id']}/convert", {"issue": True})
+    assert refused.status == 400 and refused.error_fields == ["exchange_rate"]
+    assert quoting.get(f"/estimates/{draft['id']}").body["status"] == "accepted"  # nothing written
+    assert quoting.get("/invoices").body["data"] == invoices_before
+    issued = quoting.post(f"/estimates/{draft['id']}/convert", {"issue": True, "exchange_rate": "0.85",
+                                                                "exchange_rate_source": "HMRC monthly rate"})
+    assert issued.status == 201 and issued.body["status"] == "issued" and issued.body["exchange_rate"] == "0.85"
+    assert quoting.get(f"/estimates/{draft['id']}").body["status"] == "invoiced"
