@@ -1,5 +1,6 @@
 """Settings read from the environment. Nothing here creates an AWS client."""
 import os
+from typing import Optional
 
 DEFAULT_TABLE = "invoicing"
 
@@ -92,7 +93,8 @@ def xero_base_url() -> str:
     return os.environ.get("INVOICING_XERO_BASE_URL", "https://api.xero.com/api.xro/2.0")
 
 
-def portal_base_url() -> str:
+def portal_base_url() -> Optional[str]:
     """Where the API answers (API Gateway's URL, or the custom domain): the emailed portal links
-    start with it. Locally `make run`'s server."""
-    return os.environ.get("INVOICING_PORTAL_URL", "http://127.0.0.1:8000")
+    start with it. Locally `make run`'s server. Unset, emails carry no portal link (a link to a
+    guessed address would be worse than none)."""
+    return os.environ.get("INVOICING_PORTAL_URL") or None

@@ -3,7 +3,9 @@
 Context (cdk.json or -c): mail_from (required: the address documents are emailed
 from; the stack creates its domain's SES identity), stage (default "prod": the
 stack is "invoicing-<stage>", every name starts with "invoicing-<stage>"),
-region (eu-west-2), alarm_email, api_rate and api_burst (stage throttling).
+region (eu-west-2), alarm_email, api_rate and api_burst (stage throttling), portal_url
+(where the API answers for customers, e.g. https://invoices.example.com/api: the emailed portal
+links start with it; without it emails carry no portal link).
 """
 import os
 import re
@@ -51,6 +53,7 @@ InvoicingStack(
     env=cdk.Environment(account=os.environ.get("CDK_DEFAULT_ACCOUNT"), region=region),
     source_dir=str(REPO_ROOT),
     mail_from=mail_from,
+    portal_url=app.node.try_get_context("portal_url") or "",
     alarm_email=app.node.try_get_context("alarm_email") or "",
     api_rate=int(app.node.try_get_context("api_rate") or 50),
     api_burst=int(app.node.try_get_context("api_burst") or 100),

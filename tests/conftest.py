@@ -26,6 +26,7 @@ TEST_ENVIRONMENT["INVOICING_MAIL_DIR"] = tempfile.mkdtemp(prefix="invoicing-mail
 # Nothing a test does may reach the internet: a Xero push goes to a closed local port unless a
 # test points it at its own stand-in.
 TEST_ENVIRONMENT["INVOICING_XERO_BASE_URL"] = "http://127.0.0.1:9/api.xro/2.0"
+TEST_ENVIRONMENT["INVOICING_PORTAL_URL"] = "http://127.0.0.1:8000"  # as make run's
 os.environ.update(TEST_ENVIRONMENT)
 
 

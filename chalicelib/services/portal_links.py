@@ -65,7 +65,8 @@ def create_link(uow: UnitOfWork, tenant_id: str, actor: Actor, customer_id: str,
 
 
 def link_url(token: str) -> str:
-    return f"{config.portal_base_url().rstrip('/')}/portal/{token}"
+    """The page's address; only its path where the stack was given no portal URL."""
+    return f"{(config.portal_base_url() or '').rstrip('/')}/portal/{token}"
 
 
 def revoke_link(uow: UnitOfWork, tenant_id: str, actor: Actor, customer_id: str, link_id: str) -> RecordItem:

@@ -7,6 +7,7 @@ retried with its Idempotency-Key gets the recorded answer and sends nothing.
 from datetime import date
 from typing import Any, Callable, Dict, List, Optional
 
+from .. import config
 from ..domain import documents as docs
 from ..domain.email_templates import compose
 from ..domain.errors import Conflict, InvalidReference
@@ -90,7 +91,10 @@ def recipients(tenant_id: str, customer_id: str, options: Dict[str, Any]) -> Lis
 
 
 def portal_link(tenant_id: str, tenant: Dict[str, Any], customer_id: str, document: Optional[DocumentItem]) -> str:
-    """A new portal link for this email (the document's page, or the customer's), as its last lines."""
+    """A new portal link for this email (the document's page, or the customer's), as its last lines;
+    none where the stack has no portal URL."""
+    if not config.portal_base_url():
+        return ""
     _, url = create_link(UnitOfWork(), tenant_id, MAILER, customer_id, document, link_days(tenant))
     return f"\n\nView {'it' if document else 'your documents'} online: {url}"
 

@@ -49,6 +49,7 @@ def main() -> int:
     admin_key = read_or_create_admin_key(DATA_DIR / "admin_key")
     os.environ.update(local_environment(dynamodb_port, moto_port, TABLE_NAME, admin_key))
     os.environ["INVOICING_MAIL_DIR"] = str(DATA_DIR / "mail")  # every email sent, as an .eml file
+    os.environ.setdefault("INVOICING_PORTAL_URL", f"http://127.0.0.1:{api_port}")  # the emailed portal links
     os.environ.update(chalice_stage_environment(STAGE))
     for sig in STOP_SIGNALS:
         signal.signal(sig, _interrupt)

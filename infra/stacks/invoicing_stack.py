@@ -39,7 +39,7 @@ API_GATEWAY_TIMEOUT = 29  # seconds: API Gateway's integration limit
 class InvoicingStack(Stack):
     """The stack's construct id is the Chalice stage (Chalice reads scope.to_string())."""
 
-    def __init__(self, scope: Construct, stage: str, *, source_dir: str, mail_from: str,
+    def __init__(self, scope: Construct, stage: str, *, source_dir: str, mail_from: str, portal_url: str = "",
                  alarm_email: str = "", api_rate: int = 50, api_burst: int = 100, **kwargs) -> None:
         super().__init__(scope, stage, **kwargs)
         prefix = f"{APP_NAME}-{stage}"
@@ -71,6 +71,7 @@ class InvoicingStack(Stack):
                 "INVOICING_JOBS_QUEUE": queue_names[config.JOBS_QUEUE],
                 "INVOICING_EXPORTS_QUEUE": queue_names[config.EXPORTS_QUEUE],
                 "INVOICING_MAIL_FROM": mail_from,
+                **({"INVOICING_PORTAL_URL": portal_url} if portal_url else {}),
                 "INVOICING_MAIL_CONFIGURATION_SET": self.mail.configuration_set.configuration_set_name,
             },
         })

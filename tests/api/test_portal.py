@@ -221,3 +221,15 @@ def test_the_pages_carry_the_tenants_logo_inline(shop):
     html = shop.client.http.get(path_of(emailed_link(shop, f"/invoices/{invoice['id']}/send"))).body.decode()
     shown = re.search(r'<img class="logo" src="data:image/png;base64,([^"]+)" alt="Portal Supplies Ltd">', html)
     assert shown and base64.b64decode(shown.group(1)) == image.getvalue()
+
+
+def test_without_a_portal_url_emails_carry_no_link_and_the_api_answers_its_path(shop, monkeypatch):
+    from tests.support.portal import read_mail
+
+    monkeypatch.delenv("INVOICING_PORTAL_URL")
+    invoice = issued_invoice(shop)
+    sent = shop.post(f"/invoices/{invoice['id']}/send", {})
+    text = read_mail(sent.body["last_emailed"]["message_id"]).get_body(("plain",)).get_content()
+    assert "/portal/" not in text and "127.0.0.1" not in text
+    made = shop.post(f"/customers/{shop.customer['id']}/portal-links", {})
+    assert made.status == 201 and made.body["url"].startswith("/portal/")
