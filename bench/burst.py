@@ -15,22 +15,15 @@ in Lambda each worker is its own process, so this understates CPU parallelism, n
 import argparse
 import time
 from concurrent.futures import ThreadPoolExecutor
-from datetime import date, datetime, timezone
-from decimal import Decimal
+from datetime import datetime, timezone
 
 from stack import local_stack  # sets the environment: import it before chalicelib
 
 import capacity  # noqa: E402
+from recurring import books, template  # noqa: E402
 
-from chalicelib.domain.records import Actor  # noqa: E402
 from chalicelib.jobs.recurring import generate_due  # noqa: E402
-from chalicelib.services.customers import CUSTOMERS  # noqa: E402
-from chalicelib.services.recurring import create_template, generated_invoices  # noqa: E402
-from chalicelib.services.records import create_record  # noqa: E402
-from chalicelib.services.tenants import create_tenant  # noqa: E402
-from chalicelib.store.unit_of_work import UnitOfWork  # noqa: E402
-
-ACTOR = Actor("bench")
+from chalicelib.services.recurring import generated_invoices  # noqa: E402
 AS_OF = datetime(2026, 2, 1, tzinfo=timezone.utc)  # occurrence 0 (31 January) is due
 def main() -> None:
     parser = argparse.ArgumentParser()
@@ -48,8 +41,8 @@ def main() -> None:
 
 
 def _run(workers: int, count: int, meter: capacity.Meter) -> None:
-    tenant_id, customer_id = _books()
-    templates = [_template(tenant_id, customer_id) for _ in range(count)]
+    tenant_id, customer_id = books()
+    templates = [template(tenant_id, customer_id, action="issue") for _ in range(count)]
     meter.counts.clear()
     started = time.perf_counter()
     with ThreadPoolExecutor(max_workers=workers) as pool:
@@ -67,21 +60,6 @@ def _numbers(tenant_id, templates):
 
     ids = [generated_invoices(tenant_id, t)[0]["invoice_id"] for t in templates]
     return [INVOICE.store.get(tenant_id, i).number for i in ids]
-
-
-def _books():
-    tenant = create_tenant(UnitOfWork(), ACTOR, {"legal_name": "Bench Ltd"})
-    customer = create_record(UnitOfWork(), CUSTOMERS, tenant.id, ACTOR,
-                             {"name": "Customer", "currency": "GBP", "payment_terms_days": 30})
-    return tenant.id, customer.id
-
-
-def _template(tenant_id, customer_id):
-    return create_template(UnitOfWork(), tenant_id, ACTOR, {
-        "name": "Retainer", "customer_id": customer_id, "action": "issue", "missed": "generate_each",
-        "lines": [{"description": f"Service {i}", "quantity": Decimal(1), "unit_price": Decimal("99.50")}
-                  for i in range(5)],
-        "schedule": {"unit": "month", "interval": 1, "start_date": date(2026, 1, 31)}}).id
 
 
 if __name__ == "__main__":
