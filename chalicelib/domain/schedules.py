@@ -46,7 +46,7 @@ def check(schedule: Schedule) -> None:
     if schedule.day_of_month is not None and not 1 <= schedule.day_of_month <= 31:
         problems.append(("schedule.day_of_month", "must be between 1 and 31"))
     if schedule.day_of_month is not None and schedule.unit in ("day", "week"):
-        problems.append(("schedule.day_of_month", f"does not apply to a {schedule.unit}ly schedule"))
+        problems.append(("schedule.day_of_month", f"does not apply to a schedule by the {schedule.unit}"))
     if schedule.end is not None and schedule.end < schedule.start:
         problems.append(("schedule.end", "must not be before the start"))
     if schedule.count is not None and schedule.count < 1:
