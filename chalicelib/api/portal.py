@@ -22,7 +22,7 @@ portal = Blueprint(__name__)
 _LINKS = "chalicelib.services.portal_links"
 _PAGES = "chalicelib.services.portal_pages"
 open_link = lazy(_LINKS, "open_link")
-record_view = lazy(_LINKS, "record_view")
+record_use = lazy(_LINKS, "record_use")
 shown_document = lazy(_PAGES, "shown_document")
 customer_documents = lazy(_PAGES, "customer_documents")
 answer_estimate = lazy(_PAGES, "answer")
@@ -90,14 +90,14 @@ def link_page(token):
     opened = _open(token)
     if opened.target.kind == "CUSTOMER":
         return _list_page(opened)
-    record_view(opened)
+    record_use(opened)
     return _document_page(opened, f"{token}/documents/{opened.target.id}", None)
 
 
 @page_route(ONE, "GET", "A document of the link's customer")
 def document_page(token, document_id):
     opened = _open(token, document_id)
-    record_view(opened)
+    record_use(opened)
     back = f"../../{token}" if opened.link.document_id is None else None
     return _document_page(opened, document_id, back)
 
@@ -105,7 +105,9 @@ def document_page(token, document_id):
 @page_route(ONE + "/pdf", "GET", "The document's PDF (a redirect to a short-lived link)")
 def document_pdf(token, document_id):
     opened = _open(token, document_id)
-    return redirect(pdf_link(opened.link.tenant_id, opened.target)["url"])
+    url = pdf_link(opened.link.tenant_id, opened.target)["url"]
+    record_use(opened, "pdf")
+    return redirect(url)
 
 
 @page_route(ONE + "/ubl", "GET", "The invoice or credit note as a UBL e-invoice (a redirect)")
@@ -113,7 +115,9 @@ def document_ubl(token, document_id):
     opened = _open(token, document_id)
     if opened.target.kind == "ESTIMATE":
         raise _Unavailable()
-    return redirect(ubl_link(opened.link.tenant_id, opened.target)["url"])
+    url = ubl_link(opened.link.tenant_id, opened.target)["url"]
+    record_use(opened, "ubl")
+    return redirect(url)
 
 
 @page_route("/portal/{token}/statement", "GET", "The customer's statement to today as a PDF (a redirect)")
@@ -121,7 +125,9 @@ def statement(token):
     opened = _open(token)
     if opened.target.kind != "CUSTOMER":
         raise _Unavailable()
-    return redirect(statement_to_today(opened))
+    url = statement_to_today(opened)
+    record_use(opened, "statement")
+    return redirect(url)
 
 
 @page_route(ONE + "/accept", "POST", "Accept the estimate (name, optional comment; CSRF token)")
@@ -189,6 +195,6 @@ def _list_page(opened):
     token = portal.current_request.uri_params["token"]
     for document in documents:
         document["href"] = f"{token}/documents/{document['id']}"
-    record_view(opened)
+    record_use(opened)
     return html(200, pages.list_page(opened.target.data["name"], supplier, balances, documents, status, FILTERS,
                                      f"{token}/statement", logo_uri(opened.link.tenant_id)))

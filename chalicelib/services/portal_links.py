@@ -112,8 +112,10 @@ def _may_show(link: PortalTokenItem, target: Any) -> bool:
     return target.customer_id == link.customer_id and target.status != "draft"
 
 
-def record_view(opened: Opened, what: str = "viewed") -> None:
-    """Each use, in the history of the document (or customer) shown: when, and by which link."""
-    at = stamp(now())
+def record_use(opened: Opened, file: Optional[str] = None) -> None:
+    """Each use, in the history of the document (or customer) shown: when, by which link, and for a
+    download (`portal_downloaded`) which file (pdf, ubl, statement); a page is `portal_viewed`."""
+    at, what = stamp(now()), "downloaded" if file else "viewed"
+    after = {"at": at, "link_id": opened.link.link_id, **({"file": file} if file else {})}
     history_entry(opened.target.PK, at, f"portal:{opened.link.link_id}", f"portal_{what}",
-                  {what: {"before": None, "after": {"at": at, "link_id": opened.link.link_id}}}).save()
+                  {what: {"before": None, "after": after}}).save()

@@ -233,3 +233,27 @@ def test_without_a_portal_url_emails_carry_no_link_and_the_api_answers_its_path(
     assert "/portal/" not in text and "127.0.0.1" not in text
     made = shop.post(f"/customers/{shop.customer['id']}/portal-links", {})
     assert made.status == 201 and made.body["url"].startswith("/portal/")
+
+
+def test_each_download_is_recorded_in_the_documents_history_with_its_link_and_file(shop):
+    # Peppol's UBL wants the seller's VAT number and the buyer's electronic address (from its VAT number)
+    assert shop.patch("/tenant", {"vat_number": "GB980780684"}).status == 200
+    assert shop.patch(f"/customers/{shop.customer['id']}", {"vat_number": "GB123456789"}).status == 200
+    invoice = issued_invoice(shop)
+    made = shop.post(f"/customers/{shop.customer['id']}/portal-links", {}).body
+    page = path_of(made["url"])
+    for file in ("pdf", "ubl"):
+        download = shop.client.http.get(f"{page}/documents/{invoice['id']}/{file}")
+        assert download.status_code == 303 and f".{'xml' if file == 'ubl' else 'pdf'}" in download.headers["Location"]
+    assert shop.client.http.get(f"{page}/statement").status_code == 303
+
+    history = shop.get(f"/invoices/{invoice['id']}/history").body["data"]
+    downloads = [h for h in history if h["action"] == "portal_downloaded"]
+    assert [h["changes"]["downloaded"]["after"]["file"] for h in downloads] == ["ubl", "pdf"]  # newest first
+    for entry in downloads:
+        assert entry["actor"] == f"portal:{made['id']}"
+        assert entry["changes"]["downloaded"]["after"]["link_id"] == made["id"]
+    customer = shop.get(f"/customers/{shop.customer['id']}/history").body["data"]
+    assert customer[0]["action"] == "portal_downloaded"
+    assert customer[0]["changes"]["downloaded"]["after"] == {"at": customer[0]["at"], "link_id": made["id"],
+                                                             "file": "statement"}
