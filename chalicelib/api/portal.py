@@ -29,6 +29,7 @@ answer_estimate = lazy(_PAGES, "answer")
 answerable = lazy(_PAGES, "answerable")
 refusal = lazy(_PAGES, "refusal")
 statement_to_today = lazy(_PAGES, "statement_to_today")
+statement_shown = lazy(_PAGES, "statement_shown")
 logo_uri = lazy("chalicelib.services.portal_logos", "logo_uri")
 FILTERS = ("all", "unpaid", "overdue", "paid", "estimates")
 pdf_link = lazy("chalicelib.services.document_files", "pdf_link")
@@ -85,6 +86,14 @@ def _open(token: str, document_id: str = None):
     return opened
 
 
+def _open_customer(token: str):
+    """A customer's link; a document's link has no statement."""
+    opened = _open(token)
+    if opened.target.kind != "CUSTOMER":
+        raise _Unavailable()
+    return opened
+
+
 @page_route("/portal/{token}", "GET", "A portal link's page: its document, or the customer's documents")
 def link_page(token):
     opened = _open(token)
@@ -120,11 +129,19 @@ def document_ubl(token, document_id):
     return redirect(url)
 
 
-@page_route("/portal/{token}/statement", "GET", "The customer's statement to today as a PDF (a redirect)")
-def statement(token):
-    opened = _open(token)
-    if opened.target.kind != "CUSTOMER":
-        raise _Unavailable()
+@page_route("/portal/{token}/statement", "GET", "The customer's statement to today")
+def statement_page(token):
+    opened = _open_customer(token)
+    supplier, shown = statement_shown(opened)
+    record_use(opened)
+    links = {"pdf": "statement/pdf", "back": f"../{token}"}
+    return html(200, pages.statement_page(opened.target.data["name"], supplier, shown, links,
+                                          logo_uri(opened.link.tenant_id)))
+
+
+@page_route("/portal/{token}/statement/pdf", "GET", "The customer's statement to today as a PDF (a redirect)")
+def statement_pdf(token):
+    opened = _open_customer(token)
     url = statement_to_today(opened)
     record_use(opened, "statement")
     return redirect(url)

@@ -9,6 +9,7 @@ from html import escape
 from typing import Any, Dict, Iterable, List, Optional
 
 from . import text
+from .statement_rows import AGE_NAMES, statement_row
 
 CSS = """
 *{box-sizing:border-box}
@@ -231,5 +232,31 @@ def list_page(customer_name: str, supplier_name: str, balances: List[Dict[str, s
     return page(f"Your documents from {supplier_name}",
                 f"<section>{_letterhead(supplier_name, logo)}<h1>{escape(customer_name)}</h1>"
                 f"<h2>Outstanding balance</h2>{owed}<a class=\"button\" href=\"{escape(statement_href)}\">"
-                "Download statement (PDF)</a></section><section><h2>Documents</h2>"
+                "Your statement</a></section><section><h2>Documents</h2>"
                 f"<nav aria-label=\"Filter by status\">{chips}</nav>{table}</section>")
+
+
+def statement_page(customer_name: str, supplier_name: str, statement: Dict[str, Any], links: Dict[str, str],
+                   logo: str = "") -> str:
+    """The statement as GET /customers/{id}/statement answers it, read as on its PDF; `links`: pdf, back."""
+    currency = statement["currency"]
+    rows = [("", "Opening balance", "", text.money(statement["opening_balance"], currency)),
+            *(statement_row(line, currency) for line in statement["lines"]),
+            ("", "Closing balance", "", text.money(statement["closing_balance"], currency))]
+    cells = "".join(f"<tr><td class=\"day\">{escape(day)}</td><td>{escape(what)}</td>"
+                    f"<td class=\"num\">{escape(amount)}</td><td class=\"num\">{escape(balance)}</td></tr>"
+                    for day, what, amount, balance in rows)
+    aged = "".join(f"<tr><th scope=\"row\">{escape(AGE_NAMES.get(name, name))}</th>"
+                   f"<td class=\"num\">{escape(text.money(amount, currency))}</td></tr>"
+                   for name, amount in statement["aged_debt"].items())
+    return page(f"Your statement from {supplier_name}",
+                f"<section>{_letterhead(supplier_name, logo)}<h1>Statement</h1>"
+                + _definitions([("For", customer_name), ("Up to", text.day(statement["to"])),
+                                ("Balance", text.money(statement["closing_balance"], currency))])
+                + "</section><section><h2>Transactions</h2>" + _SCROLLS.format(label="Transactions")
+                + "<table><thead><tr><th scope=\"col\">Date</th><th scope=\"col\">Transaction</th>"
+                "<th scope=\"col\" class=\"num\">Amount</th><th scope=\"col\" class=\"num\">Balance</th></tr>"
+                f"</thead><tbody>{cells}</tbody></table></div></section>"
+                f"<section><h2>Aged debt at {escape(text.day(statement['aged_as_of']))}</h2>"
+                f"<table class=\"totals\">{aged}</table></section>"
+                + _downloads({"pdf": links["pdf"], "back": links["back"]}))

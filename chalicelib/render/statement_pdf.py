@@ -1,22 +1,16 @@
 """A customer's statement as a PDF, from GET /customers/{id}/statement's answer."""
 import json
 from io import BytesIO
-from typing import Any, Dict, Optional, Sequence
+from typing import Any, Dict, Optional
 
 from . import text
 from .document_pdf import customer_lines, supplier_block
 from .pdf_frame import Column, Frame
+from .statement_rows import AGE_NAMES, statement_row
 
 COLUMNS = (Column("Date", 28), Column("Transaction", 88, wraps=True), Column("Amount", 32, "R"),
            Column("Balance", 32, "R"))
-AGE_COLUMNS = (Column("Not yet due", 36, "R"), Column("1-30 days", 36, "R"), Column("31-60 days", 36, "R"),
-               Column("61-90 days", 36, "R"), Column("Over 90 days", 36, "R"))
-TRANSACTIONS = {"invoice": "Invoice", "credit_note": "Credit note", "payment": "Payment", "refund": "Refund",
-                "invoice_void": "Invoice voided", "credit_note_void": "Credit note voided"}
-# An allocation moves no money: it says which invoice a payment or credit paid, so it is printed as
-# that sentence, without an amount or balance of its own (which would read as a zero transaction).
-APPLIED = {"allocation": "{amount} of {source} applied to {invoice}",
-           "deallocation": "{amount} of {source} taken back from {invoice}"}
+AGE_COLUMNS = tuple(Column(name, 36, "R") for name in AGE_NAMES.values())
 
 
 def render_statement_pdf(statement: Dict[str, Any], customer: Dict[str, Any], supplier: Dict[str, Any],
@@ -42,7 +36,7 @@ def render_statement_pdf(statement: Dict[str, Any], customer: Dict[str, Any], su
               label_width=25, bold_last=True)
     pdf.set_y(max(left, pdf.get_y()) + 6)
     rows = [("", "Opening balance", "", text.money(statement["opening_balance"], currency))]
-    rows += [_row(line, currency) for line in statement["lines"]]
+    rows += [statement_row(line, currency) for line in statement["lines"]]
     rows.append(("", "Closing balance", "", text.money(statement["closing_balance"], currency)))
     pdf.table(COLUMNS, rows, emphasis=lambda i: i in (0, len(rows) - 1))
     pdf.ln(4)
@@ -52,25 +46,3 @@ def render_statement_pdf(statement: Dict[str, Any], customer: Dict[str, Any], su
     out = BytesIO()
     pdf.output(out)
     return out.getvalue()
-
-
-def _row(line: Dict[str, Any], currency: str) -> Sequence[str]:
-    if line["type"] in APPLIED:
-        return (text.day(line["date"]), _applied(line, currency), "", "")
-    number = line.get("invoice_number") if line["type"].startswith("invoice") else line.get("credit_note_number")
-    described = TRANSACTIONS.get(line["type"], line["type"].replace("_", " ").capitalize())
-    if number:
-        described += f" {number}"
-    if line["type"] == "credit_note" and line.get("invoice_number"):
-        described += f" (for {line['invoice_number']})"
-    return (text.day(line["date"]), described, text.money(line["amount"], currency),
-            text.money(line["balance"], currency))
-
-
-def _applied(line: Dict[str, Any], currency: str) -> str:
-    amount = text.money(line["allocated"].lstrip("-"), currency)
-    if line.get("from_credit_note_id"):
-        source = f"credit note {line.get('from_credit_note_number', '')}".strip()
-    else:
-        source = "payment"
-    return APPLIED[line["type"]].format(amount=amount, source=source, invoice=line.get("invoice_number", "an invoice"))

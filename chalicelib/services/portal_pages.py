@@ -8,7 +8,7 @@ from ..observability import logger
 from ..store import files
 from ..store.documents import DocumentQuery
 from ..store.unit_of_work import UnitOfWork
-from .customer_accounts import account_summary
+from .customer_accounts import account_summary, statement
 from .document_files import PDF, document_pdf, file_name
 from .document_types import CREDIT_NOTE, ESTIMATE, INVOICE
 from .document_view import present_document
@@ -48,6 +48,15 @@ def statement_to_today(opened: Opened) -> str:
     """A short-lived link to the statement PDF from the first document to the tenant's today."""
     tenant_id = opened.link.tenant_id
     return statement_link(tenant_id, opened.target, None, tenant_today(tenant_id), None)["url"]
+
+
+def statement_shown(opened: Opened) -> Tuple[str, Dict[str, Any]]:
+    """The supplier's name and the statement from the first document to the tenant's today, as
+    GET /customers/{id}/statement answers it (the data its PDF shows)."""
+    tenant_id = opened.link.tenant_id
+    tenant = TENANTS.store.get(tenant_id, tenant_id).data
+    return (tenant.get("trading_name") or tenant["legal_name"],
+            statement(tenant_id, opened.target, None, tenant_today(tenant_id), None))
 
 
 def _matches(document: Dict[str, Any], status_filter: str) -> bool:

@@ -202,7 +202,7 @@ def test_the_tenant_is_emailed_the_answer_once_and_the_customer_link_gives_the_s
     assert "Comment: Yes" in told[0].get_body(("plain",)).get_content()
 
     made = shop.post(f"/customers/{shop.customer['id']}/portal-links", {}).body
-    statement = shop.client.http.get(path_of(made["url"]) + "/statement")
+    statement = shop.client.http.get(path_of(made["url"]) + "/statement/pdf")
     assert statement.status_code == 303 and ".pdf" in statement.headers["Location"]
     assert shop.client.http.get(page_path + "/statement").status_code == 404  # a document's link has none
 
@@ -245,7 +245,7 @@ def test_each_download_is_recorded_in_the_documents_history_with_its_link_and_fi
     for file in ("pdf", "ubl"):
         download = shop.client.http.get(f"{page}/documents/{invoice['id']}/{file}")
         assert download.status_code == 303 and f".{'xml' if file == 'ubl' else 'pdf'}" in download.headers["Location"]
-    assert shop.client.http.get(f"{page}/statement").status_code == 303
+    assert shop.client.http.get(f"{page}/statement/pdf").status_code == 303
 
     history = shop.get(f"/invoices/{invoice['id']}/history").body["data"]
     downloads = [h for h in history if h["action"] == "portal_downloaded"]
@@ -257,3 +257,25 @@ def test_each_download_is_recorded_in_the_documents_history_with_its_link_and_fi
     assert customer[0]["action"] == "portal_downloaded"
     assert customer[0]["changes"]["downloaded"]["after"] == {"at": customer[0]["at"], "link_id": made["id"],
                                                              "file": "statement"}
+
+
+def test_the_customer_link_shows_the_statement_the_api_gives_as_a_page(shop):
+    first, second = issued_invoice(shop), issued_invoice(shop, price="5")
+    made = shop.post(f"/customers/{shop.customer['id']}/portal-links", {}).body
+    page_path = path_of(made["url"])
+    assert 'href="' + page_path.rsplit("/", 1)[1] + '/statement"' in shop.client.http.get(page_path).body.decode()
+    page = shop.client.http.get(page_path + "/statement")
+    assert page.status_code == 200
+    html = page.body.decode()
+    api = shop.get(f"/customers/{shop.customer['id']}/statement").body
+    assert [line["invoice_number"] for line in api["lines"]] == [first["number"], second["number"]]
+    rows = html.split("<tbody>", 1)[1].split("</tbody>", 1)[0].split("</tr>")
+    for line, row in zip(api["lines"], rows[1:]):  # after the opening balance
+        assert line["invoice_number"] in row and pounds(line["amount"]) in row and pounds(line["balance"]) in row
+    # 4,454.21 + (3 x 5 + 20% VAT + 10.01 = 28.01)
+    assert pounds(api["closing_balance"]) == "£4,482.22" and pounds(api["closing_balance"]) in rows[-2]
+    assert "&lt;script&gt;alert(&#x27;x&#x27;)&lt;/script&gt; &amp; &quot;Sons&quot;" in html and "<script" not in html
+    assert 'href="statement/pdf"' in html and "Over 90 days" in html
+    pdf = shop.client.http.get(page_path + "/statement/pdf")
+    assert pdf.status_code == 303 and ".pdf" in pdf.headers["Location"]
+    assert shop.get(f"/customers/{shop.customer['id']}/history").body["data"][0]["action"] == "portal_downloaded"

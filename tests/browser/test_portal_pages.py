@@ -92,6 +92,15 @@ def test_the_customer_list_then_a_revoked_and_an_expired_link(shop, phone, brows
     assert fits_the_width(phone)
     phone.screenshot(path=str(artefacts / "documents.png"), full_page=True)
     assert axe_violations(browser, made["url"]) == []
+    phone.get_by_role("link", name="Your statement").click()
+    statement = shop.get(f"/customers/{shop.customer['id']}/statement").body
+    assert phone.locator("h1").inner_text() == "Statement"
+    assert pounds(statement["closing_balance"]) in phone.get_by_role("region", name="Transactions").locator("tr").last.inner_text()
+    assert fits_the_width(phone) and axe_violations(browser, phone.url) == []
+    phone.screenshot(path=str(artefacts / "statement.png"), full_page=True)
+    pdf = phone.request.get(phone.url + "/pdf")
+    assert pdf.ok and pdf.body().startswith(b"%PDF")
+    phone.get_by_role("link", name="All your documents").click()
     phone.get_by_role("link", name="Invoice INV-").first.click()
     assert phone.locator("h1").inner_text().startswith("Invoice INV-")
 
