@@ -258,5 +258,5 @@ def statement_page(customer_name: str, supplier_name: str, statement: Dict[str, 
                 "<th scope=\"col\" class=\"num\">Amount</th><th scope=\"col\" class=\"num\">Balance</th></tr>"
                 f"</thead><tbody>{cells}</tbody></table></div></section>"
                 f"<section><h2>Aged debt at {escape(text.day(statement['aged_as_of']))}</h2>"
-                f"<table class=\"totals\">{aged}</table></section>"
+                f"<table>{aged}</table></section>"
                 + _downloads({"pdf": links["pdf"], "back": links["back"]}))
