@@ -124,7 +124,11 @@ def document_ubl(token, document_id):
     opened = _open(token, document_id)
     if opened.target.kind == "ESTIMATE":
         raise _Unavailable()
-    url = ubl_link(opened.link.tenant_id, opened.target)["url"]
+    try:
+        url = ubl_link(opened.link.tenant_id, opened.target)["url"]
+    except Conflict:  # the supplier's or customer's details cannot make an e-invoice yet (README)
+        return html(409, pages.message_page("No e-invoice for this document yet",
+                                            "Please download the PDF, or ask the supplier for the e-invoice."))
     record_use(opened, "ubl")
     return redirect(url)
 

@@ -279,3 +279,13 @@ def test_the_customer_link_shows_the_statement_the_api_gives_as_a_page(shop):
     pdf = shop.client.http.get(page_path + "/statement/pdf")
     assert pdf.status_code == 303 and ".pdf" in pdf.headers["Location"]
     assert shop.get(f"/customers/{shop.customer['id']}/history").body["data"][0]["action"] == "portal_downloaded"
+
+
+def test_an_e_invoice_the_details_cannot_make_is_a_clear_page_not_an_error(shop):
+    invoice = issued_invoice(shop)  # the seller has no VAT number: no Peppol identifier
+    assert shop.get(f"/invoices/{invoice['id']}/ubl").status == 409
+    made = shop.post(f"/customers/{shop.customer['id']}/portal-links", {}).body
+    download = shop.client.http.get(f"{path_of(made['url'])}/documents/{invoice['id']}/ubl")
+    assert download.status_code == 409 and "No e-invoice for this document yet" in download.body.decode()
+    history = shop.get(f"/invoices/{invoice['id']}/history").body["data"]
+    assert not [h for h in history if h["action"] == "portal_downloaded"]
