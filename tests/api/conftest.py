@@ -3,6 +3,17 @@ import pytest
 from tests.support.api import Api, gateway_client
 
 
+@pytest.fixture(autouse=True)
+def fresh_portal_rate_limit():
+    """Each test starts as a new client: the portal's refusals of unknown tokens (kept per process,
+    by address) from other tests, fuzzing ones above all, must not make its lookups a 429."""
+    from chalicelib.api.portal_guard import FAILED_LOOKUPS
+
+    FAILED_LOOKUPS.clear()
+    yield
+    FAILED_LOOKUPS.clear()
+
+
 @pytest.fixture(scope="session")
 def client(local_aws):
     from app import app

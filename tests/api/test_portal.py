@@ -4,19 +4,11 @@ from decimal import Decimal
 
 import pytest
 
-from chalicelib.api.portal_guard import FAILED_LOOKUPS
 from chalicelib.store.diagnostics import count_dynamodb_calls
 from tests.support.portal import (HOSTILE_NAME, csrf_of, draft_estimate, emailed_link, issued_invoice, path_of,
                                   seller)
 
 FORM = {"Content-Type": "application/x-www-form-urlencoded"}
-
-
-@pytest.fixture(autouse=True)
-def fresh_rate_limit():
-    FAILED_LOOKUPS.clear()
-    yield
-    FAILED_LOOKUPS.clear()
 
 
 @pytest.fixture
