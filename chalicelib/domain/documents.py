@@ -77,7 +77,8 @@ def _discount_problem(discount: Optional[Dict[str, Any]], currency: str) -> Opti
 def price(lines: Sequence[Dict[str, Any]], currency: str, policy: Policy) -> Totals:
     inputs = [LineInput(l["quantity"], l["unit_price"], l["vat_category"], l["vat_rate"],
                         (l.get("discount") or {}).get("type"), (l.get("discount") or {}).get("value", Decimal(0)),
-                        (l["carried"]["net"], l["carried"]["vat"]) if l.get("carried") else None)
+                        (l["carried"]["net"], l["carried"]["vat"]) if l.get("carried") else None,
+                        l.get("stated_vat"))
               for l in lines]
     return compute(inputs, currency, policy)
 

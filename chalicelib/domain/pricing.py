@@ -16,11 +16,16 @@ The policy follows HMRC VAT Notice 700 section 17.5:
 Where a total is rounded once, it is shared out over its lines so that they add
 up to it, each line's share its own VAT rounded down or up to the minor unit.
 A line may instead carry amounts fixed by the document it derives from (a
-credit note taking back an invoice line): those are used as they are.
+credit note taking back an invoice line): those are used as they are. A line
+imported from another system may state the VAT that system charged on it: that
+VAT is kept (the net is priced as usual) when it is a rounding of the line's
+exact VAT, its exact VAT rounded down or up to the minor unit, which every
+honest rounding is (half up or down per line, or a per-invoice total shared
+over the lines); anything further from it is refused, never replaced.
 - Prices entered tax-exclusive (VAT added on top) or tax-inclusive (VAT is the
   fraction rate / (100 + rate) of the amount).
 """
-from decimal import ROUND_DOWN, ROUND_UP, Decimal
+from decimal import ROUND_CEILING, ROUND_DOWN, ROUND_FLOOR, ROUND_UP, Decimal
 from typing import Dict, List, NamedTuple, Optional, Sequence, Tuple
 
 from .errors import ValidationError
@@ -47,6 +52,7 @@ class LineInput(NamedTuple):
     discount_type: Optional[str] = None  # "percent" or "amount"
     discount_value: Decimal = Decimal(0)
     carried: Optional[Tuple[Decimal, Decimal]] = None  # (net, vat) fixed by a source document
+    stated_vat: Optional[Decimal] = None  # the VAT the system a line was imported from charged
 
 
 class LineAmounts(NamedTuple):
@@ -80,6 +86,7 @@ def compute(lines: Sequence[LineInput], currency: str, policy: Policy) -> Totals
     amounts = [_line_amount(line, currency, i) for i, line in enumerate(lines)]  # (discount, amount)
     bases = [amount for _, amount in amounts]
     reverse = [line.vat_category == REVERSE_CHARGE for line in lines]
+    _check_stated(lines, bases, reverse, currency, policy.prices_include_vat)
     vats = _vat_per_line(lines, [ZERO if r else b for r, b in zip(reverse, bases)], currency, policy)
     customer_vats = _reverse_charge_vats(lines, bases, reverse, currency, policy)
     line_totals = []
@@ -88,6 +95,7 @@ def compute(lines: Sequence[LineInput], currency: str, policy: Policy) -> Totals
             net, vat = line.carried
             gross = net + vat
         else:
+            vat = vat if line.stated_vat is None else line.stated_vat
             net, gross = (base - vat, base) if policy.prices_include_vat else (base, base + vat)
         line_totals.append(LineAmounts(discount, net, vat, gross, customer_vat))
     rates = _rate_totals(lines, line_totals)
@@ -135,9 +143,29 @@ def _reverse_charge_vats(lines, bases, reverse, currency, policy) -> List[Decima
     payable: the line charges no VAT. Lines carried from an invoice are worked out again."""
     if not any(reverse):
         return [ZERO] * len(lines)
-    as_charged = [line._replace(carried=None) for line in lines]
+    as_charged = [line._replace(carried=None, stated_vat=None) for line in lines]
     return _vat_per_line(as_charged, [b if r else ZERO for r, b in zip(reverse, bases)], currency,
                          Policy(policy.vat_level, policy.mode, prices_include_vat=False))
+
+
+def _check_stated(lines, bases, reverse, currency, inclusive) -> None:
+    """A stated VAT must be whole minor units and its line's exact VAT rounded down or up: within
+    one minor unit of it, as any rounding per line or share of a rounded total is."""
+    problems = []
+    for i, (line, base, reversed_) in enumerate(zip(lines, bases, reverse)):
+        stated = line.stated_vat
+        if stated is None or line.carried:
+            continue
+        exact = ZERO if reversed_ else _exact_vat(base, line.vat_rate, inclusive)
+        low, high = (exact.quantize(exponent(currency), rounding=way) for way in (ROUND_FLOOR, ROUND_CEILING))
+        if stated != round_money(stated, currency):
+            problems.append((f"lines[{i}].stated_vat", f"must be whole minor units of {currency}"))
+        elif not low <= stated <= high:
+            should = f"{low:f}" if low == high else f"{exact.normalize():f}: a rounding of it is {low:f} or {high:f}"
+            problems.append((f"lines[{i}].stated_vat", f"is {stated:f}, but {line.vat_rate:f}% VAT on {base:f} "
+                             f"is {should}"))
+    if problems:
+        raise ValidationError(f"{problems[0][0]}: {problems[0][1]}", problems)
 
 
 def _exact_vat(base: Decimal, rate: Decimal, inclusive: bool) -> Decimal:
@@ -148,7 +176,7 @@ def _exact_vat(base: Decimal, rate: Decimal, inclusive: bool) -> Decimal:
 def _vat_per_line(lines, bases, currency, policy) -> List[Decimal]:
     """Each priced line's VAT (carried lines get theirs later) under the policy."""
     inclusive = policy.prices_include_vat
-    exact = [Decimal(0) if line.carried else _exact_vat(base, line.vat_rate, inclusive)
+    exact = [Decimal(0) if _fixed(line) else _exact_vat(base, line.vat_rate, inclusive)
              for line, base in zip(lines, bases)]
     if policy.vat_level == LINE and policy.mode == "half_up":
         return [round_money(vat, currency) for vat in exact]
@@ -193,10 +221,15 @@ def share_out(total: Decimal, targets: List[Decimal], exact: List[Decimal], curr
 def _group_by_rate(lines, priced_only: bool = True) -> Dict[Tuple[str, Decimal], List[int]]:
     groups: Dict[Tuple[str, Decimal], List[int]] = {}
     for i, line in enumerate(lines):
-        if priced_only and line.carried:
+        if priced_only and _fixed(line):
             continue
         groups.setdefault((line.vat_category, line.vat_rate), []).append(i)
     return groups
+
+
+def _fixed(line: LineInput) -> bool:
+    """Its VAT is given (carried or stated), not worked out by the policy."""
+    return line.carried is not None or line.stated_vat is not None
 
 
 def _rate_totals(lines, line_totals) -> Tuple[RateTotal, ...]:
