@@ -4,22 +4,24 @@ from datetime import date
 from decimal import Decimal
 from typing import Any, Dict, List, Optional
 
+from ..domain.ageing import AGE_BUCKETS, age_bucket, owed_at
 from ..domain.errors import invalid
 from ..domain.money import format_amount
 from ..store.documents import DocumentQuery
+from ..store.keys import RECORD_SK
 from ..store.ledger import balances, entries_until
+from ..store.models import DocumentItem
 from .document_view import outstanding
 from .document_types import INVOICE
 from .local_dates import tenant_today
 
 ZERO = Decimal(0)
-AGE_BUCKETS = (("not_due", None, 0), ("1_30", 1, 30), ("31_60", 31, 60), ("61_90", 61, 90), ("over_90", 91, None))
 
 
 def account_summary(tenant_id: str, customer_id: str, today: date) -> List[Dict[str, Any]]:
     """Per currency: owed on invoices, of which overdue, credit available, and the balance."""
     overdue = defaultdict(Decimal)
-    for invoice in _open_invoices(tenant_id, customer_id, "overdue", today):
+    for invoice in _overdue_invoices(tenant_id, customer_id, today):
         overdue[invoice.currency] += outstanding(invoice)
     summary = []
     for item in balances(tenant_id, customer_id):
@@ -54,29 +56,27 @@ def statement(tenant_id: str, customer: Any, first: Optional[date], last: date,
     return {"customer_id": customer.id, "currency": currency, "from": first and first.isoformat(),
             "to": last.isoformat(), "opening_balance": format_amount(opening, currency), "lines": lines,
             "closing_balance": format_amount(running, currency),
-            "aged_as_of": aged_as_of.isoformat(), "aged_debt": aged_debt(tenant_id, customer.id, currency, aged_as_of)}
+            "aged_as_of": aged_as_of.isoformat(),
+            "aged_debt": aged_debt(tenant_id, [e for e in entries if e.currency == currency], currency, aged_as_of)}
 
 
-def aged_debt(tenant_id: str, customer_id: str, currency: str, as_of: date) -> Dict[str, str]:
-    """What is outstanding on open invoices, by how many days past due on `as_of`."""
+def aged_debt(tenant_id: str, entries: List[Any], currency: str, as_of: date) -> Dict[str, str]:
+    """What each invoice owed at the end of `as_of` (from the ledger's entries up to then, so an
+    invoice paid or credited later counts in full), by how many days past due it was then."""
+    owed = owed_at(entries, as_of.isoformat())
     buckets = {name: ZERO for name, _, _ in AGE_BUCKETS}
-    for invoice in _open_invoices(tenant_id, customer_id, None, as_of):
-        if invoice.currency != currency or invoice.doc_date > as_of.isoformat():
-            continue
-        days = (as_of - date.fromisoformat(invoice.due_date)).days
-        name = next(n for n, low, high in AGE_BUCKETS
-                    if (low is None or days >= low) and (high is None or days <= high))
-        buckets[name] += outstanding(invoice)
+    wanted = [(INVOICE.store.pk(tenant_id, invoice_id), RECORD_SK) for invoice_id in owed]
+    due_dates = DocumentItem.batch_get(wanted, consistent_read=True, attributes_to_get=["PK", "SK", "id", "due_date"])
+    for invoice in due_dates:
+        buckets[age_bucket(date.fromisoformat(invoice.due_date), as_of)] += owed[invoice.id]
     return {name: format_amount(amount, currency) for name, amount in buckets.items()}
 
 
-def _open_invoices(tenant_id: str, customer_id: str, status: Optional[str], today: date):
-    """Every issued, unsettled invoice of the customer (or only the overdue ones)."""
+def _overdue_invoices(tenant_id: str, customer_id: str, today: date):
     cursor = None
     while True:
         items, cursor = INVOICE.store.list(tenant_id, DocumentQuery(
-            status=status, customer_id=customer_id, limit=100, cursor=cursor, today=today.isoformat(),
-            open_only=status is None))
+            status="overdue", customer_id=customer_id, limit=100, cursor=cursor, today=today.isoformat()))
         yield from items
         if not cursor:
             return

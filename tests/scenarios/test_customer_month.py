@@ -9,12 +9,18 @@ March 2026, GBP, VAT 20% rounded per invoice:
   18 Mar  CN-0001 against INV-0003 for 60.00 gross             net  50.00  VAT 10.00
   20 Mar  INV-0004  1 x 25.00           net  25.00  VAT  5.00   gross  30.00
   25 Mar  refund 24.00 of the overpayment                       (credit 20.00 left)
-  later   CN-0001: 40.00 to INV-0003 and 20.00 to INV-0004; 10.00 of the credit to INV-0004
+  10 Apr  CN-0001: 40.00 to INV-0003 and 20.00 to INV-0004; 10.00 of the credit to INV-0004
 Invoiced 649.80 - paid 500.00 - credited 60.00 + refunded 24.00 = balance 113.80:
 INV-0003 still owes 123.80 and 10.00 of credit is left.
+
+Then April, for ageing as at chosen days (age_as_at_chosen_days):
+  15 Apr  INV-0005  1 x 500.00  gross 600.00 (due 15 May), paid in full on 05 May
+  20 Apr  INV-0006  1 x 100.00  gross 120.00 (due 20 May)
+  22 Apr  CN-0002 against INV-0006, 12.00 gross, allocated to it on 06 May
+  25 Apr  payment 50.00 to INV-0006; on 12 May a payment dated 28 Apr, 20.00 to INV-0006
 """
-from datetime import datetime
-from zoneinfo import ZoneInfo
+from datetime import date, datetime, timedelta
+from decimal import Decimal
 
 from tests.support.api import Api, gateway_client
 
@@ -26,8 +32,19 @@ def test_a_month_of_invoices_payments_credit_and_a_refund(local_aws, monkeypatch
         admin = Api(client, local_aws["INVOICING_ADMIN_KEY"])
         tenant = admin.post("/tenants", {"legal_name": "Scenario Ltd"}).body
         api = Api(client, admin.post(f"/tenants/{tenant['id']}/api-keys", {}).body["api_key"])
-        customer = run_month(api)
-        age_as_at_chosen_days(api, customer, monkeypatch)
+        clock = clock_at(monkeypatch)
+        customer = run_month(api, clock)
+        age_as_at_chosen_days(api, customer, clock)
+
+
+def clock_at(monkeypatch):
+    """Sets the tenant's today (noon UTC on an ISO day) for the requests that follow."""
+    from chalicelib.services import local_dates
+
+    def set_to(day):
+        noon = datetime.fromisoformat(f"{day}T12:00:00+00:00")
+        monkeypatch.setattr(local_dates, "now", lambda: noon)
+    return set_to
 
 
 def issue(api, customer, day, quantity, price):
@@ -37,7 +54,7 @@ def issue(api, customer, day, quantity, price):
     return invoice
 
 
-def run_month(api):
+def run_month(api, clock):
     customer = api.post("/customers", {"name": "Month Ltd", "payment_terms_days": 30}).body["id"]
     inv1 = issue(api, customer, "2026-03-02", "2", "150.00")
     inv2 = issue(api, customer, "2026-03-05", "1", "80.00")
@@ -58,10 +75,12 @@ def run_month(api):
     inv4 = issue(api, customer, "2026-03-20", "1", "25.00")
     refund = api.post(f"/payments/{over['id']}/refunds", {"amount": "24.00", "date": "2026-03-25"})
     assert refund.body["unallocated"] == "20.00"
+    clock("2026-04-10")
     split = api.post(f"/credit-notes/{note['id']}/allocations", {"allocations": [
         {"invoice_id": inv3["id"], "amount": "40.00"}, {"invoice_id": inv4["id"], "amount": "20.00"}]})
     assert split.body["credit_left"] == "0.00"
     api.post(f"/payments/{over['id']}/allocations", {"allocations": [{"invoice_id": inv4["id"], "amount": "10.00"}]})
+    clock("2026-07-10")
 
     statuses = {i["number"]: (api.get(f"/invoices/{i['id']}").body["status"],
                               api.get(f"/invoices/{i['id']}").body["outstanding"]) for i in (inv1, inv2, inv3, inv4)}
@@ -72,7 +91,6 @@ def run_month(api):
     assert account == [{"currency": "GBP", "owed": "123.80", "overdue": "123.80", "credit_available": "10.00",
                         "balance": "113.80"}]
 
-    today = datetime.now(ZoneInfo("Europe/London")).date().isoformat()
     march = api.get(f"/customers/{customer}/statement?from=2026-03-01&to=2026-03-31").body
     assert march["opening_balance"] == "0.00"
     assert [(l["date"], l["type"], l["amount"], l["balance"]) for l in march["lines"]] == [
@@ -95,7 +113,8 @@ def run_month(api):
     later = api.get(f"/customers/{customer}/statement?from=2026-04-01").body
     assert later["opening_balance"] == "113.80" and later["closing_balance"] == "113.80"
     assert [(l["date"], l["type"], l["allocated"]) for l in later["lines"]] == [
-        (today, "allocation", "40.00"), (today, "allocation", "20.00"), (today, "allocation", "10.00")]
+        ("2026-04-10", "allocation", "40.00"), ("2026-04-10", "allocation", "20.00"),
+        ("2026-04-10", "allocation", "10.00")]
     assert later["aged_debt"] == {"not_due": "0.00", "1_30": "0.00", "31_60": "0.00", "61_90": "0.00",
                                   "over_90": "123.80"}
     board = api.get("/dashboard?from=2026-03-01&to=2026-03-31").body["currencies"][0]
@@ -104,23 +123,82 @@ def run_month(api):
     return customer
 
 
-def age_as_at_chosen_days(api, customer, monkeypatch):
-    """INV-0003 (09 Mar, 30 days: due 08 Apr) owes 123.80. Debt is aged as at the earlier of the
-    period's end and the tenant's today: a period that ends in the future is aged as at today."""
-    from chalicelib.services import local_dates
+# What each invoice raised (issued, gross; 30 days' terms), and each allocation (invoice, the
+# day it counts from, amount): a payment's allocations count from the payment's date, a later
+# allocation of credit from the day it was made (until then the invoice was owed).
+RAISED = {"INV-0001": ("2026-03-02", "360.00"), "INV-0002": ("2026-03-05", "96.00"),
+          "INV-0003": ("2026-03-09", "163.80"), "INV-0004": ("2026-03-20", "30.00"),
+          "INV-0005": ("2026-04-15", "600.00"), "INV-0006": ("2026-04-20", "120.00")}
+SETTLED = [("INV-0001", "2026-03-10", "200.00"), ("INV-0001", "2026-03-16", "160.00"),
+           ("INV-0002", "2026-03-16", "96.00"), ("INV-0003", "2026-04-10", "40.00"),
+           ("INV-0004", "2026-04-10", "20.00"), ("INV-0004", "2026-04-10", "10.00"),
+           ("INV-0006", "2026-04-25", "50.00"), ("INV-0006", "2026-04-28", "20.00"),
+           ("INV-0005", "2026-05-05", "600.00"), ("INV-0006", "2026-05-06", "12.00")]
+
+
+def aged_at(day):
+    """The aged debt at the end of `day` from RAISED and SETTLED: each invoice issued by then, less
+    what was settled by then, by days past due (not yet due, 1-30, 31-60, 61-90, over 90)."""
+    at, buckets = date.fromisoformat(day), {}
+    for number, (issued, gross) in RAISED.items():
+        if issued > day:
+            continue
+        owed = Decimal(gross) - sum(Decimal(amount) for paid, on, amount in SETTLED if paid == number and on <= day)
+        late = (at - date.fromisoformat(issued) - timedelta(days=30)).days
+        bucket = ("not_due" if late <= 0 else "1_30" if late <= 30 else "31_60" if late <= 60
+                  else "61_90" if late <= 90 else "over_90")
+        if owed:
+            buckets[bucket] = buckets.get(bucket, Decimal(0)) + owed
+    return {bucket: f"{amount:.2f}" for bucket, amount in buckets.items()}
+
+
+def add_april(api, customer, clock):
+    clock("2026-04-15")
+    inv5 = issue(api, customer, "2026-04-15", "1", "500.00")
+    clock("2026-04-20")
+    inv6 = issue(api, customer, "2026-04-20", "1", "100.00")
+    assert (inv5["number"], inv5["totals"]["gross"], inv6["number"], inv6["totals"]["gross"]) == (
+        "INV-0005", "600.00", "INV-0006", "120.00")
+    clock("2026-04-22")
+    note = api.post(f"/invoices/{inv6['id']}/credit-notes", {"reason": "Short", "amount": "12.00"}).body
+    note = api.post(f"/credit-notes/{note['id']}/issue", {"issue_date": "2026-04-22"}).body
+    clock("2026-04-25")
+    pay = lambda invoice, amount, day: api.post("/payments", {  # noqa: E731
+        "customer_id": customer, "amount": amount, "date": day,
+        "allocations": [{"invoice_id": invoice["id"], "amount": amount}]})
+    pay(inv6, "50.00", "2026-04-25")
+    clock("2026-05-05")
+    pay(inv5, "600.00", "2026-05-05")
+    clock("2026-05-06")
+    api.post(f"/credit-notes/{note['id']}/allocations", {"allocations": [{"invoice_id": inv6["id"], "amount": "12.00"}]})
+    clock("2026-05-12")
+    pay(inv6, "20.00", "2026-04-28")  # recorded on 12 May, received on 28 April
+    assert api.get(f"/invoices/{inv6['id']}").body["outstanding"] == "38.00"
+
+
+def age_as_at_chosen_days(api, customer, clock):
+    """Debt is aged as at the end of a day D, the earlier of the period's end and the tenant's
+    today (a period that ends in the future is aged as at today): each invoice issued by D owes
+    its total less what was allocated to it by D, whatever was allocated after."""
+    add_april(api, customer, clock)
+    # The oracle, checked by hand at the end of 30 April: INV-0003 163.80 - 40.00 = 123.80, 22 days
+    # late; INV-0005 600.00 (paid on 05 May) and INV-0006 120.00 - 50.00 - 20.00 = 50.00 not yet due.
+    assert aged_at("2026-04-30") == {"1_30": "123.80", "not_due": "650.00"}
 
     def statement_on(today, query):
-        noon = datetime.fromisoformat(f"{today}T12:00:00+00:00")
-        monkeypatch.setattr(local_dates, "now", lambda: noon)
+        clock(today)
         shown = api.get(f"/customers/{customer}/statement?{query}").body
         return shown["aged_as_of"], {bucket: amount for bucket, amount in shown["aged_debt"].items()
                                      if amount != "0.00"}
 
-    # 5 April, this month (to 30 April): not yet due on the 5th (it would be 22 days late on the 30th).
-    assert statement_on("2026-04-05", "timeframe=this_month") == ("2026-04-05", {"not_due": "123.80"})
-    # 20 May, this year (to 31 December): 42 days late today, not over 90 as on 31 December.
-    assert statement_on("2026-05-20", "timeframe=this_year") == ("2026-05-20", {"31_60": "123.80"})
-    # 20 May, a period that ended on 31 March: aged as at its end, when it was not yet due.
-    assert statement_on("2026-05-20", "from=2026-03-01&to=2026-03-31") == ("2026-03-31", {"not_due": "123.80"})
-    # 10 July, the day's statement: 93 days late.
-    assert statement_on("2026-07-10", "") == ("2026-07-10", {"over_90": "123.80"})
+    # 5 April, this month (to 30 April): INV-0003 and INV-0004 not yet due on the 5th.
+    assert statement_on("2026-04-05", "timeframe=this_month") == ("2026-04-05", aged_at("2026-04-05"))
+    # 10 July, April: INV-0005 paid after April owes all of it; INV-0006 part-paid in April (one
+    # payment recorded in May) owes the rest; CN-0002, allocated in May, does not count.
+    assert statement_on("2026-07-10", "from=2026-04-01&to=2026-04-30") == ("2026-04-30", aged_at("2026-04-30"))
+    # 20 May, this year (to 31 December): aged as at today, not as on 31 December.
+    assert statement_on("2026-05-20", "timeframe=this_year") == ("2026-05-20", aged_at("2026-05-20"))
+    # 20 May, a period that ended on 31 March: aged as at its end, before CN-0001 was allocated.
+    assert statement_on("2026-05-20", "from=2026-03-01&to=2026-03-31") == ("2026-03-31", aged_at("2026-03-31"))
+    # 10 July, the day's statement.
+    assert statement_on("2026-07-10", "") == ("2026-07-10", aged_at("2026-07-10"))
