@@ -1,0 +1,194 @@
+"""Running usage totals per subscription, period, day and destination (or metric).
+
+    T#<t>#USAGE#<sub>#<period_start>  PERIOD         writes: chunks that added to the period; billed_invoice
+    T#<t>#USAGE#<sub>#<period_start>  DAY#<day>      c#<prefix> calls, s#<prefix> billable seconds,
+                                                     m#<prefix> micros, n#<prefix> destination name;
+                                                     e#<metric> events, q#<metric> quantity
+    T#<t>#USAGE#<sub>#<period_start>  LATE#<day>     the same, for records of periods billed already that
+                                                     arrived after <period_start> (the last billed) was billed
+    T#<t>#USAGE#<sub>#<period_start>  PART#<digest>  a CSV part in S3 holding rated records counted here
+                                      PARTLATE#<digest>  ... holding late records counted here
+    T#<t>#USAGE#<sub>                 BILLED         last: the last period billed; late_writes
+
+Numbers are DynamoDB numbers ADDed in the chunk's transaction (exact: integers
+and decimals to 38 digits) and read back as int or Decimal, never float. A chunk
+adds to the PERIOD item on condition it is not billed; the billing run marks it
+billed on condition `writes` (and the subscription's `late_writes`) are what it
+read, so no chunk commits between the run's read and its invoice unseen: either
+it is on the invoice, or it goes to the late totals of the next one.
+"""
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any, Dict, List, Optional
+
+from boto3.dynamodb.types import TypeDeserializer
+from pynamodb.attributes import UnicodeAttribute
+from pynamodb.expressions.operand import Path
+
+from .. import config
+from ..domain.errors import ConcurrentUpdate
+from . import keys
+from .attributes import ExactNumber
+from .models import Item, connection
+from .unit_of_work import Writes
+
+PERIOD_SK, POINTER_SK = "PERIOD", "BILLED"
+DAY, LATE, PART, LATE_PART = "DAY#", "LATE#", "PART#", "PARTLATE#"
+_deserializer = TypeDeserializer()
+
+
+class UsagePeriodItem(Item):
+    writes = ExactNumber(null=True)
+    billed_invoice = UnicodeAttribute(null=True)
+
+
+class UsagePointerItem(Item):
+    last = UnicodeAttribute(null=True)
+    late_writes = ExactNumber(null=True)
+
+
+class UsageDayItem(Item):
+    """Totals of one day; its attributes are named by destination prefix or metric (see above)."""
+
+
+class UsagePartItem(Item):
+    key = UnicodeAttribute()
+
+
+@dataclass(frozen=True)
+class UsageTotal:
+    destination: str
+    prefix: str
+    day: str
+    calls: int
+    seconds: int
+    amount_micros: int
+
+
+@dataclass(frozen=True)
+class MetricTotal:
+    metric: str
+    day: str
+    events: int
+    quantity: Decimal
+
+
+@dataclass(frozen=True)
+class Seen:
+    """What the billing run read; marking the period billed is conditioned on it."""
+    writes: int
+    late_writes: int
+    last: Optional[str]
+
+
+@dataclass(frozen=True)
+class UsageToBill:
+    totals: List[UsageTotal]
+    late: List[UsageTotal]  # records of billed periods that came after them: the labelled adjustment
+    metrics: List[MetricTotal]
+    late_metrics: List[MetricTotal]
+    late_period: Optional[str]  # the billed period whose late records these are
+    seen: Seen
+
+
+def usage_pk(tenant_id: str, subscription_id: str, period_start: str) -> str:
+    return f"{keys.tenant_prefix(tenant_id)}USAGE#{subscription_id}#{period_start}"
+
+
+def pointer_pk(tenant_id: str, subscription_id: str) -> str:
+    return f"{keys.tenant_prefix(tenant_id)}USAGE#{subscription_id}"
+
+
+def usage_totals(tenant_id: str, subscription_id: str, period_start: str) -> List[UsageTotal]:
+    return _calls(_query(usage_pk(tenant_id, subscription_id, period_start), DAY))
+
+
+def late_usage_totals(tenant_id: str, subscription_id: str, billed_period_start: str) -> List[UsageTotal]:
+    return _calls(_query(usage_pk(tenant_id, subscription_id, billed_period_start), LATE))
+
+
+def metric_totals(tenant_id: str, subscription_id: str, period_start: str, late: bool = False) -> List[MetricTotal]:
+    return _metrics(_query(usage_pk(tenant_id, subscription_id, period_start), LATE if late else DAY))
+
+
+def usage_to_bill(tenant_id: str, subscription_id: str, period_start: str) -> UsageToBill:
+    """The period's usage and the late usage waiting for its invoice; `seen` read first, so whatever
+    commits after it fails mark_period_billed's condition."""
+    period = _get(UsagePeriodItem, usage_pk(tenant_id, subscription_id, period_start), PERIOD_SK)
+    pointer = _get(UsagePointerItem, pointer_pk(tenant_id, subscription_id), POINTER_SK)
+    last = pointer.last if pointer else None
+    seen = Seen(int(period.writes or 0) if period else 0, int(pointer.late_writes or 0) if pointer else 0, last)
+    days = _query(usage_pk(tenant_id, subscription_id, period_start), DAY)
+    late = _query(usage_pk(tenant_id, subscription_id, last), LATE) if last and last < period_start else []
+    return UsageToBill(_calls(days), _calls(late), _metrics(days), _metrics(late),
+                       last if late else None, seen)
+
+
+def mark_period_billed(writes: Writes, tenant_id: str, subscription_id: str, period_start: str, invoice_id: str,
+                       seen: Seen) -> Writes:
+    """The period billed by the invoice (records of it arriving later go to late totals), added to the
+    invoice's transaction; ConcurrentUpdate if usage arrived since `seen` was read."""
+    changed = ConcurrentUpdate("Usage arrived while the period was being billed; read it again")
+    counted = UsagePeriodItem.writes == seen.writes if seen.writes else UsagePeriodItem.writes.does_not_exist()
+    writes.update(UsagePeriodItem(usage_pk(tenant_id, subscription_id, period_start), PERIOD_SK),
+                  [UsagePeriodItem.billed_invoice.set(invoice_id)],
+                  condition=counted & UsagePeriodItem.billed_invoice.does_not_exist(), on_fail=changed)
+    late = (UsagePointerItem.late_writes == seen.late_writes if seen.late_writes
+            else UsagePointerItem.late_writes.does_not_exist())
+    last = UsagePointerItem.last == seen.last if seen.last else UsagePointerItem.last.does_not_exist()
+    writes.update(UsagePointerItem(pointer_pk(tenant_id, subscription_id), POINTER_SK),
+                  [UsagePointerItem.last.set(max(period_start, seen.last or ""))], condition=late & last,
+                  on_fail=changed)
+    return writes
+
+
+def _attribute(kind, name: str):
+    attribute = kind(attr_name=name)
+    attribute.attr_path = [name]
+    return attribute
+
+
+def day_actions(calls: Dict[str, List[Any]], events: Dict[str, List[Decimal]]) -> list:
+    """Update actions adding a day's sums: calls {prefix: [name, calls, seconds, micros]}, events
+    {metric: [events, quantity]}."""
+    actions = []
+    for prefix, (name, count, seconds, micros) in calls.items():
+        actions.append(Path(_attribute(UnicodeAttribute, "n#" + prefix)).set(name))
+        actions += [Path(_attribute(ExactNumber, f"{letter}#{prefix}")).add(value)
+                    for letter, value in (("c", count), ("s", seconds), ("m", micros))]
+    for metric, (count, quantity) in events.items():
+        actions += [Path(_attribute(ExactNumber, "e#" + metric)).add(count),
+                    Path(_attribute(ExactNumber, "q#" + metric)).add(quantity)]
+    return actions
+
+
+def _get(model, pk: str, sk: str):
+    try:
+        return model.get(pk, sk, consistent_read=True)
+    except model.DoesNotExist:
+        return None
+
+
+def _query(pk: str, sk_prefix: str) -> List[Dict[str, Any]]:
+    """Raw items (their attribute names vary), numbers as Decimal."""
+    client, found, start = connection().client, [], None
+    while True:
+        page = client.query(TableName=config.table_name(), ConsistentRead=True,
+                            KeyConditionExpression="PK = :pk AND begins_with(SK, :sk)",
+                            ExpressionAttributeValues={":pk": {"S": pk}, ":sk": {"S": sk_prefix}},
+                            **({"ExclusiveStartKey": start} if start else {}))
+        found += [{name: _deserializer.deserialize(value) for name, value in item.items()} for item in page["Items"]]
+        start = page.get("LastEvaluatedKey")
+        if not start:
+            return found
+
+
+def _calls(items: List[Dict[str, Any]]) -> List[UsageTotal]:
+    return [UsageTotal(item["n#" + name[2:]], name[2:], item["SK"].split("#", 1)[1], int(value),
+                       int(item["s#" + name[2:]]), int(item["m#" + name[2:]]))
+            for item in items for name, value in sorted(item.items()) if name.startswith("c#")]
+
+
+def _metrics(items: List[Dict[str, Any]]) -> List[MetricTotal]:
+    return [MetricTotal(name[2:], item["SK"].split("#", 1)[1], int(value), item["q#" + name[2:]])
+            for item in items for name, value in sorted(item.items()) if name.startswith("e#")]

@@ -1,0 +1,62 @@
+"""Usage records that could not be rated, kept with the reason, listed for the tenant to fix.
+
+    T#<t>#USAGEUNRATED   <record id>        (or ~<file id>#<line> for a file row without an id)
+
+One item per record, put by its id: the same record unrated again (a batch or a
+file sent twice, a chunk run twice) is the same item, so the list holds it once.
+Unrated records are few (a missing subscription, a number no prefix matches);
+they are written before the chunk's totals commit, so a worker stopped between
+the two loses none of them. Sent again once fixed, a record is rated and counted
+like any other (only rated records enter the sets of ids seen).
+"""
+from typing import Any, Dict, Iterable, List, Optional, Tuple
+
+from pynamodb.attributes import UnicodeAttribute
+
+from . import keys
+from .attributes import ExactNumber, RecordAttribute
+from .clock import now, stamp
+from .models import Item
+from .pagination import decode_cursor, encode_cursor
+
+
+class UnratedItem(Item):
+    record_id = UnicodeAttribute(null=True)
+    reason = UnicodeAttribute()
+    field = UnicodeAttribute(null=True)
+    record = RecordAttribute()  # the record's fields as given
+    source = UnicodeAttribute()  # "api", or the file id
+    line = ExactNumber(null=True)
+    at = UnicodeAttribute()
+
+
+def unrated_pk(tenant_id: str) -> str:
+    return f"{keys.tenant_prefix(tenant_id)}USAGEUNRATED"
+
+
+def keep_unrated(tenant_id: str, source: str, unrated: Iterable[Any]) -> int:
+    """Put each unrated record (services.usage_rating.Unrated) by its id; returns how many."""
+    at, count = stamp(now()), 0
+    with UnratedItem.batch_write() as batch:
+        for record in unrated:
+            sk = record.id or f"~{source}#{record.line}"
+            batch.save(UnratedItem(unrated_pk(tenant_id), sk, record_id=record.id or None, reason=record.reason,
+                                   field=record.field, record=_plain(record.fields), source=source,
+                                   line=record.line, at=at))
+            count += 1
+    return count
+
+
+def _plain(fields: Dict[str, Any]) -> Dict[str, Any]:
+    """The fields as given, blanks left out (a stored map takes no empty strings in sets)."""
+    return {name: value for name, value in fields.items() if value not in (None, "")}
+
+
+def list_unrated(tenant_id: str, limit: int, cursor: Optional[str]) -> Tuple[List[Dict[str, Any]], Optional[str]]:
+    partition = unrated_pk(tenant_id)
+    start = decode_cursor(cursor, {"PK": partition}) if cursor else None
+    results = UnratedItem.query(partition, limit=limit, last_evaluated_key=start, consistent_read=True)
+    items = [{"id": item.record_id, "reason": item.reason, "field": item.field, "record": item.record,
+              "source": item.source, "line": int(item.line) if item.line is not None else None,
+              "received_at": item.at} for item in results]
+    return items, encode_cursor(results.last_evaluated_key)
