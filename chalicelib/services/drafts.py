@@ -154,6 +154,7 @@ def _compose(item: DocumentItem, dtype: DocumentType, tenant_id: str, fields: Di
         "prices_include_vat": policy.prices_include_vat,
         "rounding": {"vat_level": policy.vat_level, "mode": policy.mode},
         "lines": docs.priced_lines(completed, totals), "totals": docs.totals_record(totals),
+        "line_count": len(completed),  # for lists, which read documents without their lines
         **({"issue_date": issue_date.isoformat()} if issue_date else {}),
     }
     if dtype.has_due_date:

@@ -14,7 +14,7 @@ from ..store.documents import DocumentQuery
 from ..store.records import ListQuery
 from .customers import CUSTOMERS
 from .document_types import CREDIT_NOTE, ESTIMATE, INVOICE, DocumentType
-from .document_view import present_document
+from .document_view import SUMMARY_FIELDS, present_document
 from .local_dates import day_start, tenant_timeframe, tenant_today
 from .payment_view import present_payment
 from .products import PRODUCTS
@@ -62,8 +62,10 @@ def payment_query(tenant_id: str, q: Dict[str, Any]) -> DocumentQuery:
 
 def document_page(dtype: DocumentType, tenant_id: str, q: Dict[str, Any]) -> Page:
     today = tenant_today(tenant_id)  # one date for the filter and every row
-    items, cursor = dtype.store.list(tenant_id, document_query(q, today))
     lines = q.get("expand") == "lines"
+    items, cursor = dtype.store.list(tenant_id, document_query(q, today), None if lines else SUMMARY_FIELDS)
+    if not lines:
+        dtype.store.count_lines(items)
     return [present_document(item, with_lines=lines, today=today) for item in items], cursor
 
 

@@ -7,7 +7,7 @@ maps DynamoDB numbers to Decimal both ways.
 from decimal import Decimal
 from typing import AbstractSet, Any
 
-from boto3.dynamodb.types import TypeDeserializer, TypeSerializer
+from boto3.dynamodb.types import DYNAMODB_CONTEXT, TypeDeserializer, TypeSerializer
 from pynamodb.attributes import Attribute
 from pynamodb.constants import MAP, NUMBER, STRING
 
@@ -45,10 +45,10 @@ class ExactNumber(Attribute[Decimal]):
 WHOLE_NUMBER_FIELDS = frozenset({
     # given by clients
     "payment_terms_days", "reminder_days", "padding", "interval", "day_of_month", "count", "size",
-    "portal_link_days", "valid_days",
+    "portal_link_days", "valid_days", "minutes",
     # kept by the service
     "next", "generated", "occurrence", "customer_version", "rows", "slot", "bytes", "width", "height",
-    "reminders_sent", "reminders_skipped",
+    "reminders_sent", "reminders_skipped", "line_count",
 })
 
 
@@ -73,22 +73,49 @@ class RecordAttribute(Attribute[dict]):
         self.whole_numbers = whole_numbers
 
     def serialize(self, value: dict) -> dict:
-        compact = {k: v for k, v in value.items() if v is not None}
-        return _serializer.serialize(compact)["M"]
+        return {k: _to_wire(v) for k, v in value.items() if v is not None}
 
     def deserialize(self, value: dict) -> dict:
-        return _restore(_deserializer.deserialize({"M": value}), self.whole_numbers)
+        whole_numbers = self.whole_numbers
+        return {name: _from_wire(v, name in whole_numbers, whole_numbers) for name, v in value.items()}
 
 
-def _restore(record: dict, whole_numbers: AbstractSet[str]) -> dict:
-    return {name: _restore_value(value, name in whole_numbers, whole_numbers) for name, value in record.items()}
+# Every stored document passes through these twice per change (the write, and this process's
+# cache), so the types records hold are converted directly, by exact type, in one pass; anything
+# else (sets, bytes, tuples, subclasses, floats) goes to boto3's (de)serializer, whose result
+# these match exactly (tests/unit/test_store_pure.py checks them against it).
+def _number(value) -> dict:
+    return {"N": _serializer._serialize_n(value)}  # boto3's: exact to 38 digits, refuses NaN
 
 
-def _restore_value(value: Any, whole: bool, whole_numbers: AbstractSet[str]) -> Any:
-    if isinstance(value, dict):
-        return _restore(value, whole_numbers)
-    if isinstance(value, list):
-        return [_restore_value(v, whole, whole_numbers) for v in value]
-    if whole and isinstance(value, Decimal) and value == value.to_integral_value():
-        return int(value)
-    return value
+_ENCODERS = {
+    str: lambda value: {"S": value},
+    bool: lambda value: {"BOOL": value},
+    int: _number,
+    Decimal: _number,
+    dict: lambda value: {"M": {k: _to_wire(v) for k, v in value.items()}},
+    list: lambda value: {"L": [_to_wire(v) for v in value]},
+    type(None): lambda value: {"NULL": True},
+}
+
+
+def _to_wire(value: Any) -> dict:
+    encode = _ENCODERS.get(type(value))
+    return encode(value) if encode else _serializer.serialize(value)
+
+
+def _from_wire(value: dict, whole: bool, whole_numbers: AbstractSet[str]) -> Any:
+    """A stored value as Python; with `whole`, its integral numbers (at any depth of lists) as int."""
+    (kind, inner), = value.items()
+    if kind == "S" or kind == "BOOL":
+        return inner
+    if kind == "N":
+        number = DYNAMODB_CONTEXT.create_decimal(inner)
+        return int(number) if whole and number == number.to_integral_value() else number
+    if kind == "M":
+        return {name: _from_wire(v, name in whole_numbers, whole_numbers) for name, v in inner.items()}
+    if kind == "L":
+        return [_from_wire(v, whole, whole_numbers) for v in inner]
+    if kind == "NULL":
+        return None
+    return _deserializer.deserialize(value)

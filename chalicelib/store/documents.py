@@ -7,7 +7,7 @@ index sorts by the same date, and the remaining filters as a filter
 expression on that one Query. No Scan.
 """
 from datetime import date, timedelta
-from typing import List, NamedTuple, Optional, Tuple
+from typing import List, NamedTuple, Optional, Sequence, Tuple
 
 from ..domain.documents import OPEN, OVERDUE
 from ..domain.errors import NotFound
@@ -75,7 +75,9 @@ class DocumentStore:
         item.GSI5PK = OVERDUE_WATCH if watch else None
         item.GSI5SK = f"{watch}#{tenant_id}#{item.id}" if watch else None
 
-    def list(self, tenant_id: str, query: DocumentQuery) -> Tuple[List[DocumentItem], Optional[str]]:
+    def list(self, tenant_id: str, query: DocumentQuery,
+             fields: Optional[Sequence[str]] = None) -> Tuple[List[DocumentItem], Optional[str]]:
+        """`fields`: attribute paths ("data.totals") to read, for a projection; every field if None."""
         index, partition, partition_name, date_key = self._index_for(tenant_id, query)
         key_condition, filters = None, []
         if query.status == OVERDUE:
@@ -101,9 +103,19 @@ class DocumentStore:
         results = index.query(partition, range_key_condition=key_condition,
                               filter_condition=_all(filters), scan_index_forward=False,
                               limit=query.limit, last_evaluated_key=start,
-                              page_size=_FILTERED_PAGE_SIZE if filters else query.limit)
+                              page_size=_FILTERED_PAGE_SIZE if filters else query.limit,
+                              attributes_to_get=list(fields) if fields else None)
         items = list(results)
         return items, encode_cursor(results.last_evaluated_key)
+
+    @staticmethod
+    def count_lines(items: List[DocumentItem]) -> None:
+        """Sets `line_count` on documents read without their lines that were stored before it was kept:
+        their lines are read (one BatchGetItem per 100) and counted."""
+        uncounted = {(item.PK, item.SK): item for item in items if "line_count" not in item.data}
+        if uncounted:
+            for found in DocumentItem.batch_get(list(uncounted), attributes_to_get=["PK", "SK", "data.lines"]):
+                uncounted[(found.PK, found.SK)].data["line_count"] = len(found.data["lines"])
 
     def _index_for(self, tenant_id, query):
         if query.status == OVERDUE:
