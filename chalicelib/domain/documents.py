@@ -12,7 +12,7 @@ from . import vat
 from .currencies import minor_units
 from .errors import Conflict, ValidationError
 from .money import format_amount, format_price
-from .pricing import LineInput, Policy, Totals, compute
+from .pricing import LineInput, Policy, Totals, check_stated, compute
 
 DRAFT, ISSUED, SENT, PARTIALLY_PAID, PAID, VOID = (
     "draft", "issued", "sent", "partially_paid", "paid", "void")
@@ -75,12 +75,24 @@ def _discount_problem(discount: Optional[Dict[str, Any]], currency: str) -> Opti
 
 
 def price(lines: Sequence[Dict[str, Any]], currency: str, policy: Policy) -> Totals:
-    inputs = [LineInput(l["quantity"], l["unit_price"], l["vat_category"], l["vat_rate"],
-                        (l.get("discount") or {}).get("type"), (l.get("discount") or {}).get("value", Decimal(0)),
-                        (l["carried"]["net"], l["carried"]["vat"]) if l.get("carried") else None,
-                        l.get("stated_vat"))
-              for l in lines]
-    return compute(inputs, currency, policy)
+    return compute([_line_input(l) for l in lines], currency, policy)
+
+
+def _line_input(l: Dict[str, Any]) -> LineInput:
+    return LineInput(l["quantity"], l["unit_price"], l["vat_category"], l["vat_rate"],
+                     (l.get("discount") or {}).get("type"), (l.get("discount") or {}).get("value", Decimal(0)),
+                     (l["carried"]["net"], l["carried"]["vat"]) if l.get("carried") else None, l.get("stated_vat"))
+
+
+def check_stated_vat(lines: Sequence[Dict[str, Any]], currency: str, prices_include_vat: bool) -> None:
+    """The stated VATs of lines that need nothing from a product, checked before anything is written (a
+    new customer an upload makes for the document); raises ValidationError naming lines[i].stated_vat."""
+    def checked(l: Dict[str, Any]) -> LineInput:
+        if l.get("stated_vat") is None or "unit_price" not in l or "vat_category" not in l:
+            return LineInput(Decimal(0), Decimal(0), vat.ZERO, Decimal(0))  # checked when priced
+        return _line_input({**l, "vat_rate": l.get("vat_rate", vat.default_rate(l["vat_category"]))})
+
+    check_stated([checked(l) for l in lines], currency, prices_include_vat)
 
 
 def priced_lines(lines: Sequence[Dict[str, Any]], totals: Totals) -> List[Dict[str, Any]]:

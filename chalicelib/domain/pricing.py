@@ -148,6 +148,12 @@ def _reverse_charge_vats(lines, bases, reverse, currency, policy) -> List[Decima
                          Policy(policy.vat_level, policy.mode, prices_include_vat=False))
 
 
+def check_stated(lines: Sequence[LineInput], currency: str, inclusive: bool) -> None:
+    """Only the lines' stated VATs checked (as compute checks them): raises ValidationError."""
+    bases = [_line_amount(line, currency, i)[1] for i, line in enumerate(lines)]
+    _check_stated(lines, bases, [line.vat_category == REVERSE_CHARGE for line in lines], currency, inclusive)
+
+
 def _check_stated(lines, bases, reverse, currency, inclusive) -> None:
     """A stated VAT must be whole minor units and its line's exact VAT rounded down or up: within
     one minor unit of it, as any rounding per line or share of a rounded total is."""

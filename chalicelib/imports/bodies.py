@@ -7,6 +7,7 @@ validated by the very schema the API validates requests with. Every problem
 comes back with the line and the column (as headed in the file) it is about.
 """
 import re
+from decimal import Decimal
 from typing import Any, Callable, Dict, List, NamedTuple, Optional, Protocol, Tuple
 
 from ..api.credit_notes import CREDIT_NOTE_BODY
@@ -33,7 +34,7 @@ IMPORT_FIELDS = Object({
 # Which columns an API field comes from, when its name differs.
 _SOURCES = {"customer_id": ("customer",), "invoice_id": ("invoice",), "product_id": ("product_code",),
             "discount": ("discount_percent", "discount_amount"), "vat_category": ("vat_category", "tax_type"),
-            "vat_rate": ("vat_rate", "tax_type")}
+            "vat_rate": ("vat_rate", "tax_type"), "stated_vat": ("vat_amount",)}
 
 
 class Problem(NamedTuple):
@@ -116,7 +117,11 @@ def from_rows(kind: str, columns: ColumnMap, rows: List[Any], lookups: Lookups) 
     if kind in DOCUMENT_KINDS:
         body["lines"] = [_line(row_values, row.line, columns, lookups, problems)
                          for row, row_values in zip(rows, values)]
+    stated = [line.pop("stated_vat", None) for line in body.get("lines", [])]  # not a field of the API's
     prepared = _validated(kind, body, extra, locate, problems)
+    for line, vat in zip(prepared.fields.get("lines", []), stated):
+        if vat is not None:
+            line["stated_vat"] = Decimal(vat)  # the VAT the file charged: pricing keeps it or refuses it
     if new_customer is None:
         return prepared, locate
     headers = {field: contact_at(field)[1] for field in flat(new_customer)}
@@ -240,6 +245,8 @@ def _line(values: Dict[str, Any], line: int, columns: ColumnMap, lookups: Lookup
             result["discount"] = {"type": name[len("discount_"):], "value": value}
         elif name == "tax_type":
             result["vat_category"], result["vat_rate"] = value
+        elif name == "vat_amount":
+            result["stated_vat"] = value  # kept beside the body the API checks (_validated)
         elif name == "tax_code":
             vat_of = _looked_up(lambda code: lookups.tax_code(columns.layout, code), value, line,
                                 columns.header_of(target), problems)

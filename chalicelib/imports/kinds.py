@@ -11,7 +11,8 @@ import io
 import re
 from typing import Dict, List, NamedTuple, Optional, Tuple
 
-from ..domain.uploads import CREDIT_NOTES, CUSTOMERS, INVOICES, PRODUCTS
+from ..domain.uploads import CREDIT_NOTES, CUSTOMERS, INVOICES, PRODUCTS, USAGE
+from . import usage_layouts as usage
 from . import vendor_layouts as vendors
 
 OURS, XERO = "template", "xero"
@@ -101,7 +102,7 @@ _PRODUCT = (
 # columns (email, postal and street address) give the customer an upload creates for a new name.
 _XERO_IGNORED = (
     "PlannedDate Total TaxTotal InvoiceAmountPaid InvoiceAmountDue LineAmount AccountCode "
-    "TaxAmount TrackingName1 TrackingOption1 TrackingName2 TrackingOption2 BrandingTheme Type Sent Status")
+    "TrackingName1 TrackingOption1 TrackingName2 TrackingOption2 BrandingTheme Type Sent Status")
 _XERO_ADDRESS_PARTS = (("AddressLine1", "line1"), ("AddressLine2", "line2"), ("AddressLine3", "line3"),
                        ("AddressLine4", "line4"), ("City", "city"), ("Region", "region"),
                        ("PostalCode", "postal_code"), ("Country", "country"))
@@ -126,6 +127,7 @@ _XERO_INVOICE = (
     Column("*UnitAmount", "lines.unit_price", "amount", required=True),
     Column("Discount", "lines.discount_percent", "amount"),
     Column("*TaxType", "lines.tax_type", "tax_type"),
+    Column("TaxAmount", "lines.vat_amount", "amount"),  # the VAT Xero charged: kept (vendor_layouts.py)
     Column("Currency", "currency"),
     *(Column(name, None) for name in _XERO_IGNORED.split()),
 )
@@ -154,6 +156,10 @@ LAYOUTS: Dict[str, Dict[str, Tuple[Column, ...]]] = {
     CUSTOMERS: {OURS: _CUSTOMER, XERO: _columns(vendors.XERO_CONTACTS),
                 vendors.QUICKBOOKS: _columns(vendors.QUICKBOOKS_CUSTOMERS)},
     PRODUCTS: {OURS: _PRODUCT},
+    USAGE: {OURS: tuple(Column(name, target, required=required, examples=(sample,))
+                        for name, target, required, sample in usage.OURS_COLUMNS),
+            usage.ASTERISK: tuple(Column(name, target, required=required)
+                                  for name, target, required in usage.ASTERISK_COLUMNS)},
 }
 
 
@@ -171,9 +177,9 @@ class ColumnMap(NamedTuple):
         return next((self.headers[i] for i, c in enumerate(self.columns) if c and c.target == target), None)
 
 
-SIGNATURES = {XERO: frozenset({"contactname", "invoicenumber"}), **vendors.SIGNATURES}
+SIGNATURES = {XERO: frozenset({"contactname", "invoicenumber"}), **vendors.SIGNATURES, **usage.SIGNATURES}
 LAYOUT_NAMES = {OURS: "template", XERO: "Xero layout",
-                **{layout: f"{name} layout" for layout, name in vendors.NAMES.items()}}
+                **{layout: f"{name} layout" for layout, name in {**vendors.NAMES, **usage.NAMES}.items()}}
 
 
 def map_header(kind: str, headers: List[str]) -> ColumnMap:

@@ -39,8 +39,9 @@ def sort_out(kind: str, columns: ColumnMap, body: Dict[str, Any],
         if negative != (kind == CREDIT_NOTES):
             raise Skip(("a credit note (negative amounts)" if negative else "an invoice (positive amounts)") + again)
         for row in values if negative else ():
-            if "lines.unit_price" in row:
-                row["lines.unit_price"] = str(-Decimal(row["lines.unit_price"]))
+            for target in ("lines.unit_price", "lines.vat_amount"):
+                if target in row:
+                    row[target] = str(-Decimal(row[target]))
     if kind == CREDIT_NOTES and "memo" in body:
         body["invoice"], _, reason = body.pop("memo").partition(" ")
         if reason.strip():

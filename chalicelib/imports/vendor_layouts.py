@@ -9,7 +9,7 @@ tax_codes.py); a code the mapping does not give is the row's reason.
   itself, spelled as in its sample file (InvoiceNo, Customer, InvoiceDate,
   DueDate, Terms, Location, Memo, Item(Product/Service), ItemDescription,
   ItemQuantity, ItemRate, ItemAmount, ItemTaxCode, ItemTaxAmount, Currency).
-  Memo is the invoice's reference; ItemAmount and ItemTaxAmount are recomputed.
+  Memo is the invoice's reference; ItemAmount is recomputed, ItemTaxAmount kept (below).
 - Sage 50 Accounts (UK), the Audit Trail Transaction import (fields 1 to 13 as
   Making I.T. Happen's "Standard Sage 50 Imports - Audit Trail Records" lists
   them): one row per split (net on one nominal code at one tax code), so each
@@ -22,8 +22,8 @@ tax_codes.py); a code the mapping does not give is the row's reason.
 - Clear Books, "How to import sales invoices" and "How to import multi-currency
   invoices": one row per line; Line quantity and Line unit price give the line,
   Line VAT rate its tax code (a fraction, "0.2", as Clear Books writes it);
-  Line net price, Line VAT amount and the multi-currency amounts are
-  recomputed.
+  Line net price and the multi-currency amounts are recomputed, Line VAT amount
+  kept (below).
 
 Customers: Xero's contacts import template (Xero Central, "Import contacts into
 Xero": Contacts > All contacts > Import > Download template file; only
@@ -39,6 +39,12 @@ Street, City, State (or County), ZIP code (or Postcode), Country, Opening
 Balance, Opening Balance Date, Resale Number, Currency. An opening balance is
 not a customer's field here (enter it as an invoice): read and ignored, as are
 Mobile, Fax, Website and Resale Number.
+
+VAT amounts (Xero's TaxAmount, QuickBooks' ItemTaxAmount, Sage's Tax Amount, Clear
+Books' Line VAT amount) are what the other system charged: each is kept as the line's
+VAT (pricing.py, a stated VAT) when it is the line's exact VAT rounded down or up, as
+any system's rounding per line or share of a per-invoice total is; further from it,
+the row is refused. A blank one is worked out by the tenant's rounding.
 
 Credit notes: Sage's SC rows, Clear Books' and Xero's negative documents and
 QuickBooks' credit note file, each naming the invoice it corrects (Extra
@@ -65,14 +71,14 @@ QUICKBOOKS_INVOICE: Spec = (
     ("Item(Product/Service)", None, "text", False), ("ItemDescription", "lines.description", "text", False),
     ("ItemQuantity", "lines.quantity", "amount", True), ("ItemRate", "lines.unit_price", "amount", True),
     ("ItemAmount", None, "text", False), ("ItemTaxCode", "lines.tax_code", "text", True),
-    ("ItemTaxAmount", None, "text", False), ("Currency", "currency", "text", False),
+    ("ItemTaxAmount", "lines.vat_amount", "amount", False), ("Currency", "currency", "text", False),
 )
 SAGE50_INVOICE: Spec = (
     ("Type", "document_type", "text", True), ("Account Reference", "customer", "text", True),
     ("Nominal A/C Ref", None, "text", False), ("Department Code", None, "text", False),
     ("Date", "issue_date", "date", True), ("Reference", "number", "text", True),
     ("Details", "lines.description", "text", False), ("Net Amount", "lines.unit_price", "amount", True),
-    ("Tax Code", "lines.tax_code", "text", True), ("Tax Amount", None, "text", False),
+    ("Tax Code", "lines.tax_code", "text", True), ("Tax Amount", "lines.vat_amount", "amount", False),
     ("Exchange Rate", None, "text", False), ("Extra Reference", "reference", "text", False),
     ("User Name", None, "text", False),
 )
@@ -82,7 +88,7 @@ CLEARBOOKS_INVOICE: Spec = (
     ("Reference", "reference", "text", False), ("Line description", "lines.description", "text", True),
     ("Line quantity", "lines.quantity", "amount", True), ("Line unit price", "lines.unit_price", "amount", True),
     ("Line net price", None, "text", False), ("Line VAT rate", "lines.tax_code", "text", True),
-    ("Line VAT amount", None, "text", False), ("Line account code", None, "text", False),
+    ("Line VAT amount", "lines.vat_amount", "amount", False), ("Line account code", None, "text", False),
     ("Currency code", "currency", "text", False), ("Multi-currency net price", None, "text", False),
     ("Multi-currency VAT amount", None, "text", False),
 )

@@ -14,7 +14,7 @@ batch (import_customers.py), and the report notes it on the document's line.
 from collections import defaultdict
 from typing import Any, List, Optional
 
-from ..domain import vat
+from ..domain import documents as docs, vat
 from ..domain.errors import Conflict, DomainError
 from ..domain.records import DEFAULT_PAYMENT_TERMS_DAYS, Actor
 from ..domain.uploads import CREDIT_NOTES, CUSTOMERS, DOCUMENT_KINDS, INVOICES
@@ -108,6 +108,9 @@ class Importer:
         note = None
         try:
             if prepared.new_customer is not None:
+                fields = prepared.fields  # the file's VATs first: a document refused for them makes nobody
+                docs.check_stated_vat(fields["lines"], fields.get("currency") or self.base_currency,
+                                      bool(fields.get("prices_include_vat")))
                 customer_id, note = self.new_customers.customer_for(prepared, group.line)
                 prepared = prepared._replace(fields={**prepared.fields, "customer_id": customer_id})
             made = self._create(group, prepared, note)

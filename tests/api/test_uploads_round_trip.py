@@ -115,3 +115,57 @@ def test_a_sage_export_moves_with_the_customers_mapped_to_their_sage_references(
         assert as_moved(copy, copy["customer"]["name"], False) == as_moved(
             invoice, names[invoice["customer_id"]], False)
     credit_notes_moved(old, new, "sage50", note)
+
+
+# Three lines of 0.33 at 20%: rounded per line each is 0.066 -> 0.07, 0.21 in all; per invoice 0.99 x 20%
+# = 0.198 -> 0.20 (HMRC Notice 700 17.5). Each a product of its own, so that Sage's splits (one per
+# nominal code) stay one per line.
+STEMS = [("Rose stem", "4010"), ("Tulip stem", "4020"), ("Lily stem", "4030")]
+VAT_BY_LEVEL = {"line": ("0.21", ["0.07", "0.07", "0.07"]), "invoice": ("0.20", ["0.07", "0.07", "0.06"])}
+
+
+def stems_invoice(api):
+    products = {name: api.post("/products", {"name": name, "unit_price": "0.33"}).body for name, _ in STEMS}
+    mapping = {"accounts": {"sage50": {"default": "4000", "products": {
+        products[name]["id"]: account for name, account in STEMS}}}}
+    assert api.call("PATCH", "/tenant", {"accounting_mapping": mapping}).status == 200
+    customer = api.post("/customers", HARBOUR).body
+    draft = api.post("/invoices", {"customer_id": customer["id"], "issue_date": "2026-10-05", "lines": [
+        {"product_id": products[name]["id"], "quantity": "1"} for name, _ in STEMS]}).body
+    return api.post(f"/invoices/{draft['id']}/issue", {}).body
+
+
+@pytest.mark.parametrize("system", ["xero", "quickbooks", "clearbooks", "sage50"])
+@pytest.mark.parametrize("old_level", ["line", "invoice"])
+def test_the_files_vat_is_kept_to_the_penny_where_the_new_tenant_rounds_otherwise(new_tenant, system, old_level):
+    new_level = "invoice" if old_level == "line" else "line"
+    old, new = new_tenant(rounding={"vat_level": old_level}), new_tenant(rounding={"vat_level": new_level})
+    invoice = stems_invoice(old)
+    total, lines = VAT_BY_LEVEL[old_level]
+    assert (invoice["totals"]["vat"], [l["vat"] for l in invoice["lines"]]) == (total, lines)
+    if system == "sage50":
+        made = new.post("/customers", {"name": "Harbour Florists"}).body
+        refs = {"customers": {"sage50": {made["id"]: invoice["customer_id"][-8:].upper()}}}
+        assert new.call("PATCH", "/tenant", {"accounting_mapping": refs}).status == 200
+    file, rows = moved(old, new, system, customers="create")
+    assert [r["status"] for r in rows] == ["imported"] * 3, rows
+    copy = same_document(new, invoice["number"])
+    assert copy["rounding"]["vat_level"] == new_level  # which alone would have charged the other total
+    assert [l["vat"] for l in copy["lines"]] == lines and copy["totals"]["vat"] == total
+    assert copy["totals"]["gross"] == invoice["totals"]["gross"]
+
+
+def test_a_vat_amount_no_rounding_gives_is_the_rows_reason_and_nothing_is_made(new_tenant):
+    old, new = new_tenant(), new_tenant()
+    stems_invoice(old)
+    _, content = export(old, "accounting", "clearbooks", {"from": "2026-10-01", "to": "2026-10-31"})
+    text = content.decode("utf-8").replace(",0.2,0.07,", ",0.2,0.08,", 1)  # the first line's VAT
+    assert text != content.decode("utf-8")
+    batch = open_batch(new, "invoices", [("clearbooks.csv", text.encode())], customers="create")
+    upload_all(batch, [("clearbooks.csv", text.encode())])
+    (file,) = new.get(f"/uploads/{batch['id']}").body["files"]
+    rows = fetch_report(file["report"]["json"])["rows"]
+    assert rows[0]["status"] == "rejected" and rows[0]["column"] == "Line VAT amount"
+    assert rows[0]["reason"] == "is 0.08, but 20% VAT on 0.33 is 0.066: a rounding of it is 0.06 or 0.07"
+    assert [r["status"] for r in rows[1:]] == ["rejected"] * 2
+    assert new.get("/invoices").body["data"] == [] and new.get("/customers").body["data"] == []
