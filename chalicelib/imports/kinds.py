@@ -1,5 +1,6 @@
-"""What each kind of upload holds: its columns in our template, Xero's invoice layout, and the
-invoice layouts of QuickBooks Online, Sage 50 and Clear Books (vendor_layouts.py).
+"""What each kind of upload holds: its columns in our template, Xero's invoice layout, the
+invoice layouts of QuickBooks Online, Sage 50 and Clear Books (vendor_layouts.py), and other
+systems' customer and product lists (vendor_layouts.py, record_layouts.py).
 
 A column has a target: where its value goes in the API-shaped body (`lines.`
 targets go to the line of their row), or None for a column we accept and
@@ -11,9 +12,8 @@ import io
 import re
 from typing import Dict, List, NamedTuple, Optional, Tuple
 
-from ..domain.uploads import CREDIT_NOTES, CUSTOMERS, INVOICES, PRODUCTS, USAGE
-from . import usage_layouts as usage
-from . import vendor_layouts as vendors
+from ..domain.uploads import CREDIT_NOTES, CUSTOMERS, INVOICES, PRODUCTS
+from . import record_layouts as records, vendor_layouts as vendors
 
 OURS, XERO = "template", "xero"
 
@@ -154,12 +154,9 @@ LAYOUTS: Dict[str, Dict[str, Tuple[Column, ...]]] = {
                    **{layout: _crediting({XERO: _XERO_INVOICE, **_VENDOR_INVOICES}[layout], column)
                       for layout, column in vendors.CREDITED_INVOICE.items()}},
     CUSTOMERS: {OURS: _CUSTOMER, XERO: _columns(vendors.XERO_CONTACTS),
-                vendors.QUICKBOOKS: _columns(vendors.QUICKBOOKS_CUSTOMERS)},
-    PRODUCTS: {OURS: _PRODUCT},
-    USAGE: {OURS: tuple(Column(name, target, required=required, examples=(sample,))
-                        for name, target, required, sample in usage.OURS_COLUMNS),
-            usage.ASTERISK: tuple(Column(name, target, required=required)
-                                  for name, target, required in usage.ASTERISK_COLUMNS)},
+                vendors.QUICKBOOKS: _columns(vendors.QUICKBOOKS_CUSTOMERS),
+                **{layout: _columns(spec) for layout, spec in records.SPECS[CUSTOMERS].items()}},
+    PRODUCTS: {OURS: _PRODUCT, **{layout: _columns(spec) for layout, spec in records.SPECS[PRODUCTS].items()}},
 }
 
 
@@ -177,9 +174,18 @@ class ColumnMap(NamedTuple):
         return next((self.headers[i] for i, c in enumerate(self.columns) if c and c.target == target), None)
 
 
-SIGNATURES = {XERO: frozenset({"contactname", "invoicenumber"}), **vendors.SIGNATURES, **usage.SIGNATURES}
-LAYOUT_NAMES = {OURS: "template", XERO: "Xero layout",
-                **{layout: f"{name} layout" for layout, name in {**vendors.NAMES, **usage.NAMES}.items()}}
+SIGNATURES = {XERO: frozenset({"contactname", "invoicenumber"}), **vendors.SIGNATURES}
+LAYOUT_NAMES = {OURS: "template", XERO: "Xero layout", records.FRESHBOOKS: "FreshBooks layout",
+                **{layout: f"{name} layout" for layout, name in vendors.NAMES.items()}}
+
+
+# Each kind's own identifying headers, where they are not those of the invoice layouts.
+_KIND_SIGNATURES = {
+    CREDIT_NOTES: vendors.CREDIT_NOTE_SIGNATURES,
+    CUSTOMERS: {XERO: vendors.XERO_CONTACTS_SIGNATURE, vendors.QUICKBOOKS: vendors.QUICKBOOKS_CUSTOMERS_SIGNATURE,
+                **records.SIGNATURES[CUSTOMERS]},
+    PRODUCTS: records.SIGNATURES[PRODUCTS],
+}
 
 
 def map_header(kind: str, headers: List[str]) -> ColumnMap:
@@ -217,9 +223,7 @@ def _names(kind: str, layout: str) -> List[str]:
 def _layout_of(kind: str, given: Dict[str, str]) -> str:
     """The one layout of the kind whose identifying headers the file has (`given`: the file's headers
     by their normal form); ours when none. The identifying headers of two layouts mix formats."""
-    signatures = {**SIGNATURES, **(vendors.CREDIT_NOTE_SIGNATURES if kind == CREDIT_NOTES else {}),
-                  **({XERO: vendors.XERO_CONTACTS_SIGNATURE, vendors.QUICKBOOKS: vendors.QUICKBOOKS_CUSTOMERS_SIGNATURE}
-                     if kind == CUSTOMERS else {})}
+    signatures = {**SIGNATURES, **_KIND_SIGNATURES.get(kind, {})}
     found = [layout for layout in LAYOUTS[kind] if layout in signatures and signatures[layout] <= set(given)]
     if len(found) > 1:
         raise HeaderError("The header row mixes the " + " and the ".join(LAYOUT_NAMES[f] for f in found)
