@@ -28,7 +28,8 @@ LIST_PATHS = {"invoices": "/invoices", "credit_notes": "/credit-notes", "estimat
               "recurring_invoices": "/recurring-invoices", "products": "/products", "customers": "/customers",
               "payments": "/payments"}
 FILE_FORMATS = ("xlsx", "csv", "pdf")
-ACCOUNTING_FORMATS = ("xero", "quickbooks", "quickbooks_credit_notes", "sage50", "clearbooks", "freshbooks")
+ACCOUNTING_FORMATS = ("xero", "quickbooks", "quickbooks_credit_notes", "sage50", "sage50_xlsx", "clearbooks",
+                      "freshbooks")
 PAGING = ("limit", "cursor", "expand")
 
 

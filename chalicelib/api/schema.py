@@ -13,7 +13,6 @@ from typing import Any, Dict, List, Optional
 from ..domain.currencies import is_currency
 from ..domain.errors import ValidationError
 
-MISSING = object()
 _SUPPLEMENTARY_NONCHARACTERS = "".join(chr(plane * 0x10000 + 0xFFFE) + chr(plane * 0x10000 + 0xFFFF)
                                        for plane in range(1, 17))
 # Refused in every text field, naming the field and the character: controls other than tab and
@@ -25,6 +24,8 @@ _REFUSED_CHARACTERS = re.compile(
     "[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028-\u202e\u2066-\u2069\ufeff\ufdd0-\ufdef\ufffe\uffff"
     "\ud800-\udfff" + _SUPPLEMENTARY_NONCHARACTERS + "]")
 _DECIMAL_TEXT = re.compile(r"\s*-?[0-9]{1,15}(\.[0-9]{1,10})?\s*")  # ASCII digits only
+_WHOLE_TEXT = re.compile(r"-?[0-9]{1,12}")
+_DATE_TEXT = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 _LONGEST_NUMBER = 40  # characters of a JSON number; every number we accept is far shorter
 _ECHOED_LENGTH = 40  # characters of a client's text repeated in an error message
 
@@ -104,15 +105,19 @@ class String(Field):
             problems.add(path, "must be a string")
             return None
         value = value.strip()
-        if len(value) < self.min_length:
+        length = len(value)
+        if length < self.min_length:
             problems.add(path, "must not be empty" if self.min_length == 1
                          else f"must be at least {self.min_length} characters")
-        elif len(value) > self.max_length:
+        elif length > self.max_length:
             problems.add(path, f"must be at most {self.max_length} characters")
-        elif _REFUSED_CHARACTERS.search(value):
-            problems.add(path, "must not contain the character U+%04X" % ord(_REFUSED_CHARACTERS.search(value).group()))
-        elif self.pattern and not self.pattern.fullmatch(value):
-            problems.add(path, self.invalid_message())
+        else:
+            # Every refused character is unprintable: most text is searched by isprintable alone.
+            refused = None if value.isprintable() else _REFUSED_CHARACTERS.search(value)
+            if refused:
+                problems.add(path, "must not contain the character U+%04X" % ord(refused.group()))
+            elif self.pattern and not self.pattern.fullmatch(value):
+                problems.add(path, self.invalid_message())
         return value.lower() if self.lower else value
 
     def invalid_message(self) -> str:
@@ -196,7 +201,7 @@ class Integer(Field):
         self.minimum, self.maximum, self.from_text = minimum, maximum, from_text
 
     def parse(self, value, path, problems):
-        if self.from_text and isinstance(value, str) and re.fullmatch(r"-?[0-9]{1,12}", value):
+        if self.from_text and isinstance(value, str) and _WHOLE_TEXT.fullmatch(value):
             value = int(value)
         if isinstance(value, Decimal):
             if not value.is_finite() or value.adjusted() > 12:  # checked before any conversion
@@ -226,23 +231,45 @@ class Amount(Field):
         super().__init__(**kwargs)
         self.minimum, self.maximum, self.places = minimum, maximum, places
         self.exclusive_minimum = exclusive_minimum
+        self._digits = len(str(maximum))  # an amount with more whole digits is over the maximum
+        self._low, self._high = Decimal(minimum), Decimal(maximum)  # Decimal to Decimal compares fastest
+        # The usual string, within this field's places: one match and one Decimal (no exponent, no
+        # rounding to do); anything else takes the general way (_parse_any), which says what is wrong.
+        fraction = r"(?:\.[0-9]{1,%d})?" % min(places, 10) if places > 0 else ""
+        self._plain = re.compile(r"\s*(-?[0-9]{1,15}%s)\s*" % fraction)
 
     def parse(self, value, path, problems):
+        plain = self._plain.fullmatch(value) if type(value) is str else None
+        if plain is None:
+            return self._parse_any(value, path, problems)
+        amount = Decimal(plain[1])
+        if amount.adjusted() >= self._digits:
+            problems.add(path, f"must be at most {self.maximum}" if amount > 0 else self.minimum_message())
+            return None
+        self._check_range(amount, path, problems)
+        return amount + 0  # "-0" as 0
+
+    def _parse_any(self, value, path, problems):
         amount = _to_decimal(value)
         if amount is None:
             problems.add(path, 'must be a decimal number written as a string, such as "12.50"')
             return None
-        if amount.is_infinite() or amount.adjusted() >= len(str(self.maximum)):  # before any arithmetic
+        if amount.is_infinite() or amount.adjusted() >= self._digits:  # before any arithmetic
             problems.add(path, f"must be at most {self.maximum}" if amount > 0 else self.minimum_message())
             return None
-        if -amount.as_tuple().exponent > self.places:
+        exponent = amount.as_tuple().exponent
+        if -exponent > self.places:
             problems.add(path, f"must have at most {self.places} decimal places")
-        elif amount < self.minimum or (self.exclusive_minimum and amount == self.minimum):
-            problems.add(path, self.minimum_message())
-        elif amount > self.maximum:
-            problems.add(path, f"must be at most {self.maximum}")
+        else:
+            self._check_range(amount, path, problems)
         # Normalise "-0" and whole numbers given with exponents ("1E+2").
-        return amount + 0 if amount.as_tuple().exponent <= 0 else amount.quantize(Decimal(1))
+        return amount + 0 if exponent <= 0 else amount.quantize(Decimal(1))
+
+    def _check_range(self, amount: Decimal, path: str, problems: Problems) -> None:
+        if amount <= self._low if self.exclusive_minimum else amount < self._low:
+            problems.add(path, self.minimum_message())
+        elif amount > self._high:
+            problems.add(path, f"must be at most {self.maximum}")
 
     def minimum_message(self) -> str:
         return f"must be {'greater than' if self.exclusive_minimum else 'at least'} {self.minimum}"
@@ -268,7 +295,7 @@ def _to_decimal(value) -> Optional[Decimal]:
 
 class Date(Field):
     def parse(self, value, path, problems):
-        if isinstance(value, str) and re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", value):
+        if isinstance(value, str) and _DATE_TEXT.fullmatch(value):
             try:
                 return date.fromisoformat(value)
             except ValueError:
@@ -294,7 +321,8 @@ class Array(Field):
         if not self.min_items <= len(value) <= self.max_items:
             problems.add(path, f"must have between {self.min_items} and {self.max_items} items")
             return None
-        return [self.item.parse(v, f"{path}[{i}]", problems) for i, v in enumerate(value)]
+        parse = self.item.parse
+        return [parse(v, f"{path}[{i}]", problems) for i, v in enumerate(value)]
 
     def openapi(self):
         return {**super().openapi(), "items": self.item.openapi(),
@@ -314,21 +342,25 @@ class Object(Field):
             problems.add(path, "must be an object")
             return None
         prefix = f"{path}." if path else ""
-        for name in value:
-            if name not in self.fields:
-                problems.add(prefix + shown(name), "is not a known field")
+        fields = self.fields
+        if not fields.keys() >= value.keys():
+            for name in value:
+                if name not in fields:
+                    problems.add(prefix + shown(name), "is not a known field")
         clean = {}
-        for name, field in self.fields.items():
-            raw = value.get(name, MISSING)
-            if raw is MISSING or raw is None:
-                if field.required and (not partial or raw is None):
-                    problems.add(prefix + name, "is required")
-                elif raw is None and not field.nullable:
-                    problems.add(prefix + name, "must not be null")
-                elif raw is None:
-                    clean[name] = None
+        given = value.get
+        for name, field in fields.items():
+            raw = given(name)
+            if raw is not None:
+                clean[name] = field.parse(raw, prefix + name, problems)
                 continue
-            clean[name] = field.parse(raw, prefix + name, problems)
+            null = name in value  # given as null, not left out
+            if field.required and (not partial or null):
+                problems.add(prefix + name, "is required")
+            elif null and not field.nullable:
+                problems.add(prefix + name, "must not be null")
+            elif null:
+                clean[name] = None
         return clean
 
     def openapi(self):

@@ -181,7 +181,8 @@ FORMATS = {
     "pdf": Format("pdf", "application/pdf", _pdf),
 }
 LIST_FORMATS = tuple(FORMATS)
-ACCOUNTING_FORMATS = ("xero", "quickbooks", "quickbooks_credit_notes", "sage50", "clearbooks", "freshbooks")
+ACCOUNTING_FORMATS = ("xero", "quickbooks", "quickbooks_credit_notes", "sage50", "sage50_xlsx", "clearbooks",
+                      "freshbooks")
 BOOKED_KINDS = {"quickbooks": ("invoices",), "quickbooks_credit_notes": ("credit_notes",)}  # two imports
 FORMATS.update({system: _accounting(system) for system in ACCOUNTING_FORMATS})
 
