@@ -11,6 +11,7 @@ import re
 from decimal import ROUND_HALF_UP, Decimal
 
 import pytest
+from openpyxl import load_workbook
 
 from chalicelib.domain.errors import ValidationError
 from chalicelib.render.accounting import FORMATS
@@ -66,9 +67,11 @@ DOCUMENTS = sample_documents()
 
 
 def test_the_registry_names_each_format_its_file_type():
-    assert set(FORMATS) == {"xero", "quickbooks", "quickbooks_credit_notes", "sage50", "clearbooks", "freshbooks"}
+    assert set(FORMATS) == {"xero", "quickbooks", "quickbooks_credit_notes", "sage50", "sage50_xlsx", "clearbooks",
+                            "freshbooks"}
     assert {FORMATS[name].content_type for name in CSV_FORMATS if name != "sage50"} == {"text/csv; charset=utf-8"}
     assert FORMATS["sage50"].content_type == "text/csv; charset=windows-1252"  # IANA name of cp1252
+    assert FORMATS["sage50_xlsx"].content_type == "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     assert (FORMATS["freshbooks"].extension, FORMATS["freshbooks"].content_type) == ("json", "application/json")
 
 
@@ -259,6 +262,12 @@ def test_drafts_and_void_documents_are_left_out(name):
 
 @pytest.mark.parametrize("name", list(FORMATS))
 def test_no_documents_still_make_a_valid_file(name):
+    if FORMATS[name].extension == "xlsx":
+        out = io.BytesIO()
+        FORMATS[name].write_file(name, iter([]), None, out)
+        rows = list(load_workbook(out).active.iter_rows(values_only=True))
+        assert len(rows) == 1 and len(rows[0]) > 5
+        return
     text = render(name, [])
     if FORMATS[name].extension == "json":
         assert json.loads(text) == []

@@ -1,5 +1,6 @@
-"""The file an accounting export hands out: one file in the system's encoding, or, where the
-system imports only so many documents a file (Xero: 500), several such files in one ZIP.
+"""The file an accounting export hands out: one file in the system's encoding (or a workbook,
+written as it is), or, where the system imports only so many documents a file (Xero: 500),
+several such files in one ZIP.
 
 Documents are read once, `per_file` at a time; each part is written to a spooled temporary
 file, so a large export is never held in memory. One part alone goes out as it is.
@@ -24,10 +25,14 @@ class Packed(NamedTuple):
 
 def write_file(write: Callable[[Iterable[Document], Optional[Dict[str, Any]], TextIO], None],
                documents: Iterable[Document], mapping: Optional[Dict[str, Any]], out: BinaryIO, name: str,
-               extension: str, content_type: str, encoding: str = "utf-8",
+               extension: str, content_type: str, encoding: Optional[str] = "utf-8",
                per_file: Optional[int] = None) -> Packed:
-    """Write `documents` to the binary file `out` with the text writer `write`; characters the
-    encoding lacks become "?" (write documents which), never an error halfway through a file."""
+    """Write `documents` to the binary file `out` with the text writer `write` (a binary one where
+    `encoding` is None). A character the encoding lacks is an error, never a "?": writers whose
+    encoding is not Unicode refuse such text with a DomainError naming it before it gets here."""
+    if encoding is None:
+        write(documents, mapping, out)
+        return Packed(extension, content_type)
     if per_file is None:
         _write_text(write, documents, mapping, out, encoding)
         return Packed(extension, content_type)
@@ -62,6 +67,6 @@ def _parts(write, documents, mapping, encoding: str, per_file: int) -> List[Bina
 
 
 def _write_text(write, documents, mapping, out: BinaryIO, encoding: str) -> None:
-    text = io.TextIOWrapper(out, encoding=encoding, errors="replace", newline="")
+    text = io.TextIOWrapper(out, encoding=encoding, errors="strict", newline="")
     write(documents, mapping, text)
     text.detach()  # flushes, and leaves `out` open

@@ -1,4 +1,5 @@
-"""Sage 50 Accounts (UK): the audit trail transactions import file (File > Import).
+"""Sage 50 Accounts (UK): the audit trail transactions import file (File > Import), as CSV
+(this module) or as an Excel workbook (sage50_xlsx.py), with the same columns and rows.
 
 Spec: Sage's "Audit Trail Transaction" import template, its fields in the order
 Making I.T. Happen's "Standard Sage 50 Imports - Audit Trail Records" lists them;
@@ -33,17 +34,25 @@ the Invoicing module).
   way round: units of the document's currency per unit of the base currency.
 - Extra Reference is the customer's reference (PO) of an invoice, or the number
   of the invoice a credit note corrects. Department 0 is Sage's default.
-- Encoding Windows-1252: Sage 50 Accounts is a Windows program that reads an
-  import file in the ANSI code page (Windows-1252 on UK systems), so a UTF-8
-  "Müller" arrives as "MÃ¼ller". Characters that code page lacks (Arabic, CJK,
-  emoji) are written as "?": Sage could not hold them either. Sage's own import
-  articles name no encoding; the code page is what its Windows import reads.
-- Text a spreadsheet would read as a formula gets a leading space, which Sage's
-  import drops ("any spaces at the start or end of a data unit are ignored",
-  Sage's CSV import rules), so the data arrives as it was (csv_file.py).
+- Files: Sage's knowledge base article 200427112602335, "Import file format
+  rules" (gb-kb.sage.com), takes import data "either in Microsoft Excel (*.xls or
+  *.xlsx) files or Comma-separated (*.csv) files" (Excel files where a compatible
+  Excel is installed). It names no encoding for CSV; Sage 50 is a Windows program
+  that reads a CSV in the ANSI code page, Windows-1252 on UK systems (so a UTF-8
+  "Müller" arrives as "MÃ¼ller"; SplitForge's "Fix Sage CSV Import Errors" guide
+  says the same). The CSV is written in Windows-1252, and a text that code page
+  cannot hold (Polish "Łódź", Greek, Arabic, CJK, emoji) is refused, naming the
+  document and the column, never written as "?": the XLSX file carries any
+  character, and is the format to use then.
+- CSV text a spreadsheet would read as a formula gets a leading space, which
+  Sage's import drops ("any spaces at the start or end of a data unit are
+  ignored", Sage's CSV import rules), so the data arrives as it was (csv_file.py).
 """
-from typing import Any, Dict, Iterable, Iterator, List, TextIO, Tuple
+from datetime import date
+from decimal import Decimal
+from typing import Any, Dict, Iterable, Iterator, List, NamedTuple, Optional, TextIO, Tuple
 
+from ...domain.errors import Conflict
 from .csv_file import space_defused, write_csv
 from .documents import Document, amount_text, exportable, foreign_per_base, is_credit_note, money, uk_date
 from .mapping import Codes, codes_for
@@ -52,46 +61,78 @@ ENCODING = "cp1252"
 HEADER = ["Type", "Account Reference", "Nominal A/C Ref", "Department Code", "Date", "Reference", "Details",
           "Net Amount", "Tax Code", "Tax Amount", "Exchange Rate", "Extra Reference", "User Name"]
 DEFAULT_DEPARTMENT = "0"
-REFERENCE_LENGTH, DETAILS_LENGTH, ACCOUNT_LENGTH = 30, 60, 8
+ACCOUNT_LENGTH = 8
+LENGTHS = {"Account Reference": ACCOUNT_LENGTH, "Reference": 30, "Details": 60, "Extra Reference": 30}
+DATE, AMOUNTS, RATE = "Date", ("Net Amount", "Tax Amount"), "Exchange Rate"
+
+
+class Split(NamedTuple):
+    """One row: the document it comes from, and its values in HEADER's order (text as it is, the
+    date a date, amounts and the exchange rate exact decimals, the rate None where there is none)."""
+    document: Document
+    values: Tuple[Any, ...]
 
 
 def write(documents: Iterable[Document], mapping: Dict[str, Any], out: TextIO) -> None:
+    """The CSV, for a text stream in ENCODING."""
+    write_csv(out, HEADER, (_csv_row(split) for split in splits(documents, mapping)))
+
+
+def splits(documents: Iterable[Document], mapping: Optional[Dict[str, Any]]) -> Iterator[Split]:
     codes = codes_for(mapping, "sage50")
-    write_csv(out, HEADER, (row for document in exportable(documents) for row in _rows(document, codes)))
+    return (split for document in exportable(documents) for split in _splits(document, codes))
 
 
-def _rows(document: Document, codes: Codes) -> Iterator[List[str]]:
+def _splits(document: Document, codes: Codes) -> Iterator[Split]:
     credit = is_credit_note(document)
-    currency = document["currency"]
-    rate = foreign_per_base(document)
     extra = document.get("invoice_number") if credit else document.get("reference")
-    for (nominal, tax_code), lines in _splits(document, codes).items():
-        yield [
-            "SC" if credit else "SI",
-            _clipped(codes.customer_ref(document["customer_id"]) or document["customer_id"][-ACCOUNT_LENGTH:].upper(),
-                     ACCOUNT_LENGTH),
-            space_defused(nominal),
-            DEFAULT_DEPARTMENT,
-            uk_date(document["issue_date"]),
-            _clipped(document["number"], REFERENCE_LENGTH),
-            _clipped("; ".join(filter(None, (line.get("description") for line in lines))), DETAILS_LENGTH),
-            amount_text(sum(money(line, "net") for line in lines), currency),
-            space_defused(tax_code),
-            amount_text(sum(money(line, "vat") for line in lines), currency),
-            "" if rate is None else str(rate),
-            _clipped(extra, REFERENCE_LENGTH),
-            "",
-        ]
+    account = codes.customer_ref(document["customer_id"]) or document["customer_id"][-ACCOUNT_LENGTH:].upper()
+    for (nominal, tax_code), lines in _by_account_and_code(document, codes).items():
+        values = ("SC" if credit else "SI", account, nominal, DEFAULT_DEPARTMENT,
+                  date.fromisoformat(document["issue_date"]), document["number"],
+                  "; ".join(filter(None, (line.get("description") for line in lines))),
+                  sum(money(line, "net") for line in lines), tax_code, sum(money(line, "vat") for line in lines),
+                  foreign_per_base(document), extra or "", "")
+        yield Split(document, tuple(_clipped(name, value) for name, value in zip(HEADER, values)))
 
 
-def _splits(document: Document, codes: Codes) -> Dict[Tuple[str, str], List[Dict[str, Any]]]:
+def _by_account_and_code(document: Document, codes: Codes) -> Dict[Tuple[str, str], List[Dict[str, Any]]]:
     """The document's lines by nominal account and tax code, in the order they first appear."""
-    splits: Dict[Tuple[str, str], List[Dict[str, Any]]] = {}
+    found: Dict[Tuple[str, str], List[Dict[str, Any]]] = {}
     for line in document["lines"]:
         key = (codes.account(line.get("product_id")), codes.tax_code(line["vat_category"], line["vat_rate"]))
-        splits.setdefault(key, []).append(line)
-    return splits
+        found.setdefault(key, []).append(line)
+    return found
 
 
-def _clipped(text: Any, length: int) -> str:
-    return space_defused(text)[:length]
+def _clipped(column: str, value: Any) -> Any:
+    return value[:LENGTHS[column]] if column in LENGTHS else value
+
+
+def _csv_row(split: Split) -> List[str]:
+    currency = split.document["currency"]
+    row = []
+    for column, value in zip(HEADER, split.values):
+        if column == DATE:
+            row.append(uk_date(value.isoformat()))
+        elif column in AMOUNTS:
+            row.append(amount_text(value, currency))
+        elif column == RATE:
+            row.append("" if value is None else str(value))
+        else:
+            row.append(_in_code_page(space_defused(value)[:LENGTHS.get(column)], column, split.document))
+    return row
+
+
+def _in_code_page(text: str, column: str, document: Document) -> str:
+    """The text, if Windows-1252 holds every character of it; else a refusal naming where it is."""
+    try:
+        text.encode(ENCODING)
+    except UnicodeEncodeError:
+        lacking = "".join(dict.fromkeys(c for c in text if not c.encode(ENCODING, "ignore")))
+        raise Conflict(
+            f"{document['number']}: {column} \"{text}\" holds \"{lacking}\", which Windows-1252, the code page "
+            "Sage 50 reads a CSV import in, lacks; export as sage50_xlsx, which carries every character",
+            [("format", f"sage50 cannot carry {document['number']}'s {column}")]) from None
+    return text
+
