@@ -7,8 +7,9 @@ A record's `id` is what makes it once: the same id delivered again is the same
 record. Times must carry their offset (`2026-03-01T10:00:00+00:00`, or `Z`).
 """
 import hashlib
+import re
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import datetime, timezone, tzinfo
 from decimal import Decimal, InvalidOperation
 from typing import Any, Dict, Optional, Union
 
@@ -18,6 +19,7 @@ CALL, EVENT = "call", "event"
 DIRECTIONS = ("outbound", "inbound")
 MAX_DURATION = 7 * 24 * 3600  # a week: longer is a switch's error, not a call
 MAX_TEXT = 100
+METRIC = re.compile(r"[A-Za-z0-9_.\-]{1,64}")
 
 
 @dataclass(frozen=True)
@@ -49,16 +51,20 @@ class Event:
 Record = Union[Call, Event]
 
 
-def record_from(fields: Dict[str, Any]) -> Record:
-    """A call, or an event when `metric` is given. Raises ValidationError naming the field."""
+def record_from(fields: Dict[str, Any], zone: Optional[tzinfo] = None) -> Record:
+    """A call, or an event when `metric` is given. Raises ValidationError naming the field.
+    `zone`: the time zone of times without an offset (a switch's file); None: an offset is required."""
     record_id, account = _text(fields, "id", True), _text(fields, "account", True)
     if fields.get("metric") not in (None, ""):
-        return Event(record_id, account, _text(fields, "metric", True), _quantity(fields.get("quantity")),
-                     parse_time(fields.get("time") or fields.get("start"), "time"), fields.get("properties") or {})
+        metric = _text(fields, "metric", True)
+        if not METRIC.fullmatch(metric):
+            raise invalid("metric", "must be letters, digits, '_', '-' or '.'")
+        return Event(record_id, account, metric, _quantity(fields.get("quantity")),
+                     parse_time(fields.get("time") or fields.get("start"), "time", zone), fields.get("properties") or {})
     direction = (_text(fields, "direction", False) or "outbound").lower()
     if direction not in DIRECTIONS:
         raise invalid("direction", "must be outbound or inbound")
-    return Call(record_id, account, parse_time(fields.get("start"), "start"), _duration(fields.get("duration_seconds")),
+    return Call(record_id, account, parse_time(fields.get("start"), "start", zone), _duration(fields.get("duration_seconds")),
                 _text(fields, "destination", True), direction, _text(fields, "caller", False),
                 _text(fields, "trunk", False))
 
@@ -77,13 +83,15 @@ def _text(fields: Dict[str, Any], name: str, required: bool) -> Optional[str]:
     return value
 
 
-def parse_time(value: Any, name: str) -> datetime:
+def parse_time(value: Any, name: str, zone: Optional[tzinfo] = None) -> datetime:
     if not isinstance(value, str) or not value.strip():
         raise invalid(name, "is required: a date and time with its offset, such as 2026-03-01T10:00:00+00:00")
     try:
         parsed = datetime.fromisoformat(value.strip().replace("Z", "+00:00").replace("z", "+00:00"))
     except ValueError:
         parsed = None
+    if parsed is not None and parsed.tzinfo is None and zone is not None:
+        parsed = parsed.replace(tzinfo=zone)
     if parsed is None or parsed.tzinfo is None:
         raise invalid(name, "must be a date and time with its offset, such as 2026-03-01T10:00:00+00:00")
     return parsed

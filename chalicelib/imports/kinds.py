@@ -12,7 +12,8 @@ import io
 import re
 from typing import Dict, List, NamedTuple, Optional, Tuple
 
-from ..domain.uploads import CREDIT_NOTES, CUSTOMERS, INVOICES, PRODUCTS
+from ..domain.uploads import CREDIT_NOTES, CUSTOMERS, INVOICES, PRODUCTS, USAGE
+from . import usage_layouts as usage
 from . import record_layouts as records, vendor_layouts as vendors
 
 OURS, XERO = "template", "xero"
@@ -157,6 +158,10 @@ LAYOUTS: Dict[str, Dict[str, Tuple[Column, ...]]] = {
                 vendors.QUICKBOOKS: _columns(vendors.QUICKBOOKS_CUSTOMERS),
                 **{layout: _columns(spec) for layout, spec in records.SPECS[CUSTOMERS].items()}},
     PRODUCTS: {OURS: _PRODUCT, **{layout: _columns(spec) for layout, spec in records.SPECS[PRODUCTS].items()}},
+    USAGE: {OURS: tuple(Column(name, target, required=required, examples=(sample,))
+                        for name, target, required, sample in usage.OURS_COLUMNS),
+            usage.ASTERISK: tuple(Column(name, target, required=required)
+                                  for name, target, required in usage.ASTERISK_COLUMNS)},
 }
 
 
@@ -174,9 +179,9 @@ class ColumnMap(NamedTuple):
         return next((self.headers[i] for i, c in enumerate(self.columns) if c and c.target == target), None)
 
 
-SIGNATURES = {XERO: frozenset({"contactname", "invoicenumber"}), **vendors.SIGNATURES}
+SIGNATURES = {XERO: frozenset({"contactname", "invoicenumber"}), **vendors.SIGNATURES, **usage.SIGNATURES}
 LAYOUT_NAMES = {OURS: "template", XERO: "Xero layout", records.FRESHBOOKS: "FreshBooks layout",
-                **{layout: f"{name} layout" for layout, name in vendors.NAMES.items()}}
+                **{layout: f"{name} layout" for layout, name in {**vendors.NAMES, **usage.NAMES}.items()}}
 
 
 # Each kind's own identifying headers, where they are not those of the invoice layouts.

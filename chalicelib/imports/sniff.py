@@ -1,8 +1,9 @@
-"""What a file is: its name says CSV, XLSX or JSON; its first bytes must agree."""
+"""What a file is: its name says CSV (optionally gzip-compressed, .csv.gz), XLSX or JSON; its first
+bytes (a .gz file's once decompressed) must agree."""
 from typing import Optional
 
 CSV, XLSX, JSON = "csv", "xlsx", "json"
-_EXTENSIONS = {".csv": CSV, ".xlsx": XLSX, ".json": JSON, ".jsonl": JSON}
+_EXTENSIONS = {".csv": CSV, ".csv.gz": CSV, ".xlsx": XLSX, ".json": JSON, ".jsonl": JSON}
 _SIGNATURES = (
     (b"%PDF-", "a PDF document"),
     (b"PK\x03\x04", "a ZIP archive (an XLSX workbook?)"),
@@ -18,6 +19,10 @@ _NAMES = {CSV: "CSV text", XLSX: "an XLSX workbook", JSON: "JSON text"}
 def declared_format(name: str) -> Optional[str]:
     lowered = name.lower()
     return next((fmt for ext, fmt in _EXTENSIONS.items() if lowered.endswith(ext)), None)
+
+
+def compressed(name: str) -> bool:
+    return name.lower().endswith(".gz")
 
 
 def content_problem(fmt: str, head: bytes) -> Optional[str]:

@@ -19,6 +19,7 @@ from typing import Any, Iterator, List, NamedTuple, Optional, Tuple
 
 from pynamodb.exceptions import UpdateError
 
+from ..domain.uploads import USAGE
 from ..imports.csv_source import BrokenFile, Record, records
 from ..imports.grouping import Group, grouped
 from ..imports.json_source import documents
@@ -59,6 +60,10 @@ def run_chunk(tenant_id: str, batch_id: str, file_id: str, chunk: int) -> None:
             queue_chunk(item, chunk + 1)  # its worker died after finishing it, before queueing the next
         logger.info("chunk done already", extra={"file_id": file_id, "chunk": chunk})
         return
+    if item.info["kind"] == USAGE:
+        from .usage_chunks import run_usage_chunk
+
+        return run_usage_chunk(item, chunk)
     result = read_chunk(item, Importer(item, tenant_id, batch_id))
     part = "".join(json.dumps(o.as_json(), ensure_ascii=False) + "\n" for o in result.outcomes)
     files.put_bytes(work_key(tenant_id, batch_id, file_id, _part(chunk)), part.encode(), "application/x-ndjson")
@@ -82,7 +87,7 @@ def read_chunk(item: ImportFileItem, importer: Importer) -> Chunk:
     window: List[Any] = []
     rows, started, stop, broken = 0, time.monotonic(), None, None
     try:
-        for entry in grouped(_rows(item), importer.number_of, importer.is_blank):
+        for entry in grouped(source_rows(item), importer.number_of, importer.is_blank):
             if isinstance(entry, Group):
                 if rows >= CHUNK_ROWS or time.monotonic() - started > CHUNK_SECONDS:
                     stop = (entry.start, entry.line)
@@ -100,12 +105,15 @@ def read_chunk(item: ImportFileItem, importer: Importer) -> Chunk:
     return Chunk(sorted(outcomes, key=lambda o: o.line), stop, broken)
 
 
-def _rows(item: ImportFileItem) -> Iterator[Record]:
+def source_rows(item: ImportFileItem) -> Iterator[Record]:
     info, start = item.info, int(item.next_start)
     if info["format"] == "json":
         return documents(open_work(info["source"], start), start)
     if info.get("converted"):
         return (_sheet_row(r) for r in records(open_work(info["source"], start), "utf-8", ",", start))
+    if info.get("unzipped"):
+        return records(open_work(info["source"], start), info["encoding"], info["delimiter"], start,
+                       int(item.next_line))
     upload = Upload(info["bucket"], info["key"], info["etag"])
     return records(upload.stream(start), info["encoding"], info["delimiter"], start, int(item.next_line))
 

@@ -33,6 +33,7 @@ from ..store.clock import now, stamp
 from ..store.unit_of_work import UnitOfWork, Writes
 from ..store.uploads import (PROCESSING, ImportClaimItem, ImportFileItem, batch_pk, content_pk,
                              drop_batch_id, file_id_of, get_claim, get_file)
+from . import gzip_uploads
 from .import_chunks import finish, queue_chunk, stalled
 from .upload_io import ObjectChanged, Upload, work_key
 
@@ -140,18 +141,18 @@ def _plan(arrival: Arrival) -> Tuple[Dict[str, Any], Optional[str], int, int]:
     try:
         fmt = sniff.declared_format(arrival.place.name)
         if fmt is None:
-            raise Refused("must be named .csv, .xlsx or .json")
+            raise Refused("must be named .csv, .csv.gz, .xlsx or .json")
         limit, why = arrival.limit
         if arrival.size > limit:
             raise Refused(f"is {arrival.size} bytes, more than {why}")
-        problem = sniff.content_problem(fmt, arrival.upload.head(HEAD_BYTES))
+        problem = sniff.content_problem(fmt, _head(arrival))
         if problem:
             raise Refused(problem)
         info["format"] = fmt
         planner = {sniff.CSV: _plan_csv, sniff.XLSX: _plan_xlsx, sniff.JSON: _plan_json}[fmt]
         start, line = planner(arrival, info)
         return info, None, start, line
-    except (Refused, ObjectChanged, HeaderError, BadWorkbook, BrokenFile) as refusal:
+    except (Refused, ObjectChanged, HeaderError, BadWorkbook, BrokenFile, gzip_uploads.NotGzip) as refusal:
         return info, sentence(str(refusal)), 0, 0
 
 
@@ -162,8 +163,14 @@ def sentence(reason: str) -> str:
     return reason if reason[:1].isupper() else "The file " + reason
 
 
+def _head(arrival: Arrival) -> bytes:
+    if sniff.compressed(arrival.place.name):
+        return gzip_uploads.head(arrival.upload, HEAD_BYTES)
+    return arrival.upload.head(HEAD_BYTES)
+
+
 def _plan_csv(arrival: Arrival, info: Dict[str, Any]) -> Tuple[int, int]:
-    head = arrival.upload.head(HEAD_BYTES)
+    head = _head(arrival)
     whole_lines = head[:head.rfind(b"\n") + 1] or head
     head_encoding = detect_encoding([whole_lines])
     delimiter = delimiter_of(whole_lines.split(b"\n", 1)[0].decode(head_encoding))
@@ -171,11 +178,17 @@ def _plan_csv(arrival: Arrival, info: Dict[str, Any]) -> Tuple[int, int]:
     if header is None or not any(header.cells):
         raise Refused("has no header row")
     columns = map_header(arrival.place.kind, header.cells)
-    encoding = detect_encoding(arrival.upload.blocks())
+    source = arrival.upload.key
+    if sniff.compressed(arrival.place.name):  # read by chunks from its decompressed copy
+        source = arrival.work_key("rows.csv")
+        encoding = gzip_uploads.unpack(arrival.upload, source)
+        info["unzipped"] = True
+    else:
+        encoding = detect_encoding(arrival.upload.blocks())
     if encoding != "utf-8":
         info["warnings"].append(f"The file is not UTF-8; it was read as {encoding} (what Excel saves as CSV "
                                 "on Windows). Check letters such as é and symbols such as £ in the documents.")
-    info.update(encoding=encoding, delimiter=delimiter, headers=columns.headers, source=arrival.upload.key)
+    info.update(encoding=encoding, delimiter=delimiter, headers=columns.headers, source=source)
     return header.end, header.next_line
 
 

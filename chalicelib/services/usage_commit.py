@@ -64,8 +64,9 @@ class _Periods:
 
 
 def commit_usage(tenant_id: str, source: str, outcomes: Sequence[Outcome],
-                 claim: Optional[Callable[[Writes], None]] = None) -> Committed:
-    """Keep the unrated, count the rated once; `claim` adds the chunk's claim to the last transaction."""
+                 claim: Optional[Callable[[Writes, "Committed"], None]] = None) -> Committed:
+    """Keep the unrated, count the rated once; `claim(writes, counts)` adds the chunk's claim to the last
+    transaction (its ChunkDone refusal: another run of the chunk committed it)."""
     unrated = [o for o in outcomes if isinstance(o, Unrated)]
     result = Committed(unrated=keep_unrated(tenant_id, source, unrated) if unrated else 0)
     pending, failures = sorted((o for o in outcomes if isinstance(o, Rated)), key=_hour_key), 0
@@ -76,8 +77,9 @@ def commit_usage(tenant_id: str, source: str, outcomes: Sequence[Outcome],
         group = _Group(tenant_id, seen, periods, MAX_ITEMS - (1 if claim else 0))
         taken = group.fill(candidates)
         last = taken == len(pending)
+        so_far = Committed(result.counted + len(group.records), result.duplicates + group.duplicates, result.unrated)
         try:
-            group.commit(claim if last else None)
+            group.commit((lambda writes: claim(writes, so_far)) if last and claim else None)
         except ChunkDone:
             raise
         except ConcurrentUpdate:

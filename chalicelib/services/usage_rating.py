@@ -9,7 +9,7 @@ until): its period, its card), so a chunk asks once per account and period,
 not once per record.
 """
 from dataclasses import dataclass, field as dataclass_field
-from datetime import datetime, timezone
+from datetime import datetime, timezone, tzinfo
 from decimal import Decimal
 from typing import Any, Callable, Dict, List, Optional, Tuple, Union
 from zoneinfo import ZoneInfo
@@ -69,10 +69,10 @@ class Rater:
         self._none: Dict[Tuple[str, int], bool] = {}
         self._zones: Dict[str, ZoneInfo] = {}
 
-    def rate_fields(self, fields: Dict[str, Any], line: Optional[int] = None) -> Outcome:
-        """A record from plain fields (a file row): rated, or why not."""
+    def rate_fields(self, fields: Dict[str, Any], line: Optional[int] = None, zone: Optional[tzinfo] = None) -> Outcome:
+        """A record from plain fields (a file row): rated, or why not (`zone`: see record_from)."""
         try:
-            record = record_from(fields)
+            record = record_from(fields, zone)
         except ValidationError as error:
             problem_field, message = error.details[0]
             return Unrated(str(fields.get("id") or ""), f"{problem_field} {message}", problem_field, fields, line)
