@@ -21,6 +21,7 @@ from ..domain.uploads import CREDIT_NOTES, CUSTOMERS, DOCUMENT_KINDS, INVOICES, 
 from .cells import CellError, read_cell
 from .kinds import ColumnMap
 from .mixed_files import sort_out
+from .record_parts import customer_parts, record_parts
 from .vendor_layouts import LINE_DEFAULTS
 
 SCHEMAS = {INVOICES: INVOICE_BODY, CREDIT_NOTES: CREDIT_NOTE_BODY, CUSTOMERS: CUSTOMER, PRODUCTS: PRODUCT}
@@ -95,7 +96,8 @@ def from_rows(kind: str, columns: ColumnMap, rows: List[Any], lookups: Lookups) 
             extra[name] = body.pop(name)
     if isinstance(extra.get("status"), str):
         extra["status"] = extra["status"].lower()
-    _customer_parts(body)
+    record_parts(kind, columns.layout, body, lambda system, code: lookups.tax_code(system, code),
+                 lambda target, message: problems.append(Problem(rows[0].line, columns.header_of(target), message)))
     contact = body.pop("contact", {})
     new_customer = None
     if "customer" in body:
@@ -128,22 +130,10 @@ def from_rows(kind: str, columns: ColumnMap, rows: List[Any], lookups: Lookups) 
     return prepared._replace(new_customer=new_customer, new_customer_columns=headers), locate
 
 
-def _customer_parts(body: Dict[str, Any]) -> None:
-    """Other systems' customer columns our customer holds as one: a person's first and last name, and
-    address lines 2 to 4 (our addresses have two lines: the second takes them all)."""
-    person = body.pop("person", None)
-    if person and "contact_name" not in body:
-        body["contact_name"] = " ".join(filter(None, (person.get("first"), person.get("last"))))
-    for parts in (body.get("billing_address"), body.get("shipping_address")):
-        extra = [parts.pop(key) for key in ("line2", "line3", "line4") if key in parts] if parts else []
-        if extra:
-            parts["line2"] = ", ".join(extra)
-
-
 def _new_customer(name: str, contact: Dict[str, Any], locate: Locate, problems: List[Problem]) -> Dict[str, Any]:
     """The customer a new contact name makes, from the document's contact columns, checked as the API
     checks a new customer; its problems join the document's (on the contact's columns)."""
-    _customer_parts(contact)
+    customer_parts(contact)
     found = Problems()
     fields = CUSTOMER.parse({"name": name, **contact}, "", found)
     if found.items:

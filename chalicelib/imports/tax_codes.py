@@ -11,7 +11,9 @@ from typing import Any, Dict, Optional, Tuple
 from ..domain import vat
 from ..render.accounting.mapping import codes_for, rate_key
 from .cells import CellError
-from .vendor_layouts import NAMES
+from .vendor_layouts import NAMES as VENDORS
+
+NAMES = {**VENDORS, "xero": "Xero"}
 
 
 def _same(code: str) -> str:

@@ -17,7 +17,7 @@ from typing import Any, List, Optional
 from ..domain import documents as docs, vat
 from ..domain.errors import Conflict, DomainError
 from ..domain.records import DEFAULT_PAYMENT_TERMS_DAYS, Actor
-from ..domain.uploads import CREDIT_NOTES, CUSTOMERS, DOCUMENT_KINDS, INVOICES
+from ..domain.uploads import CREDIT_NOTES, CUSTOMERS, DOCUMENT_KINDS, INVOICES, PRODUCTS
 from ..imports import bodies
 from ..imports.bodies import Problem, Rejected, problems_of
 from ..imports.grouping import MAX_LINES, Group, Skipped
@@ -53,6 +53,7 @@ class Importer:
         self.columns = map_header(self.kind, info["headers"]) if "headers" in info else None  # None: JSON
         targets = [c and c.target for c in self.columns.columns] if self.columns else []
         self.number_at = targets.index("number") if "number" in targets else None
+        self.code_at = targets.index("code") if self.kind == PRODUCTS and "code" in targets else None
         tenant = TENANTS.store.read(tenant_id, tenant_id, use_cache=True).data
         self.base_currency, mapping = tenant["base_currency"], tenant.get("accounting_mapping")
         creates = info.get("customers") == "create" and self.kind in DOCUMENT_KINDS
@@ -154,7 +155,17 @@ class Importer:
         writes.add_to(ImportFileItem, self.item.PK, self.item.SK, {"imported": len(group.rows), "documents": 1})
 
     def _claim_pk(self, group: Group) -> str:
-        return claim_pk(self.tenant_id, self.kind, self.etag, group.key)
+        """A document's claim is on its number (or line); a product's on its code, so that a code the
+        file repeats finds the first's claim: the first wins, the others say so."""
+        code = self._code(group.rows[0]) if self.kind == PRODUCTS else None
+        return claim_pk(self.tenant_id, self.kind, self.etag, f"c:{code}" if code else group.key)
+
+    def _code(self, record: Any) -> Optional[str]:
+        if isinstance(record.cells, dict):  # JSON
+            code = record.cells.get("code")
+            return code if isinstance(code, str) else None
+        cells = record.cells
+        return cells[self.code_at] if self.code_at is not None and self.code_at < len(cells) else None
 
     def _claimed(self, group: Group, claim: ImportClaimItem) -> List[Outcome]:
         """A document made before: by this file (a run again), or by another with the same content."""
@@ -164,6 +175,10 @@ class Importer:
             return [Outcome(line, DUPLICATE, claim.document_id, claim.number, reason=reason) for line in lines]
         if int(claim.line) == group.line:
             return _noted([Outcome(line, IMPORTED, claim.document_id, claim.number) for line in lines], claim.note)
+        if self.kind == PRODUCTS:
+            return _rejected(group, [Problem(group.line, self.columns and self.columns.header_of("code"),
+                                             f"repeats the code of line {int(claim.line)} (imported as "
+                                             f"{claim.document_id}): the first line wins")])
         return _rejected(group, [Problem(group.line, self.columns and self.columns.header_of("number"),
                                          f"repeats the document of line {int(claim.line)} (imported as "
                                          f"{claim.document_id}); keep a document's rows together")])
