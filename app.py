@@ -13,8 +13,11 @@ from chalicelib.api.meta import meta
 from chalicelib.api.payments import payments
 from chalicelib.api.portal import portal
 from chalicelib.api.portal_links import portal_links
+from chalicelib.api.packages import packages
 from chalicelib.api.products import products
+from chalicelib.api.rate_cards import rate_cards
 from chalicelib.api.recurring import recurring
+from chalicelib.api.subscriptions import subscriptions
 from chalicelib.api.tenants import tenants
 from chalicelib.api.uploads import uploads
 from chalicelib.config import DELIVERY_EVENTS_QUEUE, EXPORTS_QUEUE, JOBS_QUEUE, UPLOADS_QUEUE
@@ -24,7 +27,8 @@ from chalicelib.observability import observe_http
 app = Chalice(app_name="invoicing")
 app.register_middleware(observe_http, "http")
 for blueprint in (auth, meta, tenants, customers, products, invoices, payments, credit_notes,
-                  estimates, recurring, exports, uploads, portal_links, portal):
+                  estimates, recurring, exports, uploads, portal_links, portal, rate_cards, packages,
+                  subscriptions):
     app.register_blueprint(blueprint)
 
 

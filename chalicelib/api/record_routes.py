@@ -1,5 +1,5 @@
 """The routes every record kind has: create, list, get, update, archive, restore, history."""
-from typing import Any, Callable, Dict
+from typing import Any, Callable, Dict, Optional
 
 from chalice import Blueprint
 
@@ -38,11 +38,14 @@ def history_page(pk: str, ctx: RequestContext) -> Dict[str, Any]:
 def register_record_routes(bp: Blueprint, *, path: str, tag: str, label: str, rtype: lazy,
                            schema: Object, query: Dict[str, Field],
                            defaults: Callable[[RequestContext], Dict[str, Any]],
-                           enrich: Callable[[RequestContext, Any], Dict[str, Any]] = lambda ctx, item: {}) -> None:
+                           enrich: Callable[[RequestContext, Any], Dict[str, Any]] = lambda ctx, item: {},
+                           references: Optional[Callable[[RequestContext, Optional[str], Dict[str, Any]], None]] = None
+                           ) -> None:
     """Declare the seven routes of a record kind on `bp`, under `path` (e.g. /customers).
 
     `rtype` (a services.records.RecordType) is only resolved when a request needs it;
-    `enrich` adds to the answer of GET one record (a customer's balances, say)."""
+    `enrich` adds to the answer of GET one record (a customer's balances, say); `references`
+    checks what a create (record id None) or an update names in other records (raises 4xx)."""
     one = f"{path}/{{record_id}}"
 
     def render(item):
@@ -55,6 +58,8 @@ def register_record_routes(bp: Blueprint, *, path: str, tag: str, label: str, rt
     @route(bp, path, "POST", summary=f"Create a {label}", tag=tag, body=schema, status=201,
            render=render, response=schema)
     def create(ctx: RequestContext):
+        if references:
+            references(ctx, None, {**defaults(ctx), **ctx.body})
         return create_record(ctx.uow, rtype.resolve(), ctx.tenant_id, ctx.actor, {**defaults(ctx), **ctx.body})
 
     @route(bp, path, "GET", summary=f"List {label}s, newest first", tag=tag, query=query,
@@ -70,6 +75,8 @@ def register_record_routes(bp: Blueprint, *, path: str, tag: str, label: str, rt
     @route(bp, one, "PATCH", summary=f"Change some fields of a {label}; null clears a field",
            tag=tag, body=schema, partial=True, render=render, response=schema)
     def update(ctx: RequestContext, record_id):
+        if references:
+            references(ctx, record_id, ctx.body)
         return update_record(ctx.uow, rtype.resolve(), ctx.tenant_id, ctx.actor, record_id, ctx.body)
 
     for action, status in (("archive", ARCHIVED), ("restore", ACTIVE)):

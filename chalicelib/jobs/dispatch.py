@@ -6,6 +6,7 @@ from typing import Any, Dict, Iterable, List
 
 from .. import config
 from ..observability import logger
+from .billing import bill_due, run_billing_tick
 from .documents import prepare_pdf
 from .overdue import find_overdue, handle_overdue
 from .recurring import generate_due, run_tick
@@ -58,12 +59,15 @@ class QueueSender:
 
 
 def tick(as_of: datetime) -> int:
-    """Fan out the recurring templates due and the invoices newly overdue at `as_of`."""
+    """Fan out the recurring templates due, the subscription periods ended and the invoices newly
+    overdue at `as_of`."""
     sender = QueueSender()
     due = run_tick(as_of, sender)
+    billing = run_billing_tick(as_of, sender)
     overdue = find_overdue(as_of, sender)
     sender.flush()
-    logger.info("tick", extra={"as_of": as_of.isoformat(), "templates_due": due, "newly_overdue": overdue})
+    logger.info("tick", extra={"as_of": as_of.isoformat(), "templates_due": due, "subscriptions_due": billing,
+                               "newly_overdue": overdue})
     return due
 
 
@@ -93,6 +97,8 @@ def is_last_delivery(message: Dict[str, Any]) -> bool:
 def work(job: Dict[str, Any], last_delivery: bool) -> None:
     if job.get("kind") == "recurring":
         generate_due(job["tenant_id"], job["template_id"], datetime.fromisoformat(job["as_of"].replace("Z", "+00:00")))
+    elif job.get("kind") == "billing":
+        bill_due(job["tenant_id"], job["subscription_id"], datetime.fromisoformat(job["as_of"].replace("Z", "+00:00")))
     elif job.get("kind") == "pdf":
         prepare_pdf(job["tenant_id"], job["document_kind"], job["document_id"], int(job["version"]))
     elif job.get("kind") == "export":

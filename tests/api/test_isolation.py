@@ -15,6 +15,8 @@ VALID_BODIES = {
     "/split": {"lines": [0]},
     "/print-ready": {"print_ready": True},
     "/credit-notes": {"reason": "test"},
+    "/versions": {"effective_from": "2026-01-01", "csv": "prefix,destination,price_per_minute,increment\n44,UK,1,1/1"},
+    "/change-package": {"package_id": "pkg_x", "effective_from": "2026-01-01"},
 }
 
 
@@ -44,7 +46,17 @@ def make_records(api):
             "schedule": {"unit": "month", "interval": 1, "start_date": "2030-01-31"}}).body["id"],
         # /uploads/templates/{kind} too: an id is no kind, so that answers 404 as well.
         "/uploads": api.post("/uploads", {"kind": "customers", "files": [{"name": "a.csv", "size": 10}]}).body["id"],
+        **_catalogue(api, customer_id),
     }
+
+
+def _catalogue(api, customer_id):
+    card_id = api.post("/rate-cards", {"name": "Sealed card"}).body["id"]
+    package_id = api.post("/packages", {"name": "Sealed", "fee": "1", "period": {"unit": "month", "interval": 1},
+                                        "rate_card_id": card_id}).body["id"]
+    subscription_id = api.post("/subscriptions", {"customer_id": customer_id, "package_id": package_id,
+                                                  "start_date": "2030-01-01"}).body["id"]
+    return {"/rate-cards": card_id, "/packages": package_id, "/subscriptions": subscription_id}
 
 
 def _credit_note(api, invoice_id):

@@ -1,0 +1,134 @@
+"""The billing run: a tick finds subscriptions whose period has ended; a worker invoices each period once.
+
+As the recurring run (jobs/recurring.py): the tick reads the due-time index up to
+now and sends one message per subscription due; the worker makes each period's
+invoice in one transaction with a claim on (subscription, period), the
+subscription's progress, the period's billed marker (usage arriving later goes
+to the next invoice, labelled) and, where the subscription issues, the issue.
+The billed marker is conditioned on the usage the worker read, so usage that
+commits meanwhile makes the transaction fail and the worker read again: every
+record is billed once, on this invoice or as late usage on the next.
+"""
+from datetime import datetime
+from typing import Any, Callable, Dict, List, Optional
+
+from ..domain import billing_periods as periods
+from ..domain.errors import ConcurrentUpdate, InvalidReference, ValidationError
+from ..store import usage_totals as usage_store
+from ..store.clock import now, stamp
+from ..store.history import history_entry
+from ..store.models import OccurrenceItem, RecordItem
+from ..store.unit_of_work import UnitOfWork, Writes
+from ..services.billing import invoice_fields
+from ..services.document_types import INVOICE
+from ..services.drafts import new_draft
+from ..services.issuing import issue_new
+from ..services.packages import PACKAGES
+from ..services.retry import retry_on_conflict
+from ..services.subscriptions import ACTIVE, DUE_PARTITION, SUBSCRIPTIONS, place_due, plan_of
+from ..observability import logger
+from .recurring import ISSUE_AND_SEND, ISSUING_ACTIONS, SCHEDULER, _awaits_email, _send_once, iso
+
+PERIOD_SK = "PERIOD#"
+
+
+def run_billing_tick(as_of: datetime, send: Callable[[Dict[str, Any]], None]) -> int:
+    """Send a message for every subscription with a period ended at `as_of`; returns how many."""
+    sent = 0
+    for item in RecordItem.by_due_time.query(DUE_PARTITION, RecordItem.GSI3SK <= iso(as_of) + "~",
+                                             attributes_to_get=["GSI3SK"], page_size=250):
+        due, tenant_id, subscription_id = item.GSI3SK.split("#")
+        send({"kind": "billing", "tenant_id": tenant_id, "subscription_id": subscription_id, "as_of": iso(as_of),
+              "key": f"billing:{subscription_id}:{due}"})
+        sent += 1
+    return sent
+
+
+def bill_due(tenant_id: str, subscription_id: str, as_of: datetime) -> List[str]:
+    """Invoice every period of the subscription ended by `as_of`; returns the new invoice ids."""
+    item = SUBSCRIPTIONS.store.get(tenant_id, subscription_id)
+    _send_last(tenant_id, item)  # a worker that died between the invoice and its email
+    made = []
+    while True:
+        item = SUBSCRIPTIONS.store.get(tenant_id, subscription_id)
+        n = _due_period(tenant_id, item, as_of)
+        if n is None:
+            return made
+        invoice_id = _bill(tenant_id, subscription_id, n)
+        if invoice_id:
+            made.append(invoice_id)
+
+
+def _due_period(tenant_id: str, item: RecordItem, as_of: datetime) -> Optional[int]:
+    if item.status != ACTIVE:
+        return None
+    package = PACKAGES.store.get(tenant_id, item.data["packages"][-1]["package_id"]).data
+    plan, n = plan_of(item.data, package), int(item.data.get("next", 0))
+    last = periods.last_period(plan)
+    if (last is not None and n > last) or periods.due_at(plan, n) > as_of:
+        return None
+    return n
+
+
+def period_key(item: RecordItem, n: int):
+    return item.PK, f"{PERIOD_SK}{n:06d}"
+
+
+def _bill(tenant_id: str, subscription_id: str, n: int) -> Optional[str]:
+    """Period n, whole or not at all. An invoice that cannot be issued as it stands is made a draft
+    marked not_issued, in the same way (the tenant issues it once mended)."""
+    def attempt(use_cache: bool, not_issued: Optional[str] = None):
+        item = SUBSCRIPTIONS.store.read(tenant_id, subscription_id, use_cache)
+        if item.status != ACTIVE or int(item.data.get("next", 0)) != n:
+            return None  # billed (or stopped) meanwhile
+        period_start = periods.period(plan_of(item.data, _package(tenant_id, item)), n).start.isoformat()
+        usage = usage_store.usage_to_bill(tenant_id, item.id, period_start)
+        writes = Writes()
+        invoice = new_draft(INVOICE, tenant_id, SCHEDULER, invoice_fields(tenant_id, item, n, usage), writes,
+                            use_cache)
+        invoice.data["subscription"] = {"subscription_id": item.id, "period": n, "period_start": period_start}
+        if not_issued:
+            invoice.data["not_issued"] = {"at": invoice.updated_at, "reason": not_issued}
+            writes.put(history_entry(invoice.PK, invoice.updated_at, SCHEDULER.id, "not_issued",
+                                     {"not_issued": {"before": None, "after": not_issued}}))
+        elif item.data.get("action") in ISSUING_ACTIONS:
+            issue_new(writes, INVOICE, tenant_id, SCHEDULER, invoice, use_cache, {})
+        writes.put(OccurrenceItem(*period_key(item, n), invoice_id=invoice.id, day=period_start),
+                   condition=OccurrenceItem.PK.does_not_exist(),
+                   on_fail=ConcurrentUpdate("This period was billed meanwhile"))
+        usage_store.mark_period_billed(writes, tenant_id, item.id, period_start, invoice.id, usage.seen)
+        _advance(item, n, invoice.id, writes)
+        UnitOfWork().commit(writes, invoice)
+        return item
+
+    try:
+        item = retry_on_conflict(attempt)
+    except (ValidationError, InvalidReference) as refusal:
+        logger.warning("subscription invoice not_issued", extra={"tenant_id": tenant_id,
+                                                                 "subscription_id": subscription_id,
+                                                                 "reason": refusal.message})
+        item = retry_on_conflict(lambda use_cache: attempt(use_cache, refusal.message))
+    if item is None:
+        return None
+    _send_last(tenant_id, item)
+    return item.data["last_invoice_id"]
+
+
+def _send_last(tenant_id: str, item: RecordItem) -> None:
+    """Email the subscription's last invoice where it emails, once (see jobs/recurring._send_once)."""
+    invoice_id = item.data.get("last_invoice_id")
+    if invoice_id and item.data.get("action") == ISSUE_AND_SEND and _awaits_email(tenant_id, invoice_id):
+        _send_once(tenant_id, invoice_id)
+
+
+def _package(tenant_id: str, item: RecordItem) -> Dict[str, Any]:
+    return PACKAGES.store.get(tenant_id, item.data["packages"][-1]["package_id"]).data
+
+
+def _advance(item: RecordItem, n: int, invoice_id: str, writes: Writes) -> None:
+    item.data.update(next=n + 1, last_invoice_id=invoice_id)
+    place_due(item)
+    item.updated_at = stamp(now())
+    writes.put(item)  # conditioned on the version read
+    writes.put(history_entry(item.PK, item.updated_at, SCHEDULER.id, "billed", {
+        "next_period": {"before": n, "after": n + 1}, "invoice_id": {"before": None, "after": invoice_id}}))

@@ -1,0 +1,106 @@
+"""What a subscription's period is billed: its invoice's fields, and the period so far (upcoming).
+
+The invoice of period n: one fee line per package held in the period (prorated
+by day where held for part of it, a change of package shown as such), then the
+period's usage grouped as the subscription (or its package) says, its
+allowances deducted, then any usage of earlier periods that arrived after they
+were billed, labelled with its period, with what allowance those invoices left.
+"""
+from datetime import date, timedelta
+from itertools import groupby
+from typing import Any, Dict, List, Sequence
+
+from ..domain import billing_periods as periods
+from ..domain import documents as docs
+from ..domain.usage_lines import FeeSpan, Period, fee_lines, usage_lines
+from ..store import usage_totals as usage_store
+from ..store.models import RecordItem
+from .document_inputs import references, rounding_policy
+from .packages import PACKAGES, allowances, tax_of
+from .subscriptions import SUBSCRIPTIONS, plan_of, package_on
+
+
+def _packages(tenant_id: str, item: RecordItem) -> Dict[str, Dict[str, Any]]:
+    return {entry["package_id"]: PACKAGES.store.get(tenant_id, entry["package_id"]).data
+            for entry in item.data["packages"]}
+
+
+def _fee_spans(item: RecordItem, packages: Dict[str, Dict[str, Any]], first: date, last: date) -> List[FeeSpan]:
+    entries = item.data["packages"]
+    spans = []
+    for index, entry in enumerate(entries):
+        start = max(date.fromisoformat(entry["from"]), first)
+        end = min(date.fromisoformat(entries[index + 1]["from"]) - timedelta(1), last) if index + 1 < len(entries) \
+            else last
+        if start <= end:
+            package = packages[entry["package_id"]]
+            spans.append(FeeSpan(package["name"], package["fee"], tax_of(package), start, end))
+    return spans
+
+
+def _long(day: date) -> str:
+    return f"{day.day} {day:%b %Y}"
+
+
+def invoice_fields(tenant_id: str, item: RecordItem, n: int, usage: Any) -> Dict[str, Any]:
+    """The invoice of period n, from `usage` (store.usage_totals.UsageToBill: the period's totals and
+    the late ones waiting for this invoice)."""
+    packages = _packages(tenant_id, item)
+    plan = plan_of(item.data, packages[item.data["packages"][-1]["package_id"]])
+    period = periods.period(plan, n)
+    first, last = periods.held(plan, n)
+    package = packages[package_on(item.data, last)]
+    lines = fee_lines(_fee_spans(item, packages, first, last), period, package["currency"])
+    grouping = item.data.get("usage_grouping") or package.get("usage_grouping") or "destination"
+    lines += usage_lines(usage.totals, grouping, allowances(package), tax_of(package), package["currency"], period)
+    lines += _late_lines(tenant_id, item, plan, usage.late, grouping, packages)
+    return {"customer_id": item.data["customer_id"], "currency": package["currency"],
+            "issue_date": period.end + timedelta(1),
+            "reference": item.data.get("account_reference") or item.id,
+            "notes": f"Period {_long(period.start)} - {_long(period.end)}",
+            "lines": [line.as_invoice_line() for line in lines]}
+
+
+def _late_lines(tenant_id: str, item: RecordItem, plan: periods.Plan, late: Sequence[Any], grouping: str,
+                packages: Dict[str, Dict[str, Any]]) -> List[Any]:
+    """Late usage by the period it belongs to, with the allowance that period's invoices left."""
+    lines = []
+    by_period = groupby(sorted(late, key=lambda t: t.day), key=lambda t: periods.period_index(plan, date.fromisoformat(t.day)))
+    for n, totals in by_period:
+        totals = list(totals)
+        period = periods.period(plan, n)
+        package = packages[package_on(item.data, period.end)]
+        label = f"Late usage of {_long(period.start)} - {_long(period.end)}"
+        lines += usage_lines(totals, grouping, allowances(package), tax_of(package), package["currency"], period,
+                             earlier=_billed_before(tenant_id, item, plan, n, period), label=label)
+    return lines
+
+
+def _billed_before(tenant_id: str, item: RecordItem, plan: periods.Plan, n: int, period: Period) -> List[Any]:
+    """What of period n's usage earlier invoices billed: its own totals, and late totals billed since
+    (kept under each later period billed before this invoice's)."""
+    billed = list(usage_store.usage_totals(tenant_id, item.id, period.start.isoformat()))
+    for later in range(n, int(item.data.get("next", 0)) - 1):
+        billed += [t for t in usage_store.late_usage_totals(tenant_id, item.id, periods.period(plan, later).start
+                                                            .isoformat())
+                   if period.start.isoformat() <= t.day <= period.end.isoformat()]
+    return billed
+
+
+def upcoming_invoice(tenant_id: str, subscription_id: str) -> Dict[str, Any]:
+    """The first period not yet billed, so far, priced as its invoice would be (nothing is written)."""
+    item = SUBSCRIPTIONS.store.get(tenant_id, subscription_id)
+    package = PACKAGES.store.get(tenant_id, item.data["packages"][-1]["package_id"]).data
+    n = int(item.data.get("next", 0))
+    period = periods.period(plan_of(item.data, package), n)
+    usage = usage_store.usage_to_bill(tenant_id, item.id, period.start.isoformat())
+    fields = invoice_fields(tenant_id, item, n, usage)
+    tenant = references(tenant_id, None, [])["tenant"]
+    lines = docs.complete_lines(fields["lines"], {}, fields["currency"])
+    totals = docs.price(lines, fields["currency"], rounding_policy(tenant, False))
+    currency = fields["currency"]
+    return {"subscription_id": item.id, "period": {"start": period.start.isoformat(), "end": period.end.isoformat()},
+            "customer_id": fields["customer_id"], "currency": currency, "issue_date": fields["issue_date"].isoformat(),
+            "lines": [{**docs.present_line(line, currency), "period": line["period"]}
+                      for line in docs.priced_lines(lines, totals)],
+            "totals": docs.present_totals(docs.totals_record(totals), currency)}
