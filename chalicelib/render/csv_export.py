@@ -28,12 +28,14 @@ def _boolean(value) -> str:
 _CONVERT = {TEXT: safe_text, BOOLEAN: _boolean}
 
 
-def write_csv(resource: str, rows: Iterable[Dict[str, Any]], out_text: TextIO) -> int:
-    """Write presented `rows` of `resource` to the text stream `out_text`; returns how many."""
+def write_csv(resource: str, rows: Iterable[Dict[str, Any]], out_text: TextIO, header: bool = True) -> int:
+    """Write presented `rows` of `resource` to the text stream `out_text`; returns how many.
+    `header`: begin with the BOM and the header row (not for the later parts of one file)."""
     columns = columns_for(resource)
-    out_text.write(BOM)
     writer = csv.writer(out_text, lineterminator="\r\n")
-    writer.writerow([column.header for column in columns])
+    if header:
+        out_text.write(BOM)
+        writer.writerow([column.header for column in columns])
     plan = [(column.value, _CONVERT.get(column.kind)) for column in columns]
     count = 0
     for record in rows:

@@ -60,9 +60,12 @@ def run_export(tenant_id: str, export_id: str, parse_filters: Callable[[str, Dic
     try:
         query = parse_filters(data["resource"], json.loads(data["filters"]))
         tenant = TENANTS.store.get(tenant_id, tenant_id).data
-        rows, name, key = _write(data["format"], data["resource"],
-                                 all_rows(tenant_id, data["resource"], query, data["format"]), tenant,
-                                 lambda extension: files.export_key(tenant_id, export_id, f"{stem}.{extension}"))
+        key_for = lambda extension: files.export_key(tenant_id, export_id, f"{stem}.{extension}")  # noqa: E731
+        if data["format"] == "csv" and _can_split(data["resource"], query):
+            rows, name, key = _write_in_parts(tenant_id, data["resource"], query, key_for("csv"))
+        else:
+            rows, name, key = _write(data["format"], data["resource"],
+                                     all_rows(tenant_id, data["resource"], query, data["format"]), tenant, key_for)
     except DomainError as error:  # nothing to retry: the export cannot be made as asked
         return _finish(item, FAILED, error=error.message)
     except Exception:  # AWS: raised for the queue to retry (and the worker to log)
@@ -196,6 +199,19 @@ def _write(file_format: str, resource: str, rows, tenant: Dict[str, Any],
         key = key_for(written.extension)
         files.put_file(key, spool, written.content_type)
     return written.rows, key.rsplit("/", 1)[-1], key
+
+
+def _can_split(resource: str, query: Dict[str, Any]) -> bool:
+    from .export_parts import can_split
+
+    return can_split(resource, query)
+
+
+def _write_in_parts(tenant_id: str, resource: str, query: Dict[str, Any], key: str) -> Tuple[int, str, str]:
+    """A document list's CSV, its date ranges read in parallel, stored by multipart upload."""
+    from .export_parts import write_csv_in_parts
+
+    return write_csv_in_parts(tenant_id, resource, query, key), key.rsplit("/", 1)[-1], key
 
 
 def _finish(item, state: str, **recorded) -> None:

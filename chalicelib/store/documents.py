@@ -108,6 +108,13 @@ class DocumentStore:
         items = list(results)
         return items, encode_cursor(results.last_evaluated_key)
 
+    def date_span(self, tenant_id: str) -> Optional[Tuple[str, str]]:
+        """The first and last document dates of the kind (two one-item Queries); None if there is none."""
+        ends = [list(DocumentItem.by_kind.query(keys.kind_partition(tenant_id, self.kind), limit=1,
+                                                scan_index_forward=forward, attributes_to_get=["doc_date"]))
+                for forward in (True, False)]
+        return (ends[0][0].doc_date, ends[1][0].doc_date) if ends[0] else None
+
     @staticmethod
     def count_lines(items: List[DocumentItem]) -> None:
         """Sets `line_count` on documents read without their lines that were stored before it was kept:

@@ -1,0 +1,124 @@
+"""A CSV export of a document list in parts: the dates split into ranges, the ranges read in
+parallel, the parts written to S3 as one file by multipart upload.
+
+A document list is ordered newest first by issue date (then creation) on whichever index it
+reads, so ranges of issue dates taken newest first hold the list's rows in the list's own order:
+their CSV laid end to end (the BOM and header in the first range only) is byte for byte the CSV
+of one read. S3 takes parts of at least 5 MiB but the last, so finished ranges are joined, in
+order, into parts of PART_BYTES.
+
+Threads overlap DynamoDB's round trips but share one CPU for parsing the answers (the GIL);
+ranges given to separate processes (part jobs, in AWS separate Lambdas) do not. bench/export.py
+measures both. Lists by due date (date_field "due", overdue, expired) are ordered by due date and
+go through the single read instead.
+"""
+import io
+from collections import deque
+from concurrent.futures import ThreadPoolExecutor
+from datetime import date, timedelta
+from typing import Any, Callable, Dict, Iterator, List, Optional, Tuple
+
+from .. import config
+from ..domain.documents import OVERDUE
+from ..domain.estimates import EXPIRED
+from ..render.csv_export import write_csv
+from ..store import files
+from .document_types import CREDIT_NOTE, ESTIMATE, INVOICE
+from .listings import document_query
+from .local_dates import tenant_today
+
+STORES = {"invoices": INVOICE.store, "credit_notes": CREDIT_NOTE.store, "estimates": ESTIMATE.store}
+CONTENT_TYPE = "text/csv; charset=utf-8"
+RANGE_DAYS = 31  # a month of a large tenant's invoices (1,000,000 over 5 years: ~17,000 rows, ~2 MB)
+THREADS = 4
+PART_BYTES = 8 * 1024 * 1024  # S3: at least 5 MiB a part, but the last
+
+Span = Tuple[Optional[date], Optional[date]]
+RangeWriter = Callable[[Span, bool], Tuple[int, bytes]]  # (range, first?) -> (rows, CSV bytes)
+
+
+def can_split(resource: str, query: Dict[str, Any]) -> bool:
+    return (resource in STORES and (query.get("date_field") or "issue") == "issue"
+            and query.get("status") not in (OVERDUE, EXPIRED))
+
+
+def date_ranges(first: date, last: date, days: int = RANGE_DAYS) -> List[Tuple[date, date]]:
+    """[first, last] in inclusive ranges of `days` days, newest first."""
+    ranges, end = [], last
+    while end >= first:
+        start = max(first, end - timedelta(days=days - 1))
+        ranges.append((start, end))
+        end = start - timedelta(days=1)
+    return ranges
+
+
+def ranges_for(tenant_id: str, resource: str, query: Dict[str, Any], days: int) -> List[Span]:
+    """The list's timeframe, narrowed to the dates the kind's documents have, in ranges."""
+    asked = document_query(query, tenant_today(tenant_id))
+    span = STORES[resource].date_span(tenant_id)
+    first = span and max(filter(None, (asked.date_from, span[0])))
+    last = span and min(filter(None, (asked.date_to, span[1])))
+    if not span or last < first:
+        return [(None, None)]  # no documents in the timeframe: one read, as asked, finds none
+    return date_ranges(date.fromisoformat(first), date.fromisoformat(last), days)
+
+
+def range_writer(tenant_id: str, resource: str, query: Dict[str, Any]) -> RangeWriter:
+    """Renders one range of the list to CSV bytes, in this process."""
+    from .exports import all_rows
+
+    def write(span: Span, first: bool) -> Tuple[int, bytes]:
+        dated = {**query, "timeframe": None, "from": span[0], "to": span[1]} if span[0] else query
+        text = io.StringIO()
+        rows = write_csv(resource, all_rows(tenant_id, resource, dated, "csv"), text, header=first)
+        return rows, text.getvalue().encode("utf-8")
+
+    return write
+
+
+def in_order(write: RangeWriter, ranges: List[Span], threads: int) -> Iterator[Tuple[int, bytes]]:
+    """Each range written by a pool of threads, handed on in the ranges' order; at most
+    2 x `threads` ranges are held at once."""
+    with ThreadPoolExecutor(threads) as pool:
+        waiting = deque()
+        for k, span in enumerate(ranges):
+            waiting.append(pool.submit(write, span, k == 0))
+            if len(waiting) >= 2 * threads:
+                yield waiting.popleft().result()
+        while waiting:
+            yield waiting.popleft().result()
+
+
+def upload_in_parts(key: str, pieces: Iterator[Tuple[int, bytes]], part_bytes: int = PART_BYTES) -> int:
+    """Joins the pieces, in order, into one S3 object by multipart upload; returns the rows.
+    A failure aborts the upload, so no part is left stored (and billed)."""
+    s3, bucket = files.s3(), config.documents_bucket()
+    upload_id = s3.create_multipart_upload(Bucket=bucket, Key=key, ContentType=CONTENT_TYPE)["UploadId"]
+    parts, pending, rows = [], bytearray(), 0
+
+    def send(body: bytes) -> None:
+        number = len(parts) + 1
+        answer = s3.upload_part(Bucket=bucket, Key=key, UploadId=upload_id, PartNumber=number, Body=body)
+        parts.append({"PartNumber": number, "ETag": answer["ETag"]})
+
+    try:
+        for count, chunk in pieces:
+            rows += count
+            pending += chunk
+            if len(pending) >= part_bytes:
+                send(bytes(pending))
+                pending = bytearray()
+        send(bytes(pending))
+        s3.complete_multipart_upload(Bucket=bucket, Key=key, UploadId=upload_id,
+                                     MultipartUpload={"Parts": parts})
+    except Exception:
+        s3.abort_multipart_upload(Bucket=bucket, Key=key, UploadId=upload_id)
+        raise
+    return rows
+
+
+def write_csv_in_parts(tenant_id: str, resource: str, query: Dict[str, Any], key: str,
+                       threads: int = THREADS, days: int = RANGE_DAYS) -> int:
+    """The list's CSV at `key`, its ranges of `days` days read by `threads` threads; returns the rows."""
+    ranges = ranges_for(tenant_id, resource, query, days)
+    return upload_in_parts(key, in_order(range_writer(tenant_id, resource, query), ranges, threads))
