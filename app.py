@@ -20,6 +20,7 @@ from chalicelib.api.recurring import recurring
 from chalicelib.api.subscriptions import subscriptions
 from chalicelib.api.tenants import tenants
 from chalicelib.api.uploads import uploads
+from chalicelib.api.usage import usage
 from chalicelib.config import DELIVERY_EVENTS_QUEUE, EXPORTS_QUEUE, JOBS_QUEUE, UPLOADS_QUEUE
 from chalicelib.lazy import lazy
 from chalicelib.observability import observe_http
@@ -30,6 +31,7 @@ for blueprint in (auth, meta, tenants, customers, products, invoices, payments, 
                   estimates, recurring, exports, uploads, portal_links, portal, rate_cards, packages,
                   subscriptions):
     app.register_blueprint(blueprint)
+app.register_blueprint(usage)
 
 
 tick = lazy("chalicelib.jobs.dispatch", "tick")

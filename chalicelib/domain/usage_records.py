@@ -14,6 +14,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any, Dict, Optional, Union
 
 from .errors import invalid
+from .rating import normalise_number
 
 CALL, EVENT = "call", "event"
 DIRECTIONS = ("outbound", "inbound")
@@ -64,8 +65,10 @@ def record_from(fields: Dict[str, Any], zone: Optional[tzinfo] = None) -> Record
     direction = (_text(fields, "direction", False) or "outbound").lower()
     if direction not in DIRECTIONS:
         raise invalid("direction", "must be outbound or inbound")
-    return Call(record_id, account, parse_time(fields.get("start"), "start", zone), _duration(fields.get("duration_seconds")),
-                _text(fields, "destination", True), direction, _text(fields, "caller", False),
+    destination = _text(fields, "destination", True)
+    normalise_number(destination, "destination")
+    return Call(record_id, account, parse_time(fields.get("start"), "start", zone),
+                _duration(fields.get("duration_seconds")), destination, direction, _text(fields, "caller", False),
                 _text(fields, "trunk", False))
 
 

@@ -9,6 +9,7 @@ they are written before the chunk's totals commit, so a worker stopped between
 the two loses none of them. Sent again once fixed, a record is rated and counted
 like any other (only rated records enter the sets of ids seen).
 """
+from decimal import Decimal
 from typing import Any, Dict, Iterable, List, Optional, Tuple
 
 from pynamodb.attributes import UnicodeAttribute
@@ -52,11 +53,22 @@ def _plain(fields: Dict[str, Any]) -> Dict[str, Any]:
     return {name: value for name, value in fields.items() if value not in (None, "")}
 
 
+def _shown(value: Any) -> Any:
+    """JSON as given: numbers come back from the table as Decimal; a quantity stays exact as a string."""
+    if isinstance(value, dict):
+        return {name: _shown(v) for name, v in value.items()}
+    if isinstance(value, list):
+        return [_shown(v) for v in value]
+    if isinstance(value, Decimal):
+        return int(value) if value == value.to_integral_value() else str(value)
+    return value
+
+
 def list_unrated(tenant_id: str, limit: int, cursor: Optional[str]) -> Tuple[List[Dict[str, Any]], Optional[str]]:
     partition = unrated_pk(tenant_id)
     start = decode_cursor(cursor, {"PK": partition}) if cursor else None
     results = UnratedItem.query(partition, limit=limit, last_evaluated_key=start, consistent_read=True)
-    items = [{"id": item.record_id, "reason": item.reason, "field": item.field, "record": item.record,
+    items = [{"id": item.record_id, "reason": item.reason, "field": item.field, "record": _shown(item.record),
               "source": item.source, "line": int(item.line) if item.line is not None else None,
               "received_at": item.at} for item in results]
     return items, encode_cursor(results.last_evaluated_key)
