@@ -76,9 +76,9 @@ def write_invoice_usage_csv(tenant_id: str, subscription_id: str, period_start: 
                 if row[15] == subscription_id and keep(row) and (row[16] == period_start or prefix == LATE_PART):
                     writer.writerow(row)
         text.flush()
+        text.detach()  # the upload closes the file it reads
         out.seek(0)
         files.put_file(key, out, "text/csv; charset=utf-8")
-        text.detach()
     return key
 
 
