@@ -46,6 +46,9 @@ PACKAGES = RecordType(
 )
 
 
+FIXED = ("currency", "period")
+
+
 def allowances(data: Dict[str, Any]) -> List[Allowance]:
     made = []
     for index, given in enumerate(data.get("allowances") or []):
@@ -63,8 +66,13 @@ def tax_of(data: Dict[str, Any]) -> Tax:
 
 
 def check_references(tenant_id: str, package_id: Optional[str], fields: Dict[str, Any]) -> None:
-    """The rate card must be an active card of the tenant in the package's currency."""
-    merged = {**(PACKAGES.store.get(tenant_id, package_id).data if package_id else {}), **fields}
+    """The rate card must be an active card of the tenant in the package's currency. A package's
+    currency and period are fixed once made: its subscriptions' periods and rated usage follow them."""
+    current = PACKAGES.store.get(tenant_id, package_id).data if package_id else {}
+    for name in FIXED:
+        if current and name in fields and fields[name] != current[name]:
+            raise invalid(name, "cannot change once the package is made; make another package")
+    merged = {**current, **fields}
     card_id = merged.get("rate_card_id")
     if not card_id:
         return

@@ -114,6 +114,9 @@ def create_subscription(uow: UnitOfWork, tenant_id: str, actor: Actor, fields: D
     _usable(tenant_id, CUSTOMERS.store, fields["customer_id"], "customer_id")
     package = _usable(tenant_id, PACKAGES.store, fields["package_id"], "package_id")
     _check_billing_day(fields, package.data)
+    _check_periods_fit(periods.Plan(package.data["period"]["unit"], int(package.data["period"]["interval"]),
+                                    fields["start_date"], fields.get("day_of_month"), "UTC", fields.get("end_date")),
+                       "end_date" if fields.get("end_date") else "start_date")
     start = fields["start_date"].isoformat()
     stored = {**{k: (v.isoformat() if isinstance(v, date) else v) for k, v in fields.items() if k != "package_id"},
               "packages": [{"package_id": package.id, "from": start}], "time_zone": tenant_zone(tenant_id), "next": 0}
@@ -129,6 +132,14 @@ def _check_billing_day(fields: Dict[str, Any], package: Dict[str, Any]) -> None:
         raise invalid("day_of_month", f"does not apply to a package billed by the {package['period']['unit']}")
 
 
+def _check_periods_fit(plan: periods.Plan, field: str) -> None:
+    """The dates of the first period and of the last must exist (none after the year 9999)."""
+    try:
+        periods.due_at(plan, periods.period_index(plan, plan.end or plan.start))
+    except (ValueError, OverflowError):
+        raise invalid(field, "leaves a billing period ending after the year 9999") from None
+
+
 def edit_subscription(uow: UnitOfWork, tenant_id: str, actor: Actor, subscription_id: str,
                       changes: Dict[str, Any]) -> RecordItem:
     changes = {k: (v.isoformat() if isinstance(v, date) else v) for k, v in changes.items()}
@@ -138,6 +149,8 @@ def edit_subscription(uow: UnitOfWork, tenant_id: str, actor: Actor, subscriptio
         if changes["end_date"] < first_open.isoformat():
             raise Conflict(f"end_date must be on or after {first_open}: earlier periods are billed",
                            [("end_date", "falls in a billed period")])
+        package = PACKAGES.store.get(tenant_id, item.data["packages"][-1]["package_id"]).data
+        _check_periods_fit(plan_of({**item.data, "end_date": changes["end_date"]}, package), "end_date")
     return update_record(uow, SUBSCRIPTIONS, tenant_id, actor, subscription_id, changes)
 
 

@@ -201,3 +201,20 @@ def test_a_change_of_package_applies_from_its_day(tenant):
                                {"package_id": gold["id"], "effective_from": "2026-02-20"})
     assert before_start.status == 409
     assert tenant.patch(f"/subscriptions/{sub['id']}", {"package_id": gold["id"]}).status == 400
+
+
+def test_a_packages_currency_and_period_are_fixed_once_made(tenant):
+    made = package(tenant, card(tenant))
+    moved = tenant.patch(f"/packages/{made['id']}", {"period": {"unit": "month", "interval": 3}})
+    assert moved.status == 400 and moved.error_fields == ["period"]
+    assert tenant.patch(f"/packages/{made['id']}", {"period": {"unit": "month", "interval": 1}}).status == 200
+
+
+def test_a_period_ending_after_the_year_9999_is_refused(tenant):
+    made = package(tenant, card(tenant), period={"unit": "year", "interval": 365})
+    far = tenant.post("/subscriptions", {"customer_id": customer(tenant), "package_id": made["id"],
+                                         "start_date": "9700-01-01"})
+    assert far.status == 400 and far.error_fields == ["start_date"]
+    near = tenant.post("/subscriptions", {"customer_id": customer(tenant), "package_id": made["id"],
+                                          "start_date": "2026-01-01"}).body
+    assert tenant.patch(f"/subscriptions/{near['id']}", {"end_date": "9999-12-31"}).error_fields == ["end_date"]

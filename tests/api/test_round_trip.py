@@ -22,6 +22,7 @@ from tests.support.fits import (at_least_two_lines, crediting, fit_document, fit
                                 fit_positions, fit_vat, money, owing)
 from tests.support.jobs import drain_jobs_queue
 from tests.support.round_trip import RoundTrip, assert_json_answer, concrete, routes
+from tests.support.round_trip_catalogue import catalogue
 
 ROUTE_KEYS = routes()
 TURNS = count()
@@ -331,6 +332,7 @@ def test_every_field_of_every_resource_round_trips(admin, data):
     estimates, converted = estimate_actions(tenant, customer["id"], product["id"], base)
     portal_link(tenant, customer["id"], invoices[1]["id"])
     template = recurring(tenant, customer["id"], product["id"])
+    catalogue(tenant, customer["id"], base)
     made = generated(tenant, settings_["id"], template)
     for invoice in [invoices[1], *made[:1]]:  # each reminder emails the PDF: a few are enough
         if invoice["status"] != "draft":
