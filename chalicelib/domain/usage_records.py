@@ -8,13 +8,11 @@ record. Times must carry their offset (`2026-03-01T10:00:00+00:00`, or `Z`).
 """
 import hashlib
 import re
-from dataclasses import dataclass, field
 from datetime import datetime, timezone, tzinfo
 from decimal import Decimal, InvalidOperation
-from typing import Any, Dict, Optional, Union
+from typing import Any, Dict, NamedTuple, Optional, Union
 
 from .errors import invalid
-from .rating import normalise_number
 
 CALL, EVENT = "call", "event"
 DIRECTIONS = ("outbound", "inbound")
@@ -23,8 +21,7 @@ MAX_TEXT = 100
 METRIC = re.compile(r"[A-Za-z0-9_.\-]{1,64}")
 
 
-@dataclass(frozen=True)
-class Call:
+class Call(NamedTuple):
     id: str
     account: str  # the customer's id or its subscription's account reference
     start: datetime  # aware
@@ -39,14 +36,13 @@ class Call:
         return self.start
 
 
-@dataclass(frozen=True)
-class Event:
+class Event(NamedTuple):
     id: str
     account: str
     metric: str
     quantity: Decimal
     at: datetime
-    properties: Dict[str, Any] = field(default_factory=dict)
+    properties: Dict[str, Any] = {}
 
 
 Record = Union[Call, Event]
@@ -62,18 +58,20 @@ def record_from(fields: Dict[str, Any], zone: Optional[tzinfo] = None) -> Record
             raise invalid("metric", "must be letters, digits, '_', '-' or '.'")
         return Event(record_id, account, metric, _quantity(fields.get("quantity")),
                      parse_time(fields.get("time") or fields.get("start"), "time", zone), fields.get("properties") or {})
-    direction = (_text(fields, "direction", False) or "outbound").lower()
+    direction = fields.get("direction") or "outbound"
+    if direction not in DIRECTIONS:
+        direction = (_text(fields, "direction", False) or "outbound").lower()
     if direction not in DIRECTIONS:
         raise invalid("direction", "must be outbound or inbound")
-    destination = _text(fields, "destination", True)
-    normalise_number(destination, "destination")
     return Call(record_id, account, parse_time(fields.get("start"), "start", zone),
-                _duration(fields.get("duration_seconds")), destination, direction, _text(fields, "caller", False),
-                _text(fields, "trunk", False))
+                _duration(fields.get("duration_seconds")), _text(fields, "destination", True), direction,
+                _text(fields, "caller", False), _text(fields, "trunk", False))
 
 
 def _text(fields: Dict[str, Any], name: str, required: bool) -> Optional[str]:
     value = fields.get(name)
+    if value.__class__ is str and 0 < len(value) <= MAX_TEXT and value == value.strip():
+        return value  # the usual case, checked at once
     if value is None or (isinstance(value, str) and not value.strip()):
         if required:
             raise invalid(name, "is required")
@@ -101,6 +99,8 @@ def parse_time(value: Any, name: str, zone: Optional[tzinfo] = None) -> datetime
 
 
 def _duration(value: Any) -> int:
+    if value.__class__ is str and len(value) < 6 and value.isascii() and value.isdigit():
+        return int(value)  # the usual case: 0 to 99,999 seconds
     if isinstance(value, str) and value.strip().lstrip("-").isdigit():
         value = int(value.strip())
     elif isinstance(value, Decimal) and value.is_finite() and value == value.to_integral_value():

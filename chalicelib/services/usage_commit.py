@@ -18,7 +18,7 @@ from ..domain.errors import ConcurrentUpdate, Conflict
 from ..domain.usage_records import hour_of, id_digest
 from ..store.unit_of_work import UnitOfWork, Writes
 from ..store.usage_parts import part_bytes, part_item, put_part
-from ..store.usage_seen import SeenSets
+from ..store.usage_seen import SeenSets, hour_key
 from ..store.usage_totals import (DAY, LATE, PERIOD_SK, POINTER_SK, UsageDayItem, UsagePeriodItem,
                                   UsagePointerItem, pointer_pk, usage_pk, day_actions)
 from ..store.usage_unrated import keep_unrated
@@ -69,7 +69,7 @@ def commit_usage(tenant_id: str, source: str, outcomes: Sequence[Outcome],
     transaction (its ChunkDone refusal: another run of the chunk committed it)."""
     unrated = [o for o in outcomes if isinstance(o, Unrated)]
     result = Committed(unrated=keep_unrated(tenant_id, source, unrated) if unrated else 0)
-    pending, failures = sorted((o for o in outcomes if isinstance(o, Rated)), key=_hour_key), 0
+    pending, failures = sorted((o for o in outcomes if isinstance(o, Rated)), key=_by_hour), 0
     while failures < ATTEMPTS:
         candidates = _candidates(pending)
         seen = SeenSets(tenant_id, {_hour_key(r) for r in candidates})
@@ -94,11 +94,16 @@ def commit_usage(tenant_id: str, source: str, outcomes: Sequence[Outcome],
 
 
 def _hour_key(rated: Rated) -> Tuple[str, str]:
-    return rated.record.account, hour_of(rated.record.at)
+    return hour_key(id_digest(rated.record.id), hour_of(rated.record.at))
+
+
+def _by_hour(rated: Rated) -> Tuple[str, str]:
+    bucket, hour = _hour_key(rated)
+    return hour, bucket
 
 
 def _candidates(pending: List[Rated]) -> List[Rated]:
-    """The first records spanning at most CANDIDATE_HOURS (account, hour)s (pending is sorted by them)."""
+    """The first records spanning at most CANDIDATE_HOURS (bucket, hour)s (pending is sorted by them)."""
     hours, end = 0, 0
     for end, rated in enumerate(pending):
         if end == 0 or _hour_key(rated) != _hour_key(pending[end - 1]):

@@ -8,10 +8,9 @@ The subscription found for an account holds for a span of time ([since,
 until): its period, its card), so a chunk asks once per account and period,
 not once per record.
 """
-from dataclasses import dataclass, field as dataclass_field
 from datetime import datetime, timezone, tzinfo
 from decimal import Decimal
-from typing import Any, Callable, Dict, List, Optional, Tuple, Union
+from typing import Any, Callable, Dict, List, NamedTuple, Optional, Tuple, Union
 from zoneinfo import ZoneInfo
 
 from ..domain.errors import ValidationError
@@ -23,8 +22,7 @@ NO_PREFIX = "no prefix of the rate card matches the destination"
 _NONE_SLOT_SECONDS = 900  # every time zone's offset is a whole number of quarter hours
 
 
-@dataclass(frozen=True)
-class Rated:
+class Rated(NamedTuple):
     record: Record
     subscription_id: str
     period_start: str  # YYYY-MM-DD
@@ -40,12 +38,11 @@ class Rated:
         return isinstance(self.record, Call)
 
 
-@dataclass(frozen=True)
-class Unrated:
+class Unrated(NamedTuple):
     id: str
     reason: str
     field: Optional[str] = None  # the field at fault, when one is
-    fields: Dict[str, Any] = dataclass_field(default_factory=dict)  # the record as given
+    fields: Dict[str, Any] = {}  # the record as given
     line: Optional[int] = None  # its line in a file
 
 

@@ -10,7 +10,8 @@ from decimal import Decimal
 from typing import Any, Dict, List, Optional
 
 from ..domain.errors import ValidationError
-from ..domain.usage_records import record_from
+from ..domain.rating import normalise_number
+from ..domain.usage_records import Call, record_from
 from ..store import usage_totals as totals
 from .usage_commit import commit_usage
 from .usage_rating import Rater, Unrated
@@ -23,6 +24,8 @@ def ingest_batch(tenant_id: str, records: List[Dict[str, Any]], rater: Optional[
     for i, fields in enumerate(records):
         try:
             parsed.append(record_from(fields))
+            if isinstance(parsed[-1], Call):  # a number that is no number is the client's error here
+                normalise_number(parsed[-1].destination, "destination")
         except ValidationError as error:
             problems += [(f"records[{i}].{field}", message) for field, message in error.details]
     if problems:

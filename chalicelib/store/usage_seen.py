@@ -1,20 +1,24 @@
-"""The usage record ids already counted, in sets sharded by account and hour: each record once.
+"""The usage record ids already counted, in sets by hour: each record once, whatever repeats.
 
-    T#<t>#USAGESEEN#<account>   <YYYYMMDDHH>#<n>   ids: 8-byte digests of the record ids counted
+    T#<t>#USAGESEEN#<bucket>   <YYYYMMDDHH>#<n>   ids: 8-byte digests of the record ids counted
 
 Why this layout: one item per record id would cost a write (2 write units in a
-transaction) per call, which is what usage billing must not cost. Calls of an
-account arrive roughly in time order, so the calls a chunk holds fall in few
-(account, hour) sets; a chunk reads them (BatchGetItem), drops the ids already
-there, and rewrites each set it adds to in the same transaction as the totals,
-conditioned on the version it read (optimistic): a concurrent writer that got
-there first makes the transaction fail, and the chunk reads again and retries,
-so a record is counted by exactly one commit. Ids are kept as 8-byte digests
-(id_digest), about 4 KB per 500 calls; a set holds at most CAP of them (32 KB,
-so a rewrite costs at most ~64 write units) and an hour with more calls spills
-into further sets `#1`, `#2`..., whose count set `#0` keeps. A record's set is
-found from its account and start hour: the same id sent again with another
-account or hour is taken for another record.
+transaction) per call, which is what usage billing must not cost. Records
+arrive roughly in time order (a switch's file, a feed of calls as they end),
+so a chunk's records fall in few hours. A record's set is found from its start
+hour and its id (bucket = the id's digest mod BUCKETS, which keeps each set a
+quarter of the hour's size); a chunk reads the sets of its hours
+(BatchGetItem), drops the ids already there, and rewrites each set it adds to
+in the same transaction as the totals, conditioned on the version it read
+(optimistic): a concurrent writer that got there first makes the transaction
+fail, and the chunk reads again and retries, so a record is counted by exactly
+one commit. A write costs the set's size (1 write unit per KB, twice in a
+transaction), so sets are kept small: ids as 8-byte digests (id_digest), at
+most CAP of them per set (32 KB); a busier hour spills into further sets `#1`,
+`#2`..., whose count set `#0` keeps. Keyed by account instead, a tenant of
+many customers would write a set of a few ids per record, back to a write per
+call. A record's set depends on its start time: the same id sent again with
+another start hour is taken for another record.
 """
 from typing import Dict, Iterable, List, Set, Tuple
 
@@ -27,7 +31,8 @@ from .unit_of_work import Writes
 
 CAP = 4000
 DIGEST_BYTES = 8
-HourKey = Tuple[str, str]  # (account, YYYYMMDDHH)
+BUCKETS = 4
+HourKey = Tuple[str, str]  # (bucket, YYYYMMDDHH)
 
 
 class SeenItem(Item):
@@ -36,8 +41,12 @@ class SeenItem(Item):
     version = VersionAttribute()
 
 
-def seen_pk(tenant_id: str, account: str) -> str:
-    return f"{keys.tenant_prefix(tenant_id)}USAGESEEN#{account}"
+def hour_key(record_id_digest: bytes, hour: str) -> HourKey:
+    return str(record_id_digest[0] % BUCKETS), hour
+
+
+def seen_pk(tenant_id: str, bucket: str) -> str:
+    return f"{keys.tenant_prefix(tenant_id)}USAGESEEN#{bucket}"
 
 
 def _sk(hour: str, n: int) -> str:
@@ -45,7 +54,7 @@ def _sk(hour: str, n: int) -> str:
 
 
 class _Hour:
-    """The sets of one (account, hour) as read, and the digests in them."""
+    """The sets of one (bucket, hour) as read, and the digests in them."""
     __slots__ = ("shards", "digests", "added")
 
     def __init__(self, shards: List[SeenItem]):
@@ -56,7 +65,7 @@ class _Hour:
 
 
 class SeenSets:
-    """The seen ids of the (account, hour)s some records fall in, read once, added to in memory."""
+    """The seen ids of the (bucket, hour)s some records fall in, read once, added to in memory."""
 
     def __init__(self, tenant_id: str, wanted: Iterable[HourKey]):
         self.tenant_id = tenant_id
@@ -64,14 +73,14 @@ class SeenSets:
         self._read(set(wanted))
 
     def _read(self, wanted: Set[HourKey]) -> None:
-        found = _get(self.tenant_id, [(account, hour, 0) for account, hour in wanted])
-        spills = [(account, hour, n) for (account, hour), first in found.items()
+        found = _get(self.tenant_id, [(bucket, hour, 0) for bucket, hour in wanted])
+        spills = [(bucket, hour, n) for (bucket, hour), first in found.items()
                   for n in range(1, int(first.shards or 1))]
         more = _get(self.tenant_id, spills) if spills else {}
-        for account, hour in wanted:
-            first = found.get((account, hour))
-            shards = [first] + [more[(account, hour, n)] for n in range(1, int(first.shards or 1))] if first else []
-            self._hours[(account, hour)] = _Hour(shards)
+        for bucket, hour in wanted:
+            first = found.get((bucket, hour))
+            shards = [first] + [more[(bucket, hour, n)] for n in range(1, int(first.shards or 1))] if first else []
+            self._hours[(bucket, hour)] = _Hour(shards)
 
     def take(self, key: HourKey, digest: bytes) -> bool:
         """Whether the id is new (then it is added to its hour); False if it was seen."""
@@ -111,9 +120,9 @@ class SeenSets:
             shards[-1] = _copy(last, (last.ids or b"") + b"".join(pending[:room]))
             touched.append(shards[-1])
             pending = pending[room:]
-        account, name = key
+        bucket, name = key
         while pending:
-            shards.append(SeenItem(seen_pk(self.tenant_id, account), _sk(name, len(shards)),
+            shards.append(SeenItem(seen_pk(self.tenant_id, bucket), _sk(name, len(shards)),
                                    ids=b"".join(pending[:CAP])))
             touched.append(shards[-1])
             pending = pending[CAP:]
@@ -142,10 +151,10 @@ def _copy(shard: SeenItem, ids: bytes) -> SeenItem:
 
 
 def _get(tenant_id: str, wanted: List[Tuple[str, str, int]]) -> Dict[tuple, SeenItem]:
-    keys_ = [(seen_pk(tenant_id, account), _sk(hour, n)) for account, hour, n in wanted]
-    by_key = {(seen_pk(tenant_id, account), _sk(hour, n)): (account, hour, n) for account, hour, n in wanted}
+    keys_ = [(seen_pk(tenant_id, bucket), _sk(hour, n)) for bucket, hour, n in wanted]
+    by_key = {(seen_pk(tenant_id, bucket), _sk(hour, n)): (bucket, hour, n) for bucket, hour, n in wanted}
     found = {}
     for item in SeenItem.batch_get(keys_, consistent_read=True):
-        account, hour, n = by_key[(item.PK, item.SK)]
-        found[(account, hour) if n == 0 else (account, hour, n)] = item
+        bucket, hour, n = by_key[(item.PK, item.SK)]
+        found[(bucket, hour) if n == 0 else (bucket, hour, n)] = item
     return found
