@@ -116,7 +116,7 @@ def totals_record(totals: Totals) -> Dict[str, Any]:
 
 
 def present_line(line: Dict[str, Any], currency: str) -> Dict[str, Any]:
-    shown = {k: v for k, v in line.items() if k in ("description", "unit", "product_id", "vat_category")}
+    shown = {k: v for k, v in line.items() if k in ("description", "unit", "product_id", "vat_category", "period")}
     shown["quantity"] = str(line["quantity"])
     shown["unit_price"] = format_price(line["unit_price"], currency)
     shown["vat_rate"] = str(line["vat_rate"])

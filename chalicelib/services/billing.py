@@ -101,6 +101,5 @@ def upcoming_invoice(tenant_id: str, subscription_id: str) -> Dict[str, Any]:
     currency = fields["currency"]
     return {"subscription_id": item.id, "period": {"start": period.start.isoformat(), "end": period.end.isoformat()},
             "customer_id": fields["customer_id"], "currency": currency, "issue_date": fields["issue_date"].isoformat(),
-            "lines": [{**docs.present_line(line, currency), "period": line["period"]}
-                      for line in docs.priced_lines(lines, totals)],
+            "lines": [docs.present_line(line, currency) for line in docs.priced_lines(lines, totals)],
             "totals": docs.present_totals(docs.totals_record(totals), currency)}

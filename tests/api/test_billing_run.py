@@ -41,6 +41,8 @@ def test_a_period_is_billed_once_at_its_end_with_its_fee_prorated(tenant):
         ("Voice 1000, 15 Mar 2026 - 31 Mar 2026 (17 of 31 days)", "16.45", "16.45"),
         ("Included in the package: 1,000 min to UK; 0.00 min used", "0.00", "0.00")]
     assert invoice["totals"]["net"] == "16.45" and invoice["totals"]["vat"] == "3.29"  # 20% of 16.45 = 3.29
+    assert [l["period"] for l in invoice["lines"]] == [{"start": "2026-03-15", "end": "2026-03-31"},
+                                                       {"start": "2026-03-01", "end": "2026-03-31"}]
     again = tenant.get(f"/subscriptions/{sub['id']}").body
     assert again["next_period"] == 1 and again["last_invoice_id"] == ids[0]
     april = run.bill_due(tenant.tenant_id, sub["id"], datetime(2026, 4, 30, 23, 0, tzinfo=timezone.utc))
