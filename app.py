@@ -21,7 +21,7 @@ from chalicelib.api.subscriptions import subscriptions
 from chalicelib.api.tenants import tenants
 from chalicelib.api.uploads import uploads
 from chalicelib.api.usage import usage
-from chalicelib.config import DELIVERY_EVENTS_QUEUE, EXPORTS_QUEUE, JOBS_QUEUE, UPLOADS_QUEUE
+from chalicelib.config import DELIVERY_EVENTS_QUEUE, EXPORTS_QUEUE, ISSUES_QUEUE, JOBS_QUEUE, UPLOADS_QUEUE
 from chalicelib.lazy import lazy
 from chalicelib.observability import observe_http
 
@@ -49,6 +49,12 @@ def recurring_tick(event):
 @app.on_sqs_message(queue=JOBS_QUEUE, batch_size=10)
 def jobs(event):
     return handle_jobs(record.to_dict() for record in event)  # with attributes.ApproximateReceiveCount
+
+
+# Jobs that take numbers of a tenant's series, one tenant's at a time (FIFO, the tenant as group).
+@app.on_sqs_message(queue=ISSUES_QUEUE, batch_size=10)
+def issue_jobs(event):
+    return handle_jobs((record.to_dict() for record in event), in_order=True)
 
 
 # Exports take minutes (100,000 invoices: ~3 min): one per run, on a worker with a longer timeout.

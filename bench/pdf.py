@@ -1,9 +1,10 @@
 """Invoice PDFs: our fpdf2 renderer against WeasyPrint rendering the same invoice from HTML.
 
-    python bench/pdf.py [--pdfs 300] [--weasyprint-pdfs 20]
+    python bench/pdf.py [--pdfs 300] [--weasyprint-pdfs 20] [--script-pdfs 20]
 
 A one-page invoice of 20 lines, with the shipped Unicode font (Noto Sans) in both
-renderers. Throughput per core is measured in CPU time of this one process, so a
+renderers; then the same invoice with its customer's name and its lines in other
+scripts, which take the fallback fonts (Greek, Arabic shaped by HarfBuzz, CJK). Throughput per core is measured in CPU time of this one process, so a
 busy machine slows the wall clock but hardly the figure; a calibration loop shows
 how fast this machine's core is. WeasyPrint is installed for the benchmark only
 (bench/requirements.txt, which `make bench` installs).
@@ -25,6 +26,8 @@ from chalicelib.render.document_pdf import render_document_pdf  # noqa: E402
 from chalicelib.render.pdf_fonts import FONT_DIR  # noqa: E402
 
 TARGET_PER_CORE = 100
+SCRIPTS = {"Greek": "Συντήρηση συστημάτων", "Arabic": "شركة الأمل للتجارة (استشارات)",
+           "CJK": "北京贸易有限公司 咨询服务"}
 
 
 def invoice(lines: int = 20) -> dict:
@@ -78,6 +81,12 @@ def as_html(document: dict) -> str:
     </body></html>"""
 
 
+def in_script(document: dict, words: str) -> dict:
+    """The invoice with its customer's name and each line's description in another script."""
+    lines = [{**line, "description": f"{words} {i + 1}"} for i, line in enumerate(document["lines"])]
+    return {**document, "customer": {**document["customer"], "name": words}, "lines": lines}
+
+
 def per_pdf(render, count: int):
     """(CPU seconds per PDF, wall seconds per PDF, bytes of the last PDF), after one warm-up."""
     render()
@@ -97,6 +106,7 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--pdfs", type=int, default=300)
     parser.add_argument("--weasyprint-pdfs", type=int, default=20)
+    parser.add_argument("--script-pdfs", type=int, default=20)
     args = parser.parse_args()
     document = invoice()
     print(f"machine: sum(range(10**7)) takes {calibration_ms():.0f} ms of CPU on this core")
@@ -106,6 +116,10 @@ def main() -> None:
     ours = 1 / cpu
     print(f"fpdf2 (ours): {cpu * 1000:.1f} ms CPU, {wall * 1000:.1f} ms wall per PDF; {ours:.0f} PDFs/s per core; "
           f"{size // 1024} KiB; target {TARGET_PER_CORE}/s: {'met' if ours >= TARGET_PER_CORE else 'MISSED'}")
+    for script, words in SCRIPTS.items():
+        other = in_script(document, words)
+        s_cpu, s_wall, s_size = per_pdf(lambda: render_document_pdf(other, "INVOICE"), args.script_pdfs)
+        print(f"  in {script}: {s_cpu * 1000:.1f} ms CPU, {s_wall * 1000:.1f} ms wall per PDF; {s_size // 1024} KiB")
     try:
         from weasyprint import HTML
     except ImportError:

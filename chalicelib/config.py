@@ -48,6 +48,16 @@ def jobs_queue() -> str:
     return os.environ.get("INVOICING_JOBS_QUEUE", JOBS_QUEUE)
 
 
+# Jobs that take numbers of a tenant's series (recurring occurrences that issue) go through a FIFO
+# queue with the tenant as message group: one tenant's run one at a time, tenants in parallel
+# (jobs/dispatch.py; measured in bench/README.md, month-start burst).
+ISSUES_QUEUE = "invoicing-issues.fifo"
+
+
+def issues_queue() -> str:
+    return os.environ.get("INVOICING_ISSUES_QUEUE", ISSUES_QUEUE)
+
+
 # Long jobs (exports) have their own queue and worker, sized for them (infra/stacks/queues.py).
 EXPORTS_QUEUE = "invoicing-exports"
 

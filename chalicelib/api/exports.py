@@ -11,7 +11,7 @@ from . import credit_notes, customers, estimates, invoices, payments, products, 
 from .document_routes import FILE_LINK
 from .record_routes import page
 from .routing import ROUTES, RequestContext, route
-from .schema import Choice, Date, Field, Integer, Object, OpenObject, Problems, String
+from .schema import Array, Choice, Date, Field, Integer, Object, OpenObject, Problems, String
 
 exports = Blueprint(__name__)
 EXPORTS = lazy("chalicelib.services.exports", "EXPORTS")
@@ -19,7 +19,9 @@ request_export = lazy("chalicelib.services.exports", "request_export")
 export_link = lazy("chalicelib.services.exports", "export_link")
 queue_export = lazy("chalicelib.jobs.dispatch", "queue_export")
 record_query = lazy("chalicelib.services.listings", "record_query")
-push_to_xero = lazy("chalicelib.services.exports", "push_to_xero")
+XERO_PUSHES = lazy("chalicelib.services.xero_pushes", "XERO_PUSHES")
+request_push = lazy("chalicelib.services.xero_pushes", "request_push")
+queue_xero_push = lazy("chalicelib.jobs.dispatch", "queue_xero_push")
 
 ACCOUNTING = "accounting"
 ACCOUNTING_FILTERS = {"from": Date(description="Issued on or after"), "to": Date(description="Issued on or before"),
@@ -99,15 +101,39 @@ def list_exports(ctx: RequestContext):
 XERO_PUSH = Object({
     # Both are sent to Xero as HTTP headers: printable ASCII only.
     "access_token": String(required=True, max_length=4000, pattern=r"[!-~]+",
-                           description="An OAuth 2.0 token; used once, never stored"),
+                           description="An OAuth 2.0 access token; kept only until the push has used it "
+                                       "(at most its 30-minute life), never returned"),
     "xero_tenant_id": String(required=True, max_length=100, pattern=r"[!-~]+",
                              description="The Xero organisation (Xero-tenant-id)"),
     **ACCOUNTING_FILTERS,
 })
+PUSH_RESULT = Object({
+    "document_id": String(), "number": String(), "outcome": Choice(("created", "failed", "skipped")),
+    "xero_id": String(), "errors": Array(String(), max_items=4, description="Xero's validation errors "
+                                                                           "(the first 3, then how many more)")})
+XERO_PUSH_ANSWER = Object({
+    "id": String(), "state": Choice(("queued", "done", "failed")), "xero_tenant_id": String(),
+    **ACCOUNTING_FILTERS, "documents": Integer(minimum=0, maximum=500),
+    "counts": OpenObject(description="Documents per outcome (created, failed, skipped)"),
+    "results": Array(PUSH_RESULT, max_items=500, description="One per document, in the order pushed"),
+    "error": String(description="Why the push as a whole failed"), "finished_at": String()})
 
 
-@route(exports, "/accounting/xero-push", "POST", tag="Exports", body=XERO_PUSH, render=lambda body: body,
-       summary="Create the timeframe's issued invoices and credit notes in Xero (at most 500 per call); "
-               "a repeated push creates nothing twice")
+def _render_push(item) -> Dict[str, Any]:
+    return {"id": item.id, **XERO_PUSHES.present(item.data), "created_at": item.created_at}
+
+
+@route(exports, "/accounting/xero-push", "POST", tag="Exports", body=XERO_PUSH, status=202, render=_render_push,
+       response=XERO_PUSH_ANSWER, location=lambda body: f"xero-push/{body['id']}",
+       summary="Create the timeframe's issued invoices and credit notes (at most 500) in Xero; it runs as a job, "
+               "GET /accounting/xero-push/{id} gives each document's result; a repeated push creates nothing twice")
 def xero_push(ctx: RequestContext):
-    return push_to_xero(ctx.tenant_id, ctx.body)
+    item = request_push(ctx.uow, ctx.tenant_id, ctx.actor, ctx.body)
+    queue_xero_push(ctx.tenant_id, item.id)
+    return item
+
+
+@route(exports, "/accounting/xero-push/{push_id}", "GET", tag="Exports", render=_render_push,
+       response=XERO_PUSH_ANSWER, summary="A Xero push's state and, once done, each document's result")
+def get_xero_push(ctx: RequestContext, push_id):
+    return XERO_PUSHES.store.get(ctx.tenant_id, push_id)

@@ -116,7 +116,11 @@ def _success(doc: RouteDoc) -> Dict[str, Any]:
         schema = {"type": "object", "properties": {
             "data": {"type": "array", "items": schema},
             "next_cursor": {"type": ["string", "null"]}}}
-    return {"description": "OK", "content": {"application/json": {"schema": schema}}}
+    answer = {"description": "OK", "content": {"application/json": {"schema": schema}}}
+    if doc.location:
+        answer["headers"] = {"Location": {"description": "Where to read the result, relative to this path",
+                                          "schema": {"type": "string"}}}
+    return answer
 
 
 def _operation_id(doc: RouteDoc) -> str:

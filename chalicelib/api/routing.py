@@ -54,6 +54,7 @@ class RouteDoc(NamedTuple):
     response: Optional[Object] = None
     list_response: bool = False
     html: bool = False  # answers text/html pages (the customer portal), errors included
+    location: bool = False  # answers a Location header (where to read the result)
 
 
 ROUTES: List[RouteDoc] = []
@@ -66,10 +67,12 @@ PUBLIC, ADMIN, READ, WRITE = "public", "admin", "read", "write"
 def route(bp: Blueprint, path: str, method: str, *, summary: str, tag: str,
           render: Callable[[Any], Any], access: Optional[str] = None, body: Optional[Object] = None,
           partial: bool = False, query: Optional[Dict[str, Field]] = None, status: int = 200,
-          response: Optional[Object] = None, list_response: bool = False):
+          response: Optional[Object] = None, list_response: bool = False,
+          location: Optional[Callable[[Dict[str, Any]], str]] = None):
+    """location: from the answer's body, the Location header of a successful answer (replays too)."""
     access = access or (READ if method == "GET" else WRITE)
     ROUTES.append(RouteDoc(method, path, summary, tag, access, status, body, query or {},
-                           response, list_response))
+                           response, list_response, location=location is not None))
 
     def decorator(view: Callable[..., Any]):
         @bp.route(path, methods=[method], content_types=["*/*"],
@@ -78,7 +81,10 @@ def route(bp: Blueprint, path: str, method: str, *, summary: str, tag: str,
         def chalice_view(**path_params):
             request = bp.current_request
             try:
-                return _run(request, view, path_params, access, body, partial, query or {}, status, render)
+                answer = _run(request, view, path_params, access, body, partial, query or {}, status, render)
+                if location and answer.status_code == status:
+                    answer.headers["Location"] = location(json.loads(answer.body))
+                return answer
             except DomainError as error:
                 return error_response(error)
             except Exception:  # never expected; answered in the one shape, and logged

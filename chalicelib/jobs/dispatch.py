@@ -21,9 +21,30 @@ def _queue(name: str):
     return sqs, sqs.get_queue_url(QueueName=name)["QueueUrl"]
 
 
+# Jobs that take the next number of a tenant's series (a recurring occurrence or a subscription's
+# period may issue an invoice): they go
+# through the FIFO issues queue with the tenant as message group, so one tenant's run one at a
+# time (no conflicts on its series item) while tenants run in parallel. SQS drops a message whose
+# deduplication id it saw in the last 5 minutes (a repeated tick); a later repeat finds its work
+# done (each occurrence is claimed once).
+NUMBERING_KINDS = ("recurring", "billing")
+
+
+def queue_of(message: Dict[str, Any]) -> str:
+    return config.issues_queue() if message["kind"] in NUMBERING_KINDS else config.jobs_queue()
+
+
+def _entry(message: Dict[str, Any]) -> Dict[str, str]:
+    """SendMessage's parameters for the message (FIFO ones with its group and deduplication id)."""
+    entry = {"MessageBody": json.dumps(message)}
+    if message["kind"] in NUMBERING_KINDS:
+        entry.update(MessageGroupId=message["tenant_id"], MessageDeduplicationId=message["key"])
+    return entry
+
+
 def send_job(message: Dict[str, Any], queue: str = "") -> None:
-    sqs, url = _queue(queue or config.jobs_queue())
-    sqs.send_message(QueueUrl=url, MessageBody=json.dumps(message))
+    sqs, url = _queue(queue or queue_of(message))
+    sqs.send_message(QueueUrl=url, **_entry(message))
 
 
 def queue_pdf(tenant_id: str, item) -> None:
@@ -37,25 +58,36 @@ def queue_export(tenant_id: str, export_id: str) -> None:
     send_job({"kind": "export", "tenant_id": tenant_id, "export_id": export_id}, config.exports_queue())
 
 
+def queue_xero_push(tenant_id: str, push_id: str) -> None:
+    # Minutes when Xero is slow or rate-limits: the exports worker's 900 s, not the jobs worker's 120 s.
+    send_job({"kind": "xero_push", "tenant_id": tenant_id, "push_id": push_id}, config.exports_queue())
+
+
 class QueueSender:
-    """Sends messages to the jobs queue ten at a time (SQS's batch size)."""
+    """Sends messages ten at a time (SQS's batch size), each to its queue (queue_of)."""
 
     def __init__(self):
-        self._sqs, self._url = _queue(config.jobs_queue())
-        self._pending: List[Dict[str, Any]] = []
+        self._pending: Dict[str, List[Dict[str, Any]]] = {}
 
     def __call__(self, message: Dict[str, Any]) -> None:
-        self._pending.append(message)
-        if len(self._pending) == 10:
-            self.flush()
+        queue = queue_of(message)
+        pending = self._pending.setdefault(queue, [])
+        pending.append(message)
+        if len(pending) == 10:
+            self._send(queue)
 
     def flush(self) -> None:
-        if self._pending:
-            entries = [{"Id": str(i), "MessageBody": json.dumps(m)} for i, m in enumerate(self._pending)]
-            failed = self._sqs.send_message_batch(QueueUrl=self._url, Entries=entries).get("Failed")
+        for queue in list(self._pending):
+            self._send(queue)
+
+    def _send(self, queue: str) -> None:
+        messages = self._pending.pop(queue, [])
+        if messages:
+            sqs, url = _queue(queue)
+            entries = [{"Id": str(i), **_entry(m)} for i, m in enumerate(messages)]
+            failed = sqs.send_message_batch(QueueUrl=url, Entries=entries).get("Failed")
             if failed:
                 raise RuntimeError(f"SQS refused {len(failed)} messages: {failed[0].get('Message')}")
-            self._pending = []
 
 
 def tick(as_of: datetime) -> int:
@@ -71,11 +103,18 @@ def tick(as_of: datetime) -> int:
     return due
 
 
-def handle(messages: Iterable[Dict[str, Any]]) -> Dict[str, List[Dict[str, str]]]:
+def handle(messages: Iterable[Dict[str, Any]], in_order: bool = False) -> Dict[str, List[Dict[str, str]]]:
     """Process SQS records as Lambda gives them ({messageId, body, attributes}); report those
-    that failed, so only they come back."""
+    that failed, so only they come back.
+
+    in_order (a FIFO queue): after a failed message the rest of the batch is reported failed
+    unworked, as AWS advises for FIFO with partial batch responses, so that no message of a group
+    is worked before one sent ahead of it."""
     failures = []
     for message in messages:
+        if in_order and failures:
+            failures.append({"itemIdentifier": message["messageId"]})
+            continue
         try:
             work(json.loads(message["body"]), is_last_delivery(message))
         except Exception:  # one bad message must not hold back the batch; it is retried, then dead-lettered
@@ -106,6 +145,10 @@ def work(job: Dict[str, Any], last_delivery: bool) -> None:
         from ..services.exports import run_export
 
         run_export(job["tenant_id"], job["export_id"], parse_filters, last_delivery)
+    elif job.get("kind") == "xero_push":
+        from ..services.xero_pushes import run_push
+
+        run_push(job["tenant_id"], job["push_id"], last_delivery)
     elif job.get("kind") == "overdue":
         handle_overdue(job["tenant_id"], job["invoice_id"], date.fromisoformat(job["today"]))
     else:

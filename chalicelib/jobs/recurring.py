@@ -50,7 +50,9 @@ def run_tick(as_of: datetime, send: Callable[[Dict[str, Any]], None]) -> int:
     for item in RecordItem.by_due_time.query(DUE_PARTITION, RecordItem.GSI3SK <= iso(as_of) + "~",
                                              attributes_to_get=["GSI3SK"], page_size=250):
         _, tenant_id, template_id = item.GSI3SK.split("#")
-        send({"kind": "recurring", "tenant_id": tenant_id, "template_id": template_id, "as_of": iso(as_of)})
+        # key: the template and its due instant, for the FIFO queue's deduplication (jobs/dispatch.py)
+        send({"kind": "recurring", "tenant_id": tenant_id, "template_id": template_id, "as_of": iso(as_of),
+              "key": item.GSI3SK})
         sent += 1
     return sent
 

@@ -7,10 +7,11 @@ cloned into each document with every glyph's code fixed, and embedded whole:
 their subsetting is skipped, and their PDF objects are made once (pdf_output.py).
 Fallback fonts (wider Latin, Greek and Cyrillic; Arabic, Hebrew, Devanagari,
 Bengali, Gurmukhi, Gujarati, Tamil and Thai, shaped by HarfBuzz; CJK; emoji) are
-added only to documents whose text needs them, and fpdf2 subsets those as usual.
+added only to documents whose text needs them: parsed once per process too, and
+subset per document by HarfBuzz (pdf_subset.py).
 
 This leans on fpdf2's internals (TTFFont's and SubsetMap's fields, `fpdf.output.ftsubset`); the
-version is pinned and tests/unit/test_pdf_fonts.py checks the embedding.
+version is pinned and tests/unit/test_pdf_font_reuse.py checks the embedding.
 """
 import copy
 from functools import lru_cache
@@ -22,6 +23,8 @@ from fontTools import subset as fonttools_subset
 from fpdf import FPDF
 from fpdf.fonts import TTFFont
 from fpdf.util import escape_parens
+
+from .pdf_subset import SharedFont, add_shared_font
 
 FONT_DIR = Path(__file__).resolve().parent / "fonts"
 FAMILY = "Noto"
@@ -46,10 +49,13 @@ CORE_FILES = {"": "NotoSans-Core-Regular.ttf", "B": "NotoSans-Core-Bold.ttf"}
 
 
 class _WholeFontSubsetter(fonttools_subset.Subsetter):
-    """fpdf2's subsetter, except that fonts marked `embed_whole` are left as they are."""
+    """fpdf2's subsetter, except that fonts marked `embed_whole` are left as they are, and shared
+    fonts are cut by HarfBuzz."""
 
     def subset(self, font):
-        if not getattr(font, "embed_whole", False):
+        if isinstance(font, SharedFont):
+            font.cut(self.glyph_names_requested)
+        elif not getattr(font, "embed_whole", False):
             super().subset(font)
 
 
@@ -68,13 +74,13 @@ def add_fonts(pdf: FPDF, texts: Iterable[str]) -> None:
     needed = needed_fallbacks(frozenset("".join(texts)))
     shaped = any(f.shaped for f in needed)
     for style in CORE_FILES:
-        if shaped:  # HarfBuzz picks glyphs the fixed codes lack (a mirrored parenthesis): fpdf2's own font
-            pdf.add_font(FAMILY, style, FONT_DIR / CORE_FILES[style])
+        if shaped:  # HarfBuzz picks glyphs the fixed codes lack (a mirrored parenthesis): subset as used
+            add_shared_font(pdf, FAMILY, style, FONT_DIR / CORE_FILES[style])
         else:
             pdf.fonts[_fontkey(FAMILY, style)] = _clone(_core_font(style), pdf)
     for fallback in needed:
-        pdf.add_font(fallback.family, "", FONT_DIR / fallback.regular)
-        pdf.add_font(fallback.family, "B", FONT_DIR / fallback.bold)
+        add_shared_font(pdf, fallback.family, "", FONT_DIR / fallback.regular)
+        add_shared_font(pdf, fallback.family, "B", FONT_DIR / fallback.bold)
     if needed:
         pdf.set_fallback_fonts([f.family for f in needed], exact_match=False)
     if shaped:

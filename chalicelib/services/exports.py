@@ -13,11 +13,10 @@ dead-lettered, so nobody waits on an export that will never come.
 import io
 import json
 import tempfile
-from itertools import chain, islice
+from itertools import chain
 from typing import Any, Callable, Dict, Iterator, NamedTuple, Tuple
 
-from .. import config
-from ..domain.errors import DomainError, invalid
+from ..domain.errors import DomainError
 from ..store import files
 from ..store.clock import now, stamp
 from ..store.records import RecordStore
@@ -75,32 +74,13 @@ def run_export(tenant_id: str, export_id: str, parse_filters: Callable[[str, Dic
     _finish(item, DONE, rows=rows, key=key, file_name=name)
 
 
-MAX_PUSHED = 500  # documents per push, so that one request stays well inside API Gateway's 29 s
-
-
-def push_to_xero(tenant_id: str, request: Dict[str, Any]) -> Dict[str, Any]:
-    """Create the timeframe's issued invoices and credit notes in the tenant's Xero organisation.
-    The access token is used for this request only and never stored."""
-    from .xero_push import push_documents
-
-    query = {name: request[name] for name in ("from", "to", "timeframe") if request.get(name)}
-    documents = list(islice(_booked_documents(tenant_id, query, ("invoices", "credit_notes")), MAX_PUSHED + 1))
-    if len(documents) > MAX_PUSHED:
-        raise invalid("to", f"the timeframe holds more than {MAX_PUSHED} documents; push it in parts")
-    tenant = TENANTS.store.get(tenant_id, tenant_id).data
-    results = push_documents(documents, tenant.get("accounting_mapping"), request["access_token"],
-                             request["xero_tenant_id"], base_url=config.xero_base_url())
-    return {"documents": len(results), "results": [
-        {**result._asdict(), "errors": list(result.errors)} for result in results]}
-
-
 def export_link(item) -> Dict[str, Any]:
     return files.link(item.data["key"], item.data["file_name"]) if item.data.get("key") else None
 
 
 def all_rows(tenant_id: str, resource: str, query: Dict[str, Any], file_format: str) -> Iterator[Dict[str, Any]]:
     if resource == ACCOUNTING:
-        return _booked_documents(tenant_id, query, BOOKED_KINDS.get(file_format, ("invoices", "credit_notes")))
+        return booked_documents(tenant_id, query, BOOKED_KINDS.get(file_format, ("invoices", "credit_notes")))
     return _pages(tenant_id, resource, query)
 
 
@@ -113,7 +93,7 @@ def _pages(tenant_id: str, resource: str, query: Dict[str, Any]) -> Iterator[Dic
             return
 
 
-def _booked_documents(tenant_id: str, query: Dict[str, Any], kinds) -> Iterator[Dict[str, Any]]:
+def booked_documents(tenant_id: str, query: Dict[str, Any], kinds) -> Iterator[Dict[str, Any]]:
     """Issued (not draft, not void) invoices then credit notes dated in the timeframe, with lines."""
     from ..render.accounting.documents import NOT_EXPORTED
 

@@ -157,6 +157,13 @@ class LeaseItem(Item):
     until = UnicodeAttribute()
 
 
+class ExpiringSecretItem(Item):
+    """A credential kept only until its job has used it (a Xero push's access token), beside the
+    record of that job; DynamoDB's TTL removes it after `expires_at` if the job never ran."""
+    secret = UnicodeAttribute()
+    expires_at = TTLAttribute()
+
+
 class IdempotencyItem(Item):
     """The first answer to a POST with an Idempotency-Key, replayed to retries."""
     request_hash = UnicodeAttribute()

@@ -43,6 +43,15 @@ DEFECTS: List[Tuple[str, Callable[[dict], None], str]] = [
     ("visibility not from the timeout", lambda r: [q.update(VisibilityTimeout=1800) for q in
                                                    _of_type(r, "AWS::SQS::Queue") if "RedrivePolicy" in q],
      "is not 6 x"),
+    ("issues queue not FIFO", lambda r: [q.pop("FifoQueue") for q in _of_type(r, "AWS::SQS::Queue")
+                                         if q.get("QueueName", "").endswith("-issues.fifo")],
+     "the issues queue is not FIFO"),
+    ("issues queue's throughput per queue", lambda r: [q.pop("FifoThroughputLimit") for q in
+                                                       _of_type(r, "AWS::SQS::Queue")
+                                                       if q.get("QueueName", "").endswith("-issues.fifo")],
+     "not in high-throughput mode"),
+    ("no TTL", lambda r: [t.pop("TimeToLiveSpecification") for t in _of_type(r, "AWS::DynamoDB::Table")],
+     "no TTL on expires_at"),
     ("stray Stage", lambda r: r.update(Stage={"Type": "AWS::ApiGateway::Stage", "Properties": {"StageName": "Stage"}}),
      "expected one API stage"),
     ("no throttling", lambda r: [s.pop("MethodSettings", None) for s in _of_type(r, "AWS::ApiGateway::Stage")],

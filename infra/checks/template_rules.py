@@ -8,6 +8,7 @@ RUNTIME, ARCHITECTURE = "python3.13", "arm64"
 API_GATEWAY_TIMEOUT = 29
 SIX_YEARS_DAYS = 6 * 365
 VISIBILITY_PER_TIMEOUT = 6
+TTL_ATTRIBUTE = "expires_at"
 NOT_IAM_ACTIONS = {"dynamodb:TransactWriteItems", "dynamodb:TransactGetItems"}
 # Wildcard resources allowed, with why: CDK's bucket-notification custom resource must call
 # s3:PutBucketNotification before the bucket's name is known to IAM conditions.
@@ -18,7 +19,8 @@ EXACT = {
                          ("logs:CreateLogStream", "log"), ("logs:PutLogEvents", "log")},
     "RecurringTick": {("dynamodb:Query", "index/GSI3"), ("dynamodb:Query", "index/GSI5"),
                       ("dynamodb:BatchGetItem", "table"), ("sqs:SendMessage", "jobs"),
-                      ("sqs:GetQueueUrl", "jobs"), ("sqs:SendMessage", "tick-dlq"),
+                      ("sqs:GetQueueUrl", "jobs"), ("sqs:SendMessage", "issues"), ("sqs:GetQueueUrl", "issues"),
+                      ("sqs:SendMessage", "tick-dlq"),
                       ("logs:CreateLogStream", "log"), ("logs:PutLogEvents", "log")},
     "DeliveryEvents": {("dynamodb:GetItem", "table"), ("dynamodb:PutItem", "table"),
                        ("dynamodb:ConditionCheckItem", "table"), ("sqs:ReceiveMessage", "delivery-events"),
@@ -102,15 +104,33 @@ def check_queues(t: Template) -> None:
                  f"{name}: visibility {queue.get('VisibilityTimeout')} s is not 6 x {function['Timeout']} s")
     for name, q in queues.items():
         t.expect(q.get("QueueName", "").startswith(t.prefix + "-"), f"{name}: queue name {q.get('QueueName')}")
+    check_issue_queue(t, queues, functions, mappings)
     exports = [f for f in functions if f == "ExportsQueue"]
     t.expect(bool(exports) and functions["ExportsQueue"]["Timeout"] >= 600, "exports need their own long-timeout worker")
+
+
+def check_issue_queue(t: Template, queues: Dict[str, dict], functions: Dict[str, dict],
+                      mappings: Dict[str, dict]) -> None:
+    """Number-taking jobs: a FIFO queue (one tenant's at a time), deduplicated and limited per
+    message group, a FIFO dead-letter queue, no batching window (Lambda refuses one on FIFO)."""
+    readers = [m for m in mappings.values() if m["FunctionName"]["Ref"] == "IssueJobs"]
+    t.expect(len(readers) == 1 and "IssueJobs" in functions, "no IssueJobs reader of the issues queue")
+    for m in readers:
+        queue = queues[m["EventSourceArn"]["Fn::GetAtt"][0]]
+        dlq = queue.get("RedrivePolicy", {}).get("deadLetterTargetArn", {}).get("Fn::GetAtt", [""])[0]
+        t.expect(queue.get("FifoQueue") is True and queue.get("QueueName", "").endswith("-issues.fifo"),
+                 "the issues queue is not FIFO")
+        t.expect(queues.get(dlq, {}).get("FifoQueue") is True, "the issues queue's dead-letter queue is not FIFO")
+        t.expect((queue.get("DeduplicationScope"), queue.get("FifoThroughputLimit")) ==
+                 ("messageGroup", "perMessageGroupId"), "the issues queue is not in high-throughput mode")
+        t.expect("MaximumBatchingWindowInSeconds" not in m, "a batching window on the FIFO issues queue")
 
 
 def check_alarms(t: Template) -> None:
     alarms = list(t.of_type("AWS::CloudWatch::Alarm").values())
     watched = json.dumps(alarms)
     for name, q in t.of_type("AWS::SQS::Queue").items():
-        if q.get("QueueName", "").endswith("-dlq"):
+        if q.get("QueueName", "").endswith(("-dlq", "-dlq.fifo")):
             t.expect(name in watched, f"no alarm on the dead-letter queue {name}")
     for name in t.app_functions():
         t.expect(any(a.get("MetricName") == "Errors" and name in json.dumps(a) for a in alarms), f"{name}: no error alarm")
@@ -134,6 +154,9 @@ def check_data(t: Template) -> None:
         t.expect(table.get("TableName") == t.prefix, f"{name}: table name {table.get('TableName')}")
         t.expect(table.get("PointInTimeRecoverySpecification", {}).get("PointInTimeRecoveryEnabled") is True, "no PITR")
         t.expect(table.get("DeletionProtectionEnabled") is True, "no deletion protection")
+        # Idempotency answers and the Xero push's access token expire through it (chalicelib/store/table.py).
+        t.expect(table.get("TimeToLiveSpecification") == {"AttributeName": TTL_ATTRIBUTE, "Enabled": True},
+                 f"no TTL on {TTL_ATTRIBUTE}")
     rules = [r for p in t.of_type("AWS::Backup::BackupPlan").values() for r in p["BackupPlan"]["BackupPlanRule"]]
     t.expect(any(r.get("Lifecycle", {}).get("DeleteAfterDays", 0) >= SIX_YEARS_DAYS for r in rules),
              "no backup kept six years")
@@ -155,7 +178,8 @@ def _statements_of(t: Template, function: str) -> List[dict]:
 def _kind(resource) -> str:
     text = json.dumps(resource)
     for marker, kind in (("index/GSI3", "index/GSI3"), ("index/GSI5", "index/GSI5"), ("TickDlq", "tick-dlq"),
-                         ("Secret", "secret"), ("AdminKey", "secret"), ("JobsQueue", "jobs"),
+                         ("Secret", "secret"), ("AdminKey", "secret"), ("IssueJobsQueue", "issues"),
+                         ("JobsQueue", "jobs"),
                          ("DeliveryEventsQueue", "delivery-events"),
                          ("Logs", "log"), ("Table", "table")):
         if marker in text:

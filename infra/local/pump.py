@@ -22,15 +22,19 @@ MAX_SQS_BATCH = 10  # ReceiveMessage returns at most 10 messages
 
 class DevPump:
     def __init__(self, app: Chalice, stage: str = "local", retry_after_seconds: int = 5,
-                 poll_seconds: int = 2, clock: Callable[[], float] = time.time):
+                 poll_seconds: int = 2, clock: Callable[[], float] = time.time, pollers: int = 1):
         """retry_after_seconds: how long a failed message stays invisible before redelivery.
         poll_seconds: the long-poll wait, which also bounds how long stop() takes.
-        clock: wall-clock time in Unix seconds, which the schedules follow."""
+        clock: wall-clock time in Unix seconds, which the schedules follow.
+        pollers: copies of each queue's handler at work at once, as Lambda's concurrency. On a FIFO
+        queue SQS (moto too) hands out no message of a group while another of it is in flight, so
+        one group's messages are worked one batch at a time, in order, and groups in parallel."""
         self._app = app
         self._stage = stage
         self._retry_after = retry_after_seconds
         self._poll_seconds = poll_seconds
         self._clock = clock
+        self._pollers = pollers
         self._stopping = threading.Event()
         self._threads: List[threading.Thread] = []
         self._sqs = boto3.client("sqs")
@@ -45,7 +49,8 @@ class DevPump:
             attributes = self._sqs.get_queue_attributes(
                 QueueUrl=url, AttributeNames=["QueueArn", "RedrivePolicy"])["Attributes"]
             queue = Queue(queue_name(source), url, attributes["QueueArn"], _redrive(attributes))
-            self._spawn(source.name, self._run_queue, source, queue)
+            for _ in range(self._pollers):
+                self._spawn(source.name, self._run_queue, source, queue)
 
     def stop(self, timeout: float = 10.0) -> None:
         self._stopping.set()

@@ -94,6 +94,8 @@ def wire_sqs_event_sources(chalice: Chalice, sam: dict, queues: Dict[str, sqs.IQ
                                            ["ReportBatchItemFailures"])
             function.add_property_override(f"{path}.ScalingConfig",
                                            {"MaximumConcurrency": max_concurrency[name]})
+            if queue_name.endswith(".fifo"):  # Lambda takes no batching window on a FIFO queue
+                function.add_property_deletion_override(f"{path}.MaximumBatchingWindowInSeconds")
 
 
 def _queue_name(queue) -> str:

@@ -29,10 +29,13 @@ APP_NAME = "invoicing"
 # Chalice needs some role ARN when it does not make roles; every function's Role is then
 # replaced by its own (stacks/permissions.py), and the stack's checks fail if one is not.
 PLACEHOLDER_ROLE = "arn:aws:iam::000000000000:role/replaced-by-the-stack"
-# Copies of each queue reader Lambda runs at once. Jobs: 2, the least SQS allows, because more
-# workers on one tenant's burst only add conflicts (bench/README.md, month-start burst); exports:
-# 2 long jobs at a time; uploads: 5, not measured; delivery events: 2, a trickle.
-MAX_CONCURRENCY = {"Jobs": 2, "ExportsQueue": 2, "UploadsQueue": 5, "DeliveryEvents": 2}
+# Copies of each queue reader Lambda runs at once. IssueJobs (the FIFO issues queue, a message
+# group per tenant): one copy works one tenant at a time, so the cap is how many tenants issue at
+# once: ISSUE_CONCURRENCY (bench/README.md, month-start burst). Jobs (PDFs, overdue, emails): 2;
+# exports: 2 long jobs at a time; uploads: 5, not measured; delivery events: 2, a trickle.
+ISSUE_CONCURRENCY = 10
+MAX_CONCURRENCY = {"IssueJobs": ISSUE_CONCURRENCY, "Jobs": 2, "ExportsQueue": 2, "UploadsQueue": 5,
+                   "DeliveryEvents": 2}
 API_GATEWAY_TIMEOUT = 29  # seconds: API Gateway's integration limit
 
 
@@ -56,7 +59,8 @@ class InvoicingStack(Stack):
                 password_length=48, exclude_punctuation=True),
         )
         self.mail = Mail(self, prefix, mail_from)
-        queue_names = {config.JOBS_QUEUE: f"{prefix}-jobs", config.EXPORTS_QUEUE: f"{prefix}-exports",
+        queue_names = {config.JOBS_QUEUE: f"{prefix}-jobs", config.ISSUES_QUEUE: f"{prefix}-issues.fifo",
+                       config.EXPORTS_QUEUE: f"{prefix}-exports",
                        config.UPLOADS_QUEUE: f"{prefix}-uploads",
                        config.DELIVERY_EVENTS_QUEUE: f"{prefix}-delivery-events"}
 
@@ -69,6 +73,7 @@ class InvoicingStack(Stack):
                 "INVOICING_UPLOADS_BUCKET": self.uploads.bucket_name,
                 "INVOICING_UPLOADS_QUEUE": queue_names[config.UPLOADS_QUEUE],
                 "INVOICING_JOBS_QUEUE": queue_names[config.JOBS_QUEUE],
+                "INVOICING_ISSUES_QUEUE": queue_names[config.ISSUES_QUEUE],
                 "INVOICING_EXPORTS_QUEUE": queue_names[config.EXPORTS_QUEUE],
                 "INVOICING_MAIL_FROM": mail_from,
                 **({"INVOICING_PORTAL_URL": portal_url} if portal_url else {}),
@@ -87,7 +92,7 @@ class InvoicingStack(Stack):
         wire_sqs_event_sources(self.chalice, sam, queues, MAX_CONCURRENCY)
         make_roles(self, prefix, functions, log_groups, Resources(
             table=self.table, documents=self.documents, uploads=self.uploads,
-            jobs=queues[config.JOBS_QUEUE], exports=queues[config.EXPORTS_QUEUE],
+            jobs=queues[config.JOBS_QUEUE], issues=queues[config.ISSUES_QUEUE], exports=queues[config.EXPORTS_QUEUE],
             uploads_queue=queues[config.UPLOADS_QUEUE], delivery_events=queues[config.DELIVERY_EVENTS_QUEUE],
             admin_key=self.admin_key,
             mail_arns=self.mail.arns, failed_events=failed_events))

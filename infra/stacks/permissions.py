@@ -32,6 +32,7 @@ class Resources:
     documents: s3.Bucket
     uploads: s3.Bucket
     jobs: sqs.Queue
+    issues: sqs.Queue  # FIFO: jobs that take numbers, a message group per tenant
     exports: sqs.Queue
     uploads_queue: sqs.Queue
     delivery_events: sqs.Queue
@@ -60,7 +61,14 @@ def policies(r: Resources) -> Dict[str, List[iam.PolicyStatement]]:
         "RecurringTick": [
             _allow(["dynamodb:Query"], f"{r.table.table_arn}/index/GSI3", f"{r.table.table_arn}/index/GSI5"),
             _allow(["dynamodb:BatchGetItem"], r.table.table_arn),  # tenants' time zones
-            _allow(QUEUE_SEND, r.jobs.queue_arn),
+            _allow(QUEUE_SEND, r.jobs.queue_arn, r.issues.queue_arn),
+        ],
+        "IssueJobs": [  # recurring occurrences: generate, issue, email with the PDF
+            _allow(TABLE_READ + TABLE_WRITE, *table),
+            _allow(["s3:GetObject", "s3:PutObject"], documents),
+            _allow(["s3:ListBucket"], r.documents.bucket_arn),
+            _allow(QUEUE_CONSUME, r.issues.queue_arn),
+            _allow(MAIL_SEND, *r.mail_arns),
         ],
         "Jobs": [
             _allow(TABLE_READ + TABLE_WRITE, *table),
@@ -70,8 +78,9 @@ def policies(r: Resources) -> Dict[str, List[iam.PolicyStatement]]:
             _allow(QUEUE_CONSUME, r.jobs.queue_arn),
             _allow(MAIL_SEND, *r.mail_arns),
         ],
-        "ExportsQueue": [
-            _allow(TABLE_READ + ["dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:ConditionCheckItem"], *table),
+        "ExportsQueue": [  # exports, and Xero pushes (DeleteItem: the push's token once used)
+            _allow(TABLE_READ + ["dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem",
+                                 "dynamodb:ConditionCheckItem"], *table),
             _allow(["s3:PutObject", "s3:AbortMultipartUpload"], r.documents.arn_for_objects("exports/*")),
             _allow(QUEUE_CONSUME, r.exports.queue_arn),
         ],

@@ -14,10 +14,14 @@ def visibility_for(function_timeout_seconds: int) -> Duration:
 
 
 def make_queue(stack: Stack, construct_id: str, name: str, function_timeout_seconds: int):
-    """(queue, dead-letter queue): after MAX_RECEIVE_COUNT receives a message waits 14 days in the DLQ."""
+    """(queue, dead-letter queue): after MAX_RECEIVE_COUNT receives a message waits 14 days in the DLQ.
+
+    A name ending in .fifo makes a FIFO queue (and DLQ) in high-throughput mode: deduplication and
+    the throughput limit per message group (a tenant), so tenants do not share one queue-wide limit."""
+    fifo = name.endswith(".fifo")
     dlq = sqs.Queue(
-        stack, f"{construct_id}Dlq", queue_name=f"{name}-dlq",
-        retention_period=Duration.days(14),
+        stack, f"{construct_id}Dlq", queue_name=f"{name[:-5]}-dlq.fifo" if fifo else f"{name}-dlq",
+        retention_period=Duration.days(14), fifo=fifo or None,
         encryption=sqs.QueueEncryption.SQS_MANAGED, enforce_ssl=True,
     )
     queue = sqs.Queue(
@@ -26,5 +30,7 @@ def make_queue(stack: Stack, construct_id: str, name: str, function_timeout_seco
         retention_period=Duration.days(4),
         dead_letter_queue=sqs.DeadLetterQueue(queue=dlq, max_receive_count=MAX_RECEIVE_COUNT),
         encryption=sqs.QueueEncryption.SQS_MANAGED, enforce_ssl=True,
+        **(dict(fifo=True, deduplication_scope=sqs.DeduplicationScope.MESSAGE_GROUP,
+                fifo_throughput_limit=sqs.FifoThroughputLimit.PER_MESSAGE_GROUP_ID) if fifo else {}),
     )
     return queue, dlq

@@ -8,7 +8,6 @@ from decimal import Decimal
 import pytest
 
 from tests.api.test_exports import export
-from tests.integration.test_xero_push import xero  # noqa: F401 (a local server checking payloads against Xero's OpenAPI)
 
 SYSTEMS = ["xero", "quickbooks", "quickbooks_credit_notes", "sage50", "clearbooks", "freshbooks"]
 
@@ -73,19 +72,3 @@ def test_a_bad_mapping_is_refused_with_its_field(tenant):
 def test_formats_belong_to_their_resources(tenant, body, field):
     answer = tenant.post("/exports", body)
     assert answer.status == 400 and field in answer.error_fields, answer.body
-
-
-def test_push_to_xero_creates_each_document_once(tenant, books, xero, monkeypatch):
-    monkeypatch.setenv("INVOICING_XERO_BASE_URL", xero.base_url)
-    body = {"access_token": "token-1", "xero_tenant_id": "org-1", "from": "2026-10-01", "to": "2026-10-31"}
-    first = tenant.post("/accounting/xero-push", body)
-    assert first.status == 200, first.body
-    assert [r["outcome"] for r in first.body["results"]] == ["created"] * 3
-    again = tenant.post("/accounting/xero-push", body)
-    assert [r["xero_id"] for r in again.body["results"]] == [r["xero_id"] for r in first.body["results"]]
-    assert len(xero.created) == 3
-
-
-def test_push_to_xero_needs_a_token(tenant):
-    answer = tenant.post("/accounting/xero-push", {"xero_tenant_id": "org-1"})
-    assert answer.status == 400 and answer.error_fields == ["access_token"]

@@ -249,3 +249,46 @@ def test_next_fire_time(expression, after, expected):
     def utc(text):
         return datetime.fromisoformat(text).replace(tzinfo=timezone.utc).timestamp()
     assert next_fire_time(expression, utc(after)) == utc(expected)
+
+
+def test_a_fifo_handler_gets_a_fifo_queue_and_a_fifo_dead_letter_queue(sqs):
+    queue = f"fifo-{uuid.uuid4().hex[:8]}.fifo"
+    sqs_app(queue, lambda event: None)
+    for name in (queue, f"{queue[:-5]}-dlq.fifo"):
+        url = sqs.get_queue_url(QueueName=name)["QueueUrl"]
+        assert sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["FifoQueue"])["Attributes"] == {
+            "FifoQueue": "true"}
+
+
+def test_pump_works_one_groups_messages_in_order_one_batch_at_a_time_and_groups_in_parallel(
+        sqs, running_pumps):
+    """Three pollers on a FIFO queue, as three Lambda copies: group a's messages never run at once
+    (nor out of order), while group b's run beside them. SQS (moto) holds a group's next message
+    while one of it is in flight."""
+    queue = f"groups-{uuid.uuid4().hex[:8]}.fifo"
+    spans = []  # (group, bodies, started, ended) per batch
+
+    def slow(event):
+        started = time.monotonic()
+        records = [record.to_dict() for record in event]
+        time.sleep(0.4)
+        spans.append(({r["attributes"]["MessageGroupId"] for r in records}, [r["body"] for r in records],
+                      started, time.monotonic()))
+
+    app = Chalice(app_name="pump-test")
+    app.on_sqs_message(queue=queue, batch_size=1)(slow)  # one message a batch, so groups can split
+    create_resources(app)
+    url = sqs.get_queue_url(QueueName=queue)["QueueUrl"]
+    for body, group in (("a1", "a"), ("a2", "a"), ("b1", "b"), ("a3", "a"), ("b2", "b")):
+        sqs.send_message(QueueUrl=url, MessageBody=body, MessageGroupId=group, MessageDeduplicationId=body)
+
+    running_pumps(app, pollers=3)
+    wait_for(lambda: sum(len(bodies) for _, bodies, _, _ in spans) == 5)
+    for group in ("a", "b"):
+        mine = sorted((s for s in spans if s[0] == {group}), key=lambda s: s[2])
+        assert [body for s in mine for body in s[1]] == sorted(body for body in "a1 a2 a3 b1 b2".split()
+                                                               if body[0] == group)
+        assert all(earlier[3] <= later[2] for earlier, later in zip(mine, mine[1:]))  # one at a time
+    first_a = min((s for s in spans if s[0] == {"a"}), key=lambda s: s[2])
+    first_b = min((s for s in spans if s[0] == {"b"}), key=lambda s: s[2])
+    assert first_b[2] < first_a[3] and first_a[2] < first_b[3]  # the groups overlapped

@@ -63,12 +63,12 @@ def redeliver_at_once(messages: List[Dict[str, Any]], queue: str = "") -> None:
 
 
 def drain_jobs_queue(max_rounds: int = 50) -> int:
-    """Receive and handle every message on the (moto) job queues, jobs and exports, until both are
-    empty; returns how many were handled."""
+    """Receive and handle every message on the (moto) job queues, issues, jobs and exports, until
+    all are empty; returns how many were handled."""
     handled = 0
     for _ in range(max_rounds):
         delivered = 0
-        for queue in (config.jobs_queue(), config.exports_queue()):
+        for queue in (config.issues_queue(), config.jobs_queue(), config.exports_queue()):
             messages, failed = deliver_jobs(queue)
             assert not failed, f"jobs failed on {queue}: {failed}"
             delivered += len(messages)
