@@ -57,6 +57,7 @@ class Prepared(NamedTuple):
     exchange_rate: Any = None
     new_customer: Optional[Dict[str, Any]] = None  # to create first (the fields' customer_id is NEW_CUSTOMER)
     new_customer_columns: Dict[str, str] = {}  # the file's header of each of its fields
+    account_ref: Optional[str] = None  # a customer's account in the system its file comes from
 
 
 NEW_CUSTOMER = "cus_new"  # stands for the customer still to be made while the document is checked
@@ -98,6 +99,7 @@ def from_rows(kind: str, columns: ColumnMap, rows: List[Any], lookups: Lookups) 
         extra["status"] = extra["status"].lower()
     record_parts(kind, columns.layout, body, lambda system, code: lookups.tax_code(system, code),
                  lambda target, message: problems.append(Problem(rows[0].line, columns.header_of(target), message)))
+    account_ref = body.pop("account_ref", None)
     contact = body.pop("contact", {})
     new_customer = None
     if "customer" in body:
@@ -120,7 +122,7 @@ def from_rows(kind: str, columns: ColumnMap, rows: List[Any], lookups: Lookups) 
         body["lines"] = [_line(row_values, row.line, columns, lookups, problems)
                          for row, row_values in zip(rows, values)]
     stated = [line.pop("stated_vat", None) for line in body.get("lines", [])]  # not a field of the API's
-    prepared = _validated(kind, body, extra, locate, problems)
+    prepared = _validated(kind, body, extra, locate, problems)._replace(account_ref=account_ref)
     for line, vat in zip(prepared.fields.get("lines", []), stated):
         if vat is not None:
             line["stated_vat"] = Decimal(vat)  # the VAT the file charged: pricing keeps it or refuses it

@@ -9,8 +9,8 @@ Customers
   routine"); Sage's own article "Customer record data fields you can import" (gb-kb.sage.com,
   k2dockey 250321114620507) lists the same fields in the same columns A to AE. Address 1 to 5
   are Sage's Street 1, Street 2, Town, County and Post Code (excel2sage's Customers mapping).
-  Account Reference is read but is no field of our customers: map it in accounting_mapping.
-  customers.sage50 for Sage invoice files. Payment Due Days are our payment terms. Turnovers,
+  Account Reference is kept beside the customer (import_lookups.py), so that a Sage invoice
+  file naming it finds the customer; unique, as in Sage. Payment Due Days are our payment terms. Turnovers,
   credit limit, settlement, analysis, nominal and tax code defaults have no place here.
 - Clear Books, "How to import a list of customers" (support.clearbooks.co.uk, article
   33000203144): Clear Books maps any headers to its fields on import, so the headers are
@@ -55,7 +55,7 @@ def _ignored(*names: str) -> Spec:
 
 
 SAGE50_CUSTOMERS: Spec = (
-    ("Account Reference", None, "text", True), ("Account Name", "name", "text", True),
+    ("Account Reference", "account_ref", "text", True), ("Account Name", "name", "text", True),
     ("Address 1", "billing_address.line1", "text", False), ("Address 2", "billing_address.line2", "text", False),
     ("Address 3", "billing_address.city", "text", False), ("Address 4", "billing_address.region", "text", False),
     ("Address 5", "billing_address.postal_code", "text", False), ("Contact Name", "contact_name", "text", False),
@@ -116,5 +116,7 @@ SIGNATURES: Dict[str, Dict[str, FrozenSet[str]]] = {
     PRODUCTS: {QUICKBOOKS: frozenset({"sku", "salesprice/rate"}), XERO: frozenset({"itemcode", "salesunitprice"}),
                SAGE50: frozenset({"stockcode", "salesprice"})},
 }
+# Layouts whose customer lists carry the account reference their invoice files name the customer by.
+ACCOUNT_REF_LAYOUTS = frozenset({SAGE50})
 # A blank tax code: Sage's import takes T0; the others leave the product standard-rated.
 TAX_CODE_DEFAULTS = {SAGE50: "T0"}

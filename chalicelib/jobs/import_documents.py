@@ -23,6 +23,7 @@ from ..imports.bodies import Problem, Rejected, problems_of
 from ..imports.grouping import MAX_LINES, Group, Skipped
 from ..imports.kinds import map_header
 from ..imports.mixed_files import Skip
+from ..imports.record_layouts import ACCOUNT_REF_LAYOUTS
 from ..imports.report import DUPLICATE, IMPORTED, REJECTED, SKIPPED, Outcome
 from ..services.customers import CUSTOMERS as CUSTOMER_RECORDS
 from ..services.document_types import CREDIT_NOTE, INVOICE
@@ -32,10 +33,11 @@ from ..services.products import PRODUCTS as PRODUCT_RECORDS
 from ..services.records import create_record
 from ..services.tenants import TENANTS
 from ..store import keys
+from ..store.models import UniqueValueItem
 from ..store.unit_of_work import UnitOfWork, Writes
 from ..store.uploads import ImportClaimItem, ImportFileItem, claim_pk, get_claim, read_claims
 from .import_customers import NewCustomers
-from .import_lookups import Directory
+from .import_lookups import Directory, account_ref_pk
 
 DOCUMENT_TYPES = {INVOICES: INVOICE, CREDIT_NOTES: CREDIT_NOTE}
 
@@ -61,7 +63,9 @@ class Importer:
                                           self.base_currency) if creates else None
         refs = {ref: customer_id for customer_id, ref in
                 ((mapping or {}).get("customers", {}).get(self.columns.layout, {}) if self.columns else {}).items()}
-        self.lookups = Directory(tenant_id, self.new_customers.created if creates else None, mapping, refs)
+        layout = self.columns.layout if self.columns else None
+        self.lookups = Directory(tenant_id, self.new_customers.created if creates else None, mapping, refs,
+                                 layout if layout in ACCOUNT_REF_LAYOUTS else None)
 
     def number_of(self, record: Any) -> Optional[str]:
         """The document number that groups rows (JSON documents are whole already)."""
@@ -130,7 +134,8 @@ class Importer:
         return bodies.from_rows(self.kind, self.columns, group.rows, self.lookups)
 
     def _create(self, group: Group, prepared: bodies.Prepared, note: Optional[str]):
-        uow = UnitOfWork(before_commit=lambda made, writes: self._stake(writes, group, made, note))
+        uow = UnitOfWork(before_commit=lambda made, writes: self._stake(writes, group, made, note,
+                                                                        prepared.account_ref))
         fields = prepared.fields
         if self.kind == CUSTOMERS:
             defaults = {"currency": self.base_currency, "payment_terms_days": DEFAULT_PAYMENT_TERMS_DAYS}
@@ -145,9 +150,15 @@ class Importer:
         number = prepared.number if self.keep_numbers else None
         return create_issued(uow, dtype, self.tenant_id, self.actor, fields, options, number)
 
-    def _stake(self, writes: Writes, group: Group, made: Any, note: Optional[str]) -> None:
-        """The document's claim (with its first line's note) and the file's progress, in the document's
-        own transaction."""
+    def _stake(self, writes: Writes, group: Group, made: Any, note: Optional[str], account_ref: Optional[str]) -> None:
+        """The document's claim (with its first line's note), a customer's account reference in the file's
+        system, and the file's progress, in the document's own transaction."""
+        if account_ref:
+            writes.put(UniqueValueItem(account_ref_pk(self.tenant_id, self.columns.layout, account_ref),
+                                       keys.RECORD_SK, owner_id=made.id),
+                       condition=UniqueValueItem.PK.does_not_exist(),
+                       on_fail=Conflict(f"Another customer has the account reference {account_ref}",
+                                        [("account_ref", "is the account reference of another customer")]))
         writes.put(ImportClaimItem(self._claim_pk(group), keys.RECORD_SK, batch_id=self.batch_id,
                                    file_id=self.item.file_id, document_id=made.id,
                                    number=getattr(made, "number", None), line=group.line, note=note),

@@ -5,7 +5,8 @@ Customer names are not unique, so the tenant's customers are read once (one
 Query, page by page) into a map by name; a name two active customers share is
 refused as ambiguous rather than guessed; a name no customer has is an
 UnknownCustomer, which an upload that creates customers creates. Codes and numbers are unique, so
-each is one GetItem of its claim, remembered for the rest of the chunk.
+each is one GetItem of its claim, remembered for the rest of the chunk; so is a customer's account
+reference in another system (Sage's), claimed when a customer list of that system made it.
 """
 from typing import Any, Callable, Dict, List, Optional, Tuple
 
@@ -17,18 +18,24 @@ from ..store import keys
 from ..store.models import RecordItem, UniqueValueItem
 
 
+def account_ref_pk(tenant_id: str, system: str, ref: str) -> str:
+    """Claims a customer's account reference in another system for the customer an upload made."""
+    return keys.unique_value_pk(tenant_id, "CUSTOMER", f"{system}_ref", ref)
+
+
 def _normal(name: str) -> str:
     return " ".join(name.lower().split())
 
 
 class Directory:
     def __init__(self, tenant_id: str, created: Optional[Callable[[str], bool]] = None,
-                 mapping: Optional[Dict[str, Any]] = None, customer_refs: Optional[Dict[str, str]] = None):
+                 mapping: Optional[Dict[str, Any]] = None, customer_refs: Optional[Dict[str, str]] = None,
+                 ref_system: Optional[str] = None):
         """`created`: whether this upload created a customer for a name (None: it creates none);
         `mapping`: the tenant's accounting mapping; `customer_refs`: its customers by their reference in
-        the system the file comes from."""
+        the system the file comes from; `ref_system`: that system, where its customer lists claim them."""
         self.tenant_id, self.created, self.creates_customers = tenant_id, created, created is not None
-        self.mapping, self.customer_refs = mapping, customer_refs or {}
+        self.mapping, self.customer_refs, self.ref_system = mapping, customer_refs or {}, ref_system
         self._customers: Optional[Dict[str, List[Tuple[str, str]]]] = None
         self._claims: Dict[str, Optional[str]] = {}
 
@@ -37,9 +44,15 @@ class Directory:
             return text  # an id: the service checks that it is one of the tenant's
         if text in self.customer_refs:
             return self.customer_refs[text]
+        owner = self.ref_system and self._owner(account_ref_pk(self.tenant_id, self.ref_system, text))
+        if owner:
+            return owner
+        # The names before the claims: a customer this upload made (with its claim, in one transaction)
+        # is among names read earlier only if its claim is seen too, so a twin run still notes it.
+        names = self._customer_names()
         if self.created and self.created(text):
             raise UnknownCustomer("was new to this upload")  # its customer and note come from the upload's claim
-        found = self._customer_names().get(_normal(text), [])
+        found = names.get(_normal(text), [])
         active = [customer_id for customer_id, status in found if status == ACTIVE]
         if len(active) == 1:
             return active[0]

@@ -4,7 +4,9 @@ published import format; what each row should become is worked out by hand from 
 (Sage's Address 1-5 as street, street, town, county, post code; Sage's blank Tax Code as T0;
 each system's default UK tax codes), not from our exporters.
 """
-from tests.api.test_uploads_vendor_formats import uploaded
+from tests.api.test_uploads import open_batch, upload_all
+from tests.api.test_uploads_vendor_formats import FIXTURES, uploaded
+from tests.support.uploads import fetch_report
 
 STANDARD, ZERO = ("standard", "20"), ("zero", "0")
 
@@ -24,10 +26,10 @@ def refused(rows):
 def test_sage_50_customer_records_in_windows_1252(new_tenant):
     api = new_tenant()
     file, rows = uploaded(api, "sage50_customers.csv", "customers")
-    assert file["encoding"] == "cp1252" and file["counts"]["imported"] == 2
+    assert file["encoding"] == "cp1252" and file["counts"]["imported"] == 3
     assert list(refused(rows)) == [4] and refused(rows)[4][0] == "Payment Due Days"
     made = customers_by_name(api)
-    assert sorted(made) == ["Café Rouge", "Harbour Florists Ltd"]
+    assert sorted(made) == ["Café Rouge", "Harbour Florists Ltd", "Müller GmbH"]
     harbour = made["Harbour Florists Ltd"]
     assert {k: harbour.get(k) for k in ("contact_name", "phone", "vat_number", "emails", "payment_terms_days")} == {
         "contact_name": "Ann Quay", "phone": "0117 496 0000", "vat_number": "GB980780684",
@@ -107,3 +109,26 @@ def test_sage_50_product_records_blank_tax_code_is_t0(new_tenant):
     assert (made["ROSE-RED"]["name"], made["ROSE-RED"]["unit"], made["ROSE-RED"]["unit_price"],
             made["ROSE-RED"]["vat_category"]) == ("Red rose \u2013 single stem", "Each", "2.50", "standard")
     assert (made["CARD"]["vat_category"], made["CARD"]["vat_rate"]) == ZERO
+
+
+def test_sage_invoices_find_the_customers_a_sage_customer_list_made_by_their_account_reference(new_tenant):
+    api = new_tenant()
+    uploaded(api, "sage50_customers.csv", "customers")
+    muller = customers_by_name(api)["Müller GmbH"]
+    file, rows = uploaded(api, "sage50_audit_trail.csv")  # its rows name the account MULLER01
+    assert rows[2]["status"] == "imported", rows[2]
+    assert api.get(f"/invoices/{rows[2]['id']}").body["customer_id"] == muller["id"]
+
+
+def test_an_account_reference_another_customer_has_is_the_rows_reason(new_tenant):
+    api = new_tenant()
+    uploaded(api, "sage50_customers.csv", "customers")
+    content = (FIXTURES / "sage50_customers.csv").read_bytes().replace("Müller GmbH".encode("cp1252"),
+                                                                      b"Mueller Trading")
+    batch = open_batch(api, "customers", [("again.csv", content)])
+    upload_all(batch, [("again.csv", content)])
+    (file,) = api.get(f"/uploads/{batch['id']}").body["files"]
+    rows = {r["line"]: r for r in fetch_report(file["report"]["json"])["rows"]}
+    assert (rows[5]["status"], rows[5]["column"], rows[5]["reason"]) == (
+        "rejected", "Account Reference", "is the account reference of another customer")
+    assert "Mueller Trading" not in customers_by_name(api)

@@ -155,3 +155,17 @@ def test_a_quickbooks_customer_list_becomes_customers(new_tenant):
                                                              "0117 496 0000")
     assert ann["billing_address"] == {"line1": "1 Quay Street", "city": "Bristol", "region": "Avon",
                                       "postal_code": "BS1 4DJ", "country": "GB"}
+
+
+def test_one_unmapped_tax_code_refuses_its_whole_document_and_makes_no_customer(new_tenant):
+    # Clear Books' layout; 0.175 (the 17.5% rate of 2008-2011) is no default Clear Books code.
+    api = new_tenant()
+    content = (FIXTURES / "clearbooks_invoices.csv").read_bytes().replace(b"Children's clothing,1,15.00,15.00,0,",
+                                                                          b"Children's clothing,1,15.00,15.00,0.175,")
+    batch = open_batch(api, "invoices", [("cb.csv", content)], customers="create")
+    upload_all(batch, [("cb.csv", content)])
+    (file,) = api.get(f"/uploads/{batch['id']}").body["files"]
+    rows = {r["line"]: r for r in fetch_report(file["report"]["json"])["rows"]}
+    assert rows[3]["column"] == "Line VAT rate" and "Clear Books tax codes" in rows[3]["reason"]
+    assert rows[2]["reason"] == "not imported: line 3 of the same document was refused"
+    assert api.get("/invoices").body["data"] == [] and api.get("/customers").body["data"] == []
