@@ -4,9 +4,10 @@ One transaction (at most 100 items) holds a group of records: the totals of
 each day they add to, the PERIOD item of each period (on condition it is not
 billed) or, for records of a billed period, the subscription's BILLED pointer
 (their totals go to the late totals of the last billed period), the sets of
-ids seen they add to (on the versions read), the registration of the group's
-CSV part, and for the last group of a file chunk the chunk's claim (the file
-moved on, on condition it still waits for this chunk). A record whose id is in
+ids seen they add to (on the versions read), and for the last group of a file
+chunk the chunk's claim (the file
+moved on, on condition it still waits for this chunk); the day items name the
+group's CSV part, written to S3 just before (store/usage_parts.py). A record whose id is in
 a set already is a duplicate and adds nothing. When any condition fails (a
 concurrent writer took some of the same sets, a period was billed meanwhile),
 nothing of the group is written: its records are read and planned again.
@@ -17,7 +18,7 @@ from typing import Callable, Dict, List, Optional, Sequence, Set, Tuple
 from ..domain.errors import ConcurrentUpdate, Conflict
 from ..domain.usage_records import hour_of, id_digest
 from ..store.unit_of_work import UnitOfWork, Writes
-from ..store.usage_parts import part_bytes, part_item, put_part
+from ..store.usage_parts import part_bytes, put_part
 from ..store.usage_seen import SeenSets, hour_key
 from ..store.usage_totals import (DAY, LATE, PERIOD_SK, POINTER_SK, UsageDayItem, UsagePeriodItem,
                                   UsagePointerItem, pointer_pk, usage_pk, day_actions)
@@ -123,12 +124,10 @@ class _Group:
         self.days: Dict[Tuple[str, str], Dict[Tuple[bool, str], list]] = {}  # (pk, sk) -> (is call, key) -> sums
         self.periods_counted: Set[Tuple[str, str]] = set()  # on time: (sub, period)
         self.late_subscriptions: Dict[str, str] = {}  # sub -> last billed period
-        self.buckets: Set[Tuple[str, bool]] = set()  # (pk, late): where the part is registered
         self.shard_items: Dict[Tuple[str, str], int] = {}
 
     def items(self) -> int:
-        return (len(self.days) + len(self.periods_counted) + len(self.late_subscriptions) + len(self.buckets)
-                + sum(self.shard_items.values()))
+        return len(self.days) + len(self.periods_counted) + len(self.late_subscriptions) + sum(self.shard_items.values())
 
     def fill(self, candidates: List[Rated]) -> int:
         """Take records while the transaction has room; returns how many were looked at (taken or duplicate)."""
@@ -150,16 +149,15 @@ class _Group:
         if (rated.is_call, rated.key) not in sums and len(sums) >= MAX_KEYS_PER_DAY:
             return False
         before = (dict(self.shard_items), set(self.periods_counted), dict(self.late_subscriptions),
-                  set(self.buckets), day_key in self.days)
+                  day_key in self.days)
         self.shard_items[hour] = self.seen.items_for(hour)
         if late:
             self.late_subscriptions[rated.subscription_id] = period
         else:
             self.periods_counted.add((rated.subscription_id, period))
-        self.buckets.add((pk, late))
         self.days[day_key] = sums
         if self.items() > self.budget:
-            self.shard_items, self.periods_counted, self.late_subscriptions, self.buckets, had_day = before
+            self.shard_items, self.periods_counted, self.late_subscriptions, had_day = before
             if not had_day:
                 del self.days[day_key]
             return False
@@ -172,13 +170,11 @@ class _Group:
         if self.records:
             late_after = {(r.subscription_id, r.period_start): self.periods.last[r.subscription_id]
                           for r in self.records if (r.subscription_id, r.period_start) in self.periods.billed}
-            key = put_part(self.tenant_id, part_bytes(self.records, late_after))
-            for pk, late in self.buckets:
-                writes.put(part_item(pk, key, late))
+            part = put_part(self.tenant_id, part_bytes(self.records, late_after))
         for (pk, sk), sums in self.days.items():
             calls = {key: v for (is_call, key), v in sums.items() if is_call}
             events = {key: v for (is_call, key), v in sums.items() if not is_call}
-            writes.update(UsageDayItem(pk, sk), day_actions(calls, events))
+            writes.update(UsageDayItem(pk, sk), day_actions(calls, events, part))
         billed = PeriodBilled("The period was billed while its usage was being counted")
         for subscription_id, period in self.periods_counted:
             writes.update(UsagePeriodItem(usage_pk(self.tenant_id, subscription_id, period), PERIOD_SK),

@@ -3,11 +3,10 @@
     T#<t>#USAGE#<sub>#<period_start>  PERIOD         writes: chunks that added to the period; billed_invoice
     T#<t>#USAGE#<sub>#<period_start>  DAY#<day>      c#<prefix> calls, s#<prefix> billable seconds,
                                                      m#<prefix> micros, n#<prefix> destination name;
-                                                     e#<metric> events, q#<metric> quantity
+                                                     e#<metric> events, q#<metric> quantity;
+                                                     p#<part> the CSV parts in S3 holding the records added
     T#<t>#USAGE#<sub>#<period_start>  LATE#<day>     the same, for records of periods billed already that
                                                      arrived after <period_start> (the last billed) was billed
-    T#<t>#USAGE#<sub>#<period_start>  PART#<digest>  a CSV part in S3 holding rated records counted here
-                                      PARTLATE#<digest>  ... holding late records counted here
     T#<t>#USAGE#<sub>                 BILLED         last: the last period billed; late_writes
 
 Numbers are DynamoDB numbers ADDed in the chunk's transaction (exact: integers
@@ -33,7 +32,7 @@ from .models import Item, connection
 from .unit_of_work import Writes
 
 PERIOD_SK, POINTER_SK = "PERIOD", "BILLED"
-DAY, LATE, PART, LATE_PART = "DAY#", "LATE#", "PART#", "PARTLATE#"
+DAY, LATE = "DAY#", "LATE#"
 _deserializer = TypeDeserializer()
 
 
@@ -49,10 +48,6 @@ class UsagePointerItem(Item):
 
 class UsageDayItem(Item):
     """Totals of one day; its attributes are named by destination prefix or metric (see above)."""
-
-
-class UsagePartItem(Item):
-    key = UnicodeAttribute()
 
 
 @dataclass(frozen=True)
@@ -148,10 +143,10 @@ def _attribute(kind, name: str):
     return attribute
 
 
-def day_actions(calls: Dict[str, List[Any]], events: Dict[str, List[Decimal]]) -> list:
+def day_actions(calls: Dict[str, List[Any]], events: Dict[str, List[Decimal]], part: str) -> list:
     """Update actions adding a day's sums: calls {prefix: [name, calls, seconds, micros]}, events
-    {metric: [events, quantity]}."""
-    actions = []
+    {metric: [events, quantity]}, and the part that holds their records."""
+    actions = [Path(_attribute(ExactNumber, "p#" + part)).set(1)]
     for prefix, (name, count, seconds, micros) in calls.items():
         actions.append(Path(_attribute(UnicodeAttribute, "n#" + prefix)).set(name))
         actions += [Path(_attribute(ExactNumber, f"{letter}#{prefix}")).add(value)
@@ -160,6 +155,11 @@ def day_actions(calls: Dict[str, List[Any]], events: Dict[str, List[Decimal]]) -
         actions += [Path(_attribute(ExactNumber, "e#" + metric)).add(count),
                     Path(_attribute(ExactNumber, "q#" + metric)).add(quantity)]
     return actions
+
+
+def parts_of(pk: str, sk_prefix: str) -> List[str]:
+    """The parts holding the records counted in a period's day (or late) items."""
+    return sorted({name[2:] for item in _query(pk, sk_prefix) for name in item if name.startswith("p#")})
 
 
 def _get(model, pk: str, sk: str):
