@@ -33,7 +33,8 @@ IMPORT_FIELDS = Object({
     "exchange_rate": ISSUE.fields["exchange_rate"],
 })
 # Which columns an API field comes from, when its name differs.
-_SOURCES = {"customer_id": ("customer",), "invoice_id": ("invoice",), "product_id": ("product_code",),
+_SOURCES = {"name": ("name", "company"), "customer_id": ("customer",), "invoice_id": ("invoice",),
+            "product_id": ("product_code",),
             "discount": ("discount_percent", "discount_amount"), "vat_category": ("vat_category", "tax_type"),
             "vat_rate": ("vat_rate", "tax_type"), "stated_vat": ("vat_amount",)}
 
