@@ -21,7 +21,7 @@ from ..store import files
 from ..store.clock import now, stamp
 from ..store.records import RecordStore
 from ..store.unit_of_work import UnitOfWork, Writes
-from .listings import PAGES
+from .listings import EXPORT_PAGES
 from .records import Actor, RecordType, create_record
 from .tenants import TENANTS
 
@@ -87,7 +87,7 @@ def all_rows(tenant_id: str, resource: str, query: Dict[str, Any], file_format: 
 def _pages(tenant_id: str, resource: str, query: Dict[str, Any]) -> Iterator[Dict[str, Any]]:
     cursor = None
     while True:
-        rows, cursor = PAGES[resource](tenant_id, {**query, "limit": PAGE_SIZE, "cursor": cursor})
+        rows, cursor = EXPORT_PAGES[resource](tenant_id, {**query, "limit": PAGE_SIZE, "cursor": cursor})
         yield from rows
         if not cursor:
             return

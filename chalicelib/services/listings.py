@@ -14,7 +14,7 @@ from ..store.documents import DocumentQuery
 from ..store.records import ListQuery
 from .customers import CUSTOMERS
 from .document_types import CREDIT_NOTE, ESTIMATE, INVOICE, DocumentType
-from .document_view import SUMMARY_FIELDS, present_document
+from .document_view import EXPORT_FIELDS, SUMMARY_FIELDS, present_document
 from .local_dates import day_start, tenant_timeframe, tenant_today
 from .payment_view import present_payment
 from .products import PRODUCTS
@@ -60,10 +60,16 @@ def payment_query(tenant_id: str, q: Dict[str, Any]) -> DocumentQuery:
         limit=q.get("limit") or 50, cursor=q.get("cursor"))
 
 
-def document_page(dtype: DocumentType, tenant_id: str, q: Dict[str, Any]) -> Page:
+# Which fields each kind of page reads of a document (without lines): all a list row shows, or
+# only what the columns of a list export show.
+PROJECTIONS = {"list": SUMMARY_FIELDS, "export": EXPORT_FIELDS}
+
+
+def document_page(dtype: DocumentType, tenant_id: str, q: Dict[str, Any], projection: str = "list") -> Page:
     today = tenant_today(tenant_id)  # one date for the filter and every row
     lines = q.get("expand") == "lines"
-    items, cursor = dtype.store.list(tenant_id, document_query(q, today), None if lines else SUMMARY_FIELDS)
+    fields = None if lines else PROJECTIONS.get(projection)
+    items, cursor = dtype.store.list(tenant_id, document_query(q, today), fields)
     if not lines:
         dtype.store.count_lines(items)
     return [present_document(item, with_lines=lines, today=today) for item in items], cursor
@@ -84,12 +90,17 @@ def payment_page(tenant_id: str, q: Dict[str, Any]) -> Page:
     return [present_payment(item) for item in items], cursor
 
 
+def _documents(dtype: DocumentType, projection: str) -> Callable[[str, Dict[str, Any]], Page]:
+    return lambda tenant_id, q: document_page(dtype, tenant_id, q, projection)
+
+
+DOCUMENT_TYPES = {"invoices": INVOICE, "credit_notes": CREDIT_NOTE, "estimates": ESTIMATE}
 PAGES: Dict[str, Callable[[str, Dict[str, Any]], Page]] = {
-    "invoices": lambda tenant_id, q: document_page(INVOICE, tenant_id, q),
-    "credit_notes": lambda tenant_id, q: document_page(CREDIT_NOTE, tenant_id, q),
-    "estimates": lambda tenant_id, q: document_page(ESTIMATE, tenant_id, q),
+    **{resource: _documents(dtype, "list") for resource, dtype in DOCUMENT_TYPES.items()},
     "recurring_invoices": lambda tenant_id, q: record_page(TEMPLATES, tenant_id, q),
     "products": lambda tenant_id, q: record_page(PRODUCTS, tenant_id, q),
     "customers": lambda tenant_id, q: record_page(CUSTOMERS, tenant_id, q),
     "payments": payment_page,
 }
+# The pages of list exports: documents with only the fields the export's columns show.
+EXPORT_PAGES = {**PAGES, **{resource: _documents(dtype, "export") for resource, dtype in DOCUMENT_TYPES.items()}}

@@ -5,7 +5,7 @@ import time
 from datetime import date, timedelta
 
 import pytest
-from hypothesis import given, strategies as st
+from hypothesis import given, settings, strategies as st
 
 from chalicelib import config
 from chalicelib.api.exports import parse_filters
@@ -18,6 +18,7 @@ from chalicelib.store import files
 DAYS = [date(2026, 3, 1) + timedelta(days=k) for k in (0, 0, 1, 3, 4, 9, 9, 9, 30)]
 
 
+@settings(deadline=None)  # pure, but the machine may be busy
 @given(st.dates(max_value=date(9000, 1, 1)), st.integers(0, 400), st.integers(1, 40))
 def test_date_ranges_cover_each_day_once_newest_first(first, length, days):
     last = first + timedelta(days=length)

@@ -104,6 +104,6 @@ def test_list_exports_are_byte_for_byte_what_whole_documents_gave(tenant, mixed,
                                                                   monkeypatch):
     projected = export(tenant, resource, file_format)[1]
     with monkeypatch.context() as whole:
-        whole.setattr(listings, "SUMMARY_FIELDS", None)
+        whole.setattr(listings, "PROJECTIONS", {})
         read_whole = export(tenant, resource, file_format)[1]
     assert _content(file_format, projected) == _content(file_format, read_whole)
