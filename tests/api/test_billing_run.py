@@ -84,3 +84,19 @@ def test_the_upcoming_invoice_is_the_period_so_far_priced(tenant):
                                                                                   "end": "2026-03-31"}
     assert body["totals"]["gross"] == "19.74"
     assert tenant.get("/subscriptions/sub_nothing/upcoming").status == 404
+
+
+def test_two_workers_and_a_repeated_message_bill_a_period_once(tenant):
+    from concurrent.futures import ThreadPoolExecutor
+
+    from chalicelib.jobs.dispatch import work
+
+    sub = subscribe(tenant, package(tenant, card(tenant))["id"], action="issue")
+    message = {"kind": "billing", "tenant_id": tenant.tenant_id, "subscription_id": sub["id"],
+               "as_of": "2026-03-31T23:00:00Z", "key": "k"}
+    with ThreadPoolExecutor(max_workers=3) as pool:
+        list(pool.map(lambda _: work(message, False), range(3)))
+    made = tenant.get(f"/subscriptions/{sub['id']}").body
+    assert made["next_period"] == 1
+    numbered = [i for i in tenant.get("/invoices?limit=100").body["data"] if i["customer_id"] == sub["customer_id"]]
+    assert [i["id"] for i in numbered] == [made["last_invoice_id"]] and numbered[0]["number"]
