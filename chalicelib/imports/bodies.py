@@ -18,10 +18,11 @@ from ..api.products import PRODUCT
 from ..api.schema import Choice, Object, Problems, String
 from ..domain.errors import DomainError, ValidationError
 from ..domain.uploads import CREDIT_NOTES, CUSTOMERS, DOCUMENT_KINDS, INVOICES, PRODUCTS
-from .cells import CellError, read_cell
+from .cells import CellError
 from .kinds import ColumnMap
 from .mixed_files import sort_out
 from .record_parts import customer_parts, record_parts
+from .row_reader import read_rows
 from .vendor_layouts import LINE_DEFAULTS
 
 SCHEMAS = {INVOICES: INVOICE_BODY, CREDIT_NOTES: CREDIT_NOTE_BODY, CUSTOMERS: CUSTOMER, PRODUCTS: PRODUCT}
@@ -37,6 +38,8 @@ _SOURCES = {"name": ("name", "company"), "customer_id": ("customer",), "invoice_
             "product_id": ("product_code",),
             "discount": ("discount_percent", "discount_amount"), "vat_category": ("vat_category", "tax_type"),
             "vat_rate": ("vat_rate", "tax_type"), "stated_vat": ("vat_amount",)}
+# Line columns that are not the API's field of the same name (_line).
+_COMBINED = frozenset({"product_code", "discount_percent", "discount_amount", "tax_type", "vat_amount", "tax_code"})
 
 
 class Problem(NamedTuple):
@@ -84,11 +87,9 @@ Locate = Callable[[str], Tuple[int, Optional[str]]]  # API field path -> (line, 
 
 def from_rows(kind: str, columns: ColumnMap, rows: List[Any], lookups: Lookups) -> Tuple[Prepared, Locate]:
     """The document (or record) that `rows` of a CSV/XLSX file make; raises Rejected."""
-    problems: List[Problem] = []
-    defaults = LINE_DEFAULTS.get(columns.layout, {})
-    values = [{**defaults, **_read_row(columns, row, problems)} for row in rows]
+    values, document, found = read_rows(columns, rows, LINE_DEFAULTS.get(columns.layout, {}))
+    problems = [Problem(*problem) for problem in found]
     locate = _row_locator(columns, rows, values)
-    document = _document_values(columns, rows, values, problems)
     body, extra = _nest(document), {}
     wrong_type = sort_out(kind, columns, body, values)
     if wrong_type:
@@ -191,37 +192,6 @@ def _validated(kind: str, body: Dict[str, Any], extra: Dict[str, Any], locate: L
     return Prepared(fields, how.get("status", ISSUED) == ISSUED, how.get("number"), how.get("exchange_rate"))
 
 
-def _read_row(columns: ColumnMap, row: Any, problems: List[Problem]) -> Dict[str, Any]:
-    values = {}
-    for i, text in enumerate(row.cells):
-        if not text:
-            continue
-        column = columns.columns[i] if i < len(columns.columns) else None
-        if column is None:
-            problems.append(Problem(row.line, None, f"column {i + 1} holds a value but has no header"))
-        elif column.target is not None:  # None: a column we accept and ignore
-            try:
-                values[column.target] = read_cell(column.cell, text)
-            except CellError as error:
-                problems.append(Problem(row.line, columns.headers[i], str(error)))
-    return values
-
-
-def _document_values(columns, rows, values, problems) -> Dict[str, Any]:
-    """The document's own cells: the first row gives each; later rows may repeat it or leave it blank."""
-    document, first = {}, {}
-    for row, row_values in zip(rows, values):
-        for target, value in row_values.items():
-            if target.startswith("lines."):
-                continue
-            if target not in document:
-                document[target], first[target] = value, row.line
-            elif document[target] != value:
-                problems.append(Problem(row.line, columns.header_of(target),
-                                        f"differs from line {first[target]} of the same document"))
-    return document
-
-
 def _line(values: Dict[str, Any], line: int, columns: ColumnMap, lookups: Lookups,
           problems: List[Problem]) -> Dict[str, Any]:
     result: Dict[str, Any] = {}
@@ -229,7 +199,9 @@ def _line(values: Dict[str, Any], line: int, columns: ColumnMap, lookups: Lookup
         if not target.startswith("lines."):
             continue
         name = target[len("lines."):]
-        if name == "product_code":
+        if name not in _COMBINED:  # most line fields are the API's own, as named
+            result[name] = value
+        elif name == "product_code":
             result["product_id"] = _looked_up(lookups.product, value, line, columns.header_of(target), problems)
         elif name in ("discount_percent", "discount_amount"):
             if "discount" in result:
@@ -245,8 +217,6 @@ def _line(values: Dict[str, Any], line: int, columns: ColumnMap, lookups: Lookup
                                 columns.header_of(target), problems)
             if vat_of:
                 result["vat_category"], result["vat_rate"] = vat_of
-        else:
-            result[name] = value
     return result
 
 

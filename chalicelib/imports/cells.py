@@ -7,7 +7,7 @@ ranges and decimal places, exactly as for a request.
 import re
 from datetime import date
 from decimal import Decimal
-from typing import Any, List, Tuple
+from typing import Any, Callable, List, Tuple
 
 from ..domain import vat
 
@@ -126,3 +126,35 @@ def read_cell(kind: str, text: str) -> Any:
         raise CellError("looks like a spreadsheet formula (starts with "
                         f"{text[0]!r}); formulas are never imported")
     return READERS[kind](text)
+
+
+def column_reader(kind: str) -> Callable[[str], Any]:
+    """read_cell for the cells of one column. Text is checked for a formula's first character only;
+    other kinds keep the last cell's answer (a document's own cells repeat on each of its rows, a VAT
+    rate on most), except lists, which the caller may change."""
+    if kind == "text":
+        return _read_text_cell
+    if kind == "list":
+        return lambda text: read_cell(kind, text)
+    last: Tuple[str, Any, Any] = ("", None, None)  # a cell's text, its value, its error's message
+
+    def read(text: str) -> Any:
+        nonlocal last
+        seen, value, error = last
+        if text != seen:
+            try:
+                value, error = read_cell(kind, text), None
+            except CellError as refused:
+                value, error = None, str(refused)
+            last = (text, value, error)
+        if error is not None:
+            raise CellError(error)
+        return value
+
+    return read
+
+
+def _read_text_cell(text: str) -> str:
+    if text[0] in "=@+-":
+        return read_cell("text", text)
+    return text

@@ -1,7 +1,7 @@
 """Generated upload rows and request bodies, good and bad, for the parse equivalence test.
 
 `write_fixture` ran the parse path as committed before its speed-up (commit
-871aa4f) over these cases and stored each case with what came out (the
+694ff9d, api/schema.py as of 871aa4f) over these cases and stored each case with what came out (the
 document, or every problem on its line and column, in order): the fixture is
 those known answers. Regenerate it only when a rule changes on purpose, with
 the code as committed (not a working tree others are changing):

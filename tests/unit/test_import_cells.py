@@ -1,7 +1,8 @@
 """Cells read as the values the API expects, or refused with a reason."""
 import pytest
+from hypothesis import given, strategies as st
 
-from chalicelib.imports.cells import CellError, looks_like_formula, read_cell
+from chalicelib.imports.cells import READERS, CellError, column_reader, looks_like_formula, read_cell
 
 
 @pytest.mark.parametrize("text, expected", [
@@ -58,3 +59,21 @@ def test_booleans_integers_lists_and_xero_tax_types():
     for kind, text in (("boolean", "maybe"), ("integer", "14.5"), ("tax_type", "Special rate")):
         with pytest.raises(CellError):
             read_cell(kind, text)
+
+
+_CELLS = ["1,007.25", "12.5", "12,50", "£3", "=1+2", "-2+3+cmd|x", "+44 20", "31/03/2026", "2026-02-30", "Yes",
+          "maybe", "14", "a@x.example; b@x.example", "20% (VAT on Income)", "No VAT", "United Kingdom", "plain", "@x"]
+
+
+def _answer(read, text):
+    try:
+        return "value", read(text)
+    except CellError as error:
+        return "refused", str(error)
+
+
+@given(st.sampled_from(sorted(READERS)), st.lists(st.sampled_from(_CELLS), min_size=1, max_size=12))
+def test_a_column_reader_answers_as_read_cell_for_every_cell_repeated_or_not(kind, texts):
+    read = column_reader(kind)
+    for text in texts:
+        assert _answer(read, text) == _answer(lambda t: read_cell(kind, t), text)
