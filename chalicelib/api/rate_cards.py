@@ -16,6 +16,7 @@ RATE_CARDS = lazy(_SERVICE, "RATE_CARDS")
 add_version = lazy(_SERVICE, "add_version")
 list_versions = lazy(_SERVICE, "list_versions")
 get_version = lazy(_SERVICE, "get_version")
+check_change = lazy(_SERVICE, "check_change")
 
 CARD = Object({
     "name": String(required=True, example="Wholesale voice 2026"),
@@ -49,7 +50,8 @@ VERSION_ANSWER = Object({
 
 register_record_routes(
     rate_cards, path="/rate-cards", tag=TAG, label="rate card", rtype=RATE_CARDS, schema=CARD,
-    query=list_query((ACTIVE, ARCHIVED)), defaults=lambda ctx: {"currency": ctx.base_currency})
+    query=list_query((ACTIVE, ARCHIVED)), defaults=lambda ctx: {"currency": ctx.base_currency},
+    references=lambda ctx, record_id, fields: check_change(ctx.tenant_id, record_id, fields))
 
 VERSIONS = "/rate-cards/{record_id}/versions"
 

@@ -12,6 +12,7 @@ from typing import Any, Dict, List, Sequence
 
 from ..domain import billing_periods as periods
 from ..domain import documents as docs
+from ..domain.errors import Conflict
 from ..domain.usage_lines import FeeSpan, Period, fee_lines, usage_lines
 from ..store import usage_totals as usage_store
 from ..store.models import RecordItem
@@ -91,8 +92,11 @@ def upcoming_invoice(tenant_id: str, subscription_id: str) -> Dict[str, Any]:
     """The first period not yet billed, so far, priced as its invoice would be (nothing is written)."""
     item = SUBSCRIPTIONS.store.get(tenant_id, subscription_id)
     package = PACKAGES.store.get(tenant_id, item.data["packages"][-1]["package_id"]).data
-    n = int(item.data.get("next", 0))
-    period = periods.period(plan_of(item.data, package), n)
+    n, plan = int(item.data.get("next", 0)), plan_of(item.data, package)
+    last = periods.last_period(plan)
+    if last is not None and n > last:
+        raise Conflict("This subscription has ended and every period of it is billed")
+    period = periods.period(plan, n)
     usage = usage_store.usage_to_bill(tenant_id, item.id, period.start.isoformat())
     fields = invoice_fields(tenant_id, item, n, usage)
     tenant = references(tenant_id, None, [])["tenant"]

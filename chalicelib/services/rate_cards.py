@@ -29,6 +29,12 @@ RATE_CARDS = RecordType(
 )
 
 
+def check_change(tenant_id: str, card_id: Optional[str], fields: Dict[str, Any]) -> None:
+    """A card's currency is fixed once made: its packages price in it."""
+    if card_id and "currency" in fields and fields["currency"] != RATE_CARDS.store.get(tenant_id, card_id).data["currency"]:
+        raise invalid("currency", "cannot change once the card is made; make another card")
+
+
 def add_version(uow: UnitOfWork, tenant_id: str, actor: Actor, card_id: str, body: Dict[str, Any]) -> Dict[str, Any]:
     """A version of the card's rows (given as `rows` or as `csv` text) in force from `effective_from`."""
     item = RATE_CARDS.store.get(tenant_id, card_id)

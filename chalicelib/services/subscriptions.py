@@ -134,6 +134,8 @@ def _check_billing_day(fields: Dict[str, Any], package: Dict[str, Any]) -> None:
 
 def _check_periods_fit(plan: periods.Plan, field: str) -> None:
     """The dates of the first period and of the last must exist (none after the year 9999)."""
+    if plan.end is not None and plan.end < plan.start:
+        return  # refused as such by _check
     try:
         periods.due_at(plan, periods.period_index(plan, plan.end or plan.start))
     except (ValueError, OverflowError):

@@ -67,6 +67,7 @@ def test_a_change_of_package_and_an_end_mid_period_are_prorated_and_billing_stop
     assert (april["lines"][0]["description"], april["lines"][0]["unit_price"]) == (
         "Platinum, 1 Apr 2026 - 10 Apr 2026 (10 of 30 days)", "16.67")
     assert tenant.get(f"/subscriptions/{sub['id']}").body["next_period"] == 2
+    assert tenant.get(f"/subscriptions/{sub['id']}/upcoming").status == 409  # nothing left to bill
     assert run.bill_due(tenant.tenant_id, sub["id"], datetime(2027, 1, 1, tzinfo=timezone.utc)) == []
     sent = []
     run.run_billing_tick(datetime(2027, 1, 1, tzinfo=timezone.utc), sent.append)

@@ -44,6 +44,9 @@ def test_a_card_keeps_its_rows_by_version_normalising_prefixes(tenant):
     assert rows[1] == {"prefix": "447", "destination": "UK mobile", "price_per_minute": "0.0850",
                        "connection_fee": "0.01", "minimum_charge": "0.02", "increment": "30/6"}
     assert tenant.get(f"/rate-cards/{card_id}/versions/2025-01-01").status == 404
+    moved = tenant.patch(f"/rate-cards/{card_id}", {"currency": "EUR"})
+    assert moved.status == 400 and moved.error_fields == ["currency"]
+    assert tenant.patch(f"/rate-cards/{card_id}", {"currency": "GBP", "name": "Voice 2"}).status == 200
 
 
 def test_a_csv_version_from_today_and_the_card_in_force_by_day(tenant):
@@ -218,3 +221,6 @@ def test_a_period_ending_after_the_year_9999_is_refused(tenant):
     near = tenant.post("/subscriptions", {"customer_id": customer(tenant), "package_id": made["id"],
                                           "start_date": "2026-01-01"}).body
     assert tenant.patch(f"/subscriptions/{near['id']}", {"end_date": "9999-12-31"}).error_fields == ["end_date"]
+    backwards = tenant.post("/subscriptions", {"customer_id": customer(tenant), "package_id": made["id"],
+                                               "start_date": "2026-03-01", "end_date": "2026-02-01"})
+    assert backwards.status == 400 and backwards.error_fields == ["end_date"]
