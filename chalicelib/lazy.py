@@ -23,3 +23,13 @@ class lazy:  # noqa: N801 - used like an imported name
 
     def __getattr__(self, attribute: str):
         return getattr(self.resolve(), attribute)
+
+
+class lazy_module:  # noqa: N801 - used like an imported module
+    """A module imported on first use of any of its names."""
+
+    def __init__(self, module: str):
+        self._module = module
+
+    def __getattr__(self, attribute: str):
+        return getattr(importlib.import_module(self._module), attribute)

@@ -12,9 +12,8 @@ from urllib.parse import parse_qs
 from chalice import Blueprint
 
 from ..domain.errors import Conflict
-from ..lazy import lazy
+from ..lazy import lazy, lazy_module
 from ..observability import logger
-from ..render import portal_html as pages
 from .portal_guard import FAILED_LOOKUPS, csrf_ok, csrf_token, html, redirect
 from .routing import PUBLIC, ROUTES, RouteDoc
 
@@ -34,6 +33,7 @@ logo_uri = lazy("chalicelib.services.portal_logos", "logo_uri")
 FILTERS = ("all", "unpaid", "overdue", "paid", "estimates")
 pdf_link = lazy("chalicelib.services.document_files", "pdf_link")
 ubl_link = lazy("chalicelib.services.document_files", "ubl_link")
+pages = lazy_module("chalicelib.render.portal_html")  # only the portal's own requests render pages
 
 _ID = "[0-9a-z]{16}"
 TOKEN = re.compile(rf"ten_{_ID}\.(inv|cn|est|cus)_{_ID}\.[A-Za-z0-9_-]{{32}}")

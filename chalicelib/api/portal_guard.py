@@ -12,7 +12,7 @@ from collections import OrderedDict, deque
 
 from chalice import Response
 
-from ..render.portal_html import CSS_HASH
+from ..render.portal_css import CSS_HASH
 
 HEADERS = {
     "Content-Type": "text/html; charset=utf-8",
