@@ -11,6 +11,7 @@ from io import BytesIO
 from typing import Any, Dict, List, Optional, Sequence
 
 from . import text
+from .document_printed import printed_view
 from .pdf_frame import GREY, LINE, Column, Frame
 
 TITLES = {"INVOICE": "Invoice", "CREDIT_NOTE": "Credit note", "ESTIMATE": "Estimate"}
@@ -22,8 +23,10 @@ LOGO_BOX = (45, 22)  # mm
 
 
 def render_document_pdf(document: Dict[str, Any], kind: str, logo: Optional[bytes] = None) -> bytes:
-    """`document`: as GET /invoices/{id} (or a credit note or estimate) answers, with lines."""
-    supplier = document.get("supplier") or {}
+    """`document`: as GET /invoices/{id} (or a credit note or estimate) answers, with lines; only
+    its printed view is read (document_printed.py, whose fingerprint names the file)."""
+    document = printed_view(document)
+    supplier = document["supplier"]
     title = f"{TITLES[kind]} {document.get('number') or ''}".strip()
     pdf = Frame(_printed_text(document), footer=_footer(supplier), mark=MARKS.get(document["status"]),
                 running_title=document.get("number") or f"Draft {TITLES[kind].lower()}")
@@ -69,7 +72,7 @@ def _title_and_details(pdf: Frame, document: Dict[str, Any], kind: str, top: flo
     pdf.style(18, bold=True)
     pdf.cell(0, 9, TITLES[kind], new_x="LMARGIN", new_y="NEXT")
     y = pdf.get_y() + 2
-    bill_to = customer_lines(document.get("customer") or {})
+    bill_to = customer_lines(document["customer"])
     pdf.set_xy(pdf.l_margin, y)
     pdf.style(8, bold=True, color=GREY)
     pdf.cell(80, LINE, "BILL TO" if kind != "ESTIMATE" else "FOR")

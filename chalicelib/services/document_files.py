@@ -1,8 +1,10 @@
 """PDFs and e-invoices of documents: rendered when issued or changed, kept in S3, handed out as links.
 
-A PDF's key names the document's version, so a link always shows the document
-as it is now (a payment, an edit or a void makes a new version and so a new
-PDF), and rendering the same version twice writes the same file.
+A PDF's key is a fingerprint of what it prints (render/document_printed.py: the
+printed fields and the tenant's logo), so a link always shows the document as
+it is now (a payment, an edit or a void prints differently and makes a new PDF),
+while a new version that prints the same (an email sent, a reminder recorded)
+keeps the file it has instead of rendering it again.
 """
 import hashlib
 import json
@@ -11,7 +13,7 @@ from functools import lru_cache
 from typing import Any, Dict, Optional
 
 from ..store import files
-from ..store.models import DocumentItem
+from ..store.models import DocumentItem, RecordItem
 from .document_inputs import supplier_snapshot, with_current_contacts
 from .document_types import CREDIT_NOTE, INVOICE
 from .document_view import present_document
@@ -21,10 +23,6 @@ PDF = "application/pdf"
 XML = "application/xml"
 
 
-def pdf_key(tenant_id: str, item: DocumentItem) -> str:
-    return files.tenant_key(tenant_id, "pdf", item.kind.lower(), item.id, f"v{item.version}.pdf")
-
-
 def file_name(item: DocumentItem, extension: str) -> str:
     """INV-0001.pdf; a draft has no number yet, so it goes by its id."""
     return re.sub(r"[^A-Za-z0-9._-]", "-", item.number or f"draft-{item.id}") + f".{extension}"
@@ -32,9 +30,18 @@ def file_name(item: DocumentItem, extension: str) -> str:
 
 def document_pdf(tenant_id: str, item: DocumentItem) -> str:
     """The S3 key of the document's current PDF, rendering it first if it is not there."""
-    key = pdf_key(tenant_id, item)
+    from ..render.document_printed import pdf_fingerprint
+
+    tenant = TENANTS.store.get(tenant_id, tenant_id)
+    shown = _printed_document(tenant, item)
+    logo = tenant.data.get("logo")
+    fingerprint = pdf_fingerprint(shown, item.kind, logo and logo["sha256"])
+    key = files.tenant_key(tenant_id, "pdf", item.kind.lower(), item.id, f"{fingerprint}.pdf")
     if not files.exists(key):
-        files.put_bytes(key, render_pdf(tenant_id, item), PDF)
+        from ..render.document_pdf import render_document_pdf
+
+        logo_bytes = _logo_bytes(logo["key"], logo["sha256"]) if logo else None
+        files.put_bytes(key, render_document_pdf(shown, item.kind, logo_bytes), PDF)
     return key
 
 
@@ -56,15 +63,15 @@ def ubl_link(tenant_id: str, item: DocumentItem) -> Dict[str, Any]:
     return files.link(key, file_name(item, "xml"))
 
 
-def render_pdf(tenant_id: str, item: DocumentItem) -> bytes:
-    from ..render.document_pdf import render_document_pdf
-
+def _printed_document(tenant: RecordItem, item: DocumentItem) -> Dict[str, Any]:
+    """The document as its PDF takes it: a draft with the tenant's details as they are now (they
+    are fixed only when it is issued), a credit note with its invoice's date."""
     shown = present_document(item)
-    if "supplier" not in shown:  # a draft: the supplier's details are fixed only when it is issued
-        shown["supplier"] = supplier_snapshot(TENANTS.store.get(tenant_id, tenant_id))
+    if "supplier" not in shown:
+        shown["supplier"] = supplier_snapshot(tenant)
     if item.kind == CREDIT_NOTE.store.kind:
-        shown["invoice_issue_date"] = INVOICE.store.get(tenant_id, item.data["invoice_id"]).data.get("issue_date")
-    return render_document_pdf(shown, item.kind, tenant_logo(tenant_id))
+        shown["invoice_issue_date"] = INVOICE.store.get(tenant.id, item.data["invoice_id"]).data.get("issue_date")
+    return shown
 
 
 def tenant_logo(tenant_id: str) -> Optional[bytes]:
