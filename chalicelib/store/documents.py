@@ -31,7 +31,6 @@ class DocumentQuery(NamedTuple):
     limit: int = 50
     cursor: Optional[str] = None
     today: str = ""  # ISO date that decides overdue
-    open_only: bool = False  # issued and not yet settled
 
 
 def _watch_day(item: DocumentItem) -> Optional[str]:
@@ -86,8 +85,6 @@ class DocumentStore:
                 filters += [DocumentItem.status.is_in(*OPEN), DocumentItem.due_date < query.today]
         elif query.status and index is not DocumentItem.by_status:
             filters.append(DocumentItem.status == query.status)
-        if query.open_only:
-            filters.append(DocumentItem.status.is_in(*OPEN))
         dated = _between(date_key if query.date_field == "issue" and date_key is not None else None,
                          query.date_from, query.date_to, True)
         if dated is not None and key_condition is None:
