@@ -169,3 +169,20 @@ def test_one_unmapped_tax_code_refuses_its_whole_document_and_makes_no_customer(
     assert rows[3]["column"] == "Line VAT rate" and "Clear Books tax codes" in rows[3]["reason"]
     assert rows[2]["reason"] == "not imported: line 3 of the same document was refused"
     assert api.get("/invoices").body["data"] == [] and api.get("/customers").body["data"] == []
+
+
+def test_a_xero_file_keeps_the_vat_xero_charged_per_line(new_tenant):
+    # Xero's template (TaxAmount is Xero's own column): three stems of 0.33 at 20%, 0.066 VAT each,
+    # which Xero rounded per line to 0.07 (0.21); this tenant rounds per invoice (0.198 -> 0.20).
+    from tests.api.test_uploads_new_customers import line, xero_file
+
+    api = with_customer(new_tenant(), "Harbour Florists")
+    stems = [line("Harbour Florists", "INV-0007", f"Stem {n}", Quantity="1", UnitAmount="0.33", TaxAmount="0.07")
+             for n in range(3)]
+    content = xero_file(*stems)
+    batch = open_batch(api, "invoices", [("xero.csv", content)])
+    upload_all(batch, [("xero.csv", content)])
+    invoice = invoices_by_number(api)["INV-0007"]
+    assert invoice["rounding"]["vat_level"] == "invoice"
+    assert [l["vat"] for l in invoice["lines"]] == ["0.07"] * 3
+    assert (invoice["totals"]["net"], invoice["totals"]["vat"], invoice["totals"]["gross"]) == ("0.99", "0.21", "1.20")
