@@ -8,7 +8,7 @@ record. Times must carry their offset (`2026-03-01T10:00:00+00:00`, or `Z`).
 """
 import hashlib
 import re
-from datetime import datetime, timezone, tzinfo
+from datetime import datetime, tzinfo
 from decimal import Decimal, InvalidOperation
 from typing import Any, Dict, NamedTuple, Optional, Union
 
@@ -130,12 +130,7 @@ def _quantity(value: Any) -> Decimal:
     return quantity + 0
 
 
-def hour_of(at: datetime) -> str:
-    """The UTC hour a record falls in, YYYYMMDDHH: where its id is looked for when it comes again."""
-    return at.astimezone(timezone.utc).strftime("%Y%m%d%H")
-
-
 def id_digest(record_id: str) -> bytes:
-    """8 bytes standing for a record id in the sets of ids seen (two ids of one account's hour share
-    them with a chance of 1 in 2^64 per pair)."""
+    """8 bytes standing for a record id in the sets of ids seen (two ids of one subscription's day
+    share them with a chance of 1 in 2^64 per pair)."""
     return hashlib.blake2b(record_id.encode(), digest_size=8).digest()

@@ -16,10 +16,10 @@ from dataclasses import dataclass
 from typing import Callable, Dict, List, Optional, Sequence, Set, Tuple
 
 from ..domain.errors import ConcurrentUpdate, Conflict
-from ..domain.usage_records import hour_of, id_digest
+from ..domain.usage_records import id_digest
 from ..store.unit_of_work import UnitOfWork, Writes
 from ..store.usage_parts import part_bytes, put_part
-from ..store.usage_seen import SeenSets, hour_key
+from ..store.usage_seen import SeenSets
 from ..store.usage_totals import (DAY, LATE, PERIOD_SK, POINTER_SK, UsageDayItem, UsagePeriodItem,
                                   UsagePointerItem, pointer_pk, usage_pk, day_actions)
 from ..store.usage_unrated import keep_unrated
@@ -27,7 +27,7 @@ from .usage_rating import Outcome, Rated, Unrated
 
 MAX_ITEMS = 100  # DynamoDB's limit per transaction
 MAX_KEYS_PER_DAY = 40  # destinations and metrics per day item and transaction: its update stays < 4 KB
-CANDIDATE_HOURS = 80  # (account, hour)s read for one group
+CANDIDATE_SETS = 80  # (subscription, day)s read for one group
 ATTEMPTS = 20
 
 
@@ -45,15 +45,25 @@ class Committed:
 class _Periods:
     """Whether each (subscription, period) is billed, and the last billed period of each subscription."""
 
-    def __init__(self, tenant_id: str, wanted: Set[Tuple[str, str]]):
+    def __init__(self, tenant_id: str):
+        self.tenant_id = tenant_id
+        self.read: Set[Tuple[str, str]] = set()
         self.billed: Set[Tuple[str, str]] = set()
         self.last: Dict[str, str] = {}
-        found = UsagePeriodItem.batch_get([(usage_pk(tenant_id, s, p), PERIOD_SK) for s, p in wanted],
+
+    def want(self, wanted: Set[Tuple[str, str]]) -> None:
+        """Read the periods not read yet, and the last billed period of the subscriptions of billed ones."""
+        wanted = wanted - self.read
+        if not wanted:
+            return
+        self.read |= wanted
+        found = UsagePeriodItem.batch_get([(usage_pk(self.tenant_id, s, p), PERIOD_SK) for s, p in wanted],
                                           consistent_read=True)
-        by_pk = {usage_pk(tenant_id, s, p): (s, p) for s, p in wanted}
-        self.billed = {by_pk[item.PK] for item in found if item.billed_invoice}
-        subscriptions = {s for s, _ in self.billed}
-        for item in UsagePointerItem.batch_get([(pointer_pk(tenant_id, s), POINTER_SK) for s in subscriptions],
+        by_pk = {usage_pk(self.tenant_id, s, p): (s, p) for s, p in wanted}
+        billed = {by_pk[item.PK] for item in found if item.billed_invoice}
+        self.billed |= billed
+        subscriptions = {s for s, _ in billed} - set(self.last)
+        for item in UsagePointerItem.batch_get([(pointer_pk(self.tenant_id, s), POINTER_SK) for s in subscriptions],
                                                consistent_read=True):
             self.last[item.PK.rsplit("#", 1)[1]] = item.last
 
@@ -70,11 +80,12 @@ def commit_usage(tenant_id: str, source: str, outcomes: Sequence[Outcome],
     transaction (its ChunkDone refusal: another run of the chunk committed it)."""
     unrated = [o for o in outcomes if isinstance(o, Unrated)]
     result = Committed(unrated=keep_unrated(tenant_id, source, unrated) if unrated else 0)
-    pending, failures = sorted((o for o in outcomes if isinstance(o, Rated)), key=_by_hour), 0
+    pending, failures = sorted((o for o in outcomes if isinstance(o, Rated)), key=_set_key), 0
+    seen, periods = SeenSets(tenant_id), _Periods(tenant_id)
     while failures < ATTEMPTS:
         candidates = _candidates(pending)
-        seen = SeenSets(tenant_id, {_hour_key(r) for r in candidates})
-        periods = _Periods(tenant_id, {(r.subscription_id, r.period_start) for r in candidates})
+        seen.want(_set_key(r) for r in candidates)
+        periods.want({(r.subscription_id, r.period_start) for r in candidates})
         group = _Group(tenant_id, seen, periods, MAX_ITEMS - (1 if claim else 0))
         taken = group.fill(candidates)
         last = taken == len(pending)
@@ -83,9 +94,11 @@ def commit_usage(tenant_id: str, source: str, outcomes: Sequence[Outcome],
             group.commit((lambda writes: claim(writes, so_far)) if last and claim else None)
         except ChunkDone:
             raise
-        except ConcurrentUpdate:
+        except ConcurrentUpdate:  # another writer took some of these ids, or a period was billed: read again
             failures += 1
-            continue  # read again: another writer took some of these ids, or a period was billed
+            seen, periods = SeenSets(tenant_id), _Periods(tenant_id)
+            continue
+        seen.committed()
         result.counted += len(group.records)
         result.duplicates += group.duplicates
         pending = pending[taken:]
@@ -94,22 +107,18 @@ def commit_usage(tenant_id: str, source: str, outcomes: Sequence[Outcome],
     raise ConcurrentUpdate("Usage records could not be counted: too many concurrent writers; retry")
 
 
-def _hour_key(rated: Rated) -> Tuple[str, str]:
-    return hour_key(id_digest(rated.record.id), hour_of(rated.record.at))
-
-
-def _by_hour(rated: Rated) -> Tuple[str, str]:
-    bucket, hour = _hour_key(rated)
-    return hour, bucket
+def _set_key(rated: Rated) -> Tuple[str, str]:
+    """The ids seen set of a record: its subscription's, of its day."""
+    return rated.subscription_id, rated.day
 
 
 def _candidates(pending: List[Rated]) -> List[Rated]:
-    """The first records spanning at most CANDIDATE_HOURS (bucket, hour)s (pending is sorted by them)."""
-    hours, end = 0, 0
+    """The first records spanning at most CANDIDATE_SETS (subscription, day)s (pending is sorted by them)."""
+    sets, end = 0, 0
     for end, rated in enumerate(pending):
-        if end == 0 or _hour_key(rated) != _hour_key(pending[end - 1]):
-            hours += 1
-            if hours > CANDIDATE_HOURS:
+        if end == 0 or _set_key(rated) != _set_key(pending[end - 1]):
+            sets += 1
+            if sets > CANDIDATE_SETS:
                 return pending[:end]
     return list(pending)
 
@@ -132,16 +141,16 @@ class _Group:
     def fill(self, candidates: List[Rated]) -> int:
         """Take records while the transaction has room; returns how many were looked at (taken or duplicate)."""
         for n, rated in enumerate(candidates):
-            hour = _hour_key(rated)
-            if not self.seen.take(hour, id_digest(rated.record.id)):
+            key = _set_key(rated)
+            if not self.seen.take(key, id_digest(rated.record.id)):
                 self.duplicates += 1
                 continue
-            if not self._add(rated, hour):
-                self.seen.untake(hour)
+            if not self._add(rated, key):
+                self.seen.untake(key)
                 return n
         return len(candidates)
 
-    def _add(self, rated: Rated, hour: Tuple[str, str]) -> bool:
+    def _add(self, rated: Rated, key: Tuple[str, str]) -> bool:
         period, late = self.periods.bucket(rated)
         pk = usage_pk(self.tenant_id, rated.subscription_id, period)
         day_key = (pk, (LATE if late else DAY) + rated.day)
@@ -150,7 +159,7 @@ class _Group:
             return False
         before = (dict(self.shard_items), set(self.periods_counted), dict(self.late_subscriptions),
                   day_key in self.days)
-        self.shard_items[hour] = self.seen.items_for(hour)
+        self.shard_items[key] = self.seen.items_for(key)
         if late:
             self.late_subscriptions[rated.subscription_id] = period
         else:
@@ -184,8 +193,8 @@ class _Group:
             writes.update(UsagePointerItem(pointer_pk(self.tenant_id, subscription_id), POINTER_SK),
                           [UsagePointerItem.late_writes.add(1)], condition=UsagePointerItem.last == last,
                           on_fail=billed)
-        for hour in self.seen.hours():
-            self.seen.write(writes, hour)
+        for key in self.seen.keys_added():
+            self.seen.write(writes, key)
         if claim:
             claim(writes)
         if self.records or claim:

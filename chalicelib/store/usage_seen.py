@@ -1,24 +1,24 @@
-"""The usage record ids already counted, in sets by hour: each record once, whatever repeats.
+"""The usage record ids already counted, in sets per subscription and day: each record once.
 
-    T#<t>#USAGESEEN#<bucket>   <YYYYMMDDHH>#<n>   ids: 8-byte digests of the record ids counted
+    T#<t>#USAGESEEN#<subscription>   <YYYY-MM-DD>#<n>   ids: 8-byte digests of the record ids counted
 
 Why this layout: one item per record id would cost a write (2 write units in a
-transaction) per call, which is what usage billing must not cost. Records
-arrive roughly in time order (a switch's file, a feed of calls as they end),
-so a chunk's records fall in few hours. A record's set is found from its start
-hour and its id (bucket = the id's digest mod BUCKETS, which keeps each set a
-quarter of the hour's size); a chunk reads the sets of its hours
-(BatchGetItem), drops the ids already there, and rewrites each set it adds to
-in the same transaction as the totals, conditioned on the version it read
-(optimistic): a concurrent writer that got there first makes the transaction
-fail, and the chunk reads again and retries, so a record is counted by exactly
-one commit. A write costs the set's size (1 write unit per KB, twice in a
-transaction), so sets are kept small: ids as 8-byte digests (id_digest), at
-most CAP of them per set (32 KB); a busier hour spills into further sets `#1`,
-`#2`..., whose count set `#0` keeps. Keyed by account instead, a tenant of
-many customers would write a set of a few ids per record, back to a write per
-call. A record's set depends on its start time: the same id sent again with
-another start hour is taken for another record.
+transaction) per call, which is what usage billing must not cost. A chunk's
+records, ordered by subscription and day, fall in few (subscription, day)
+sets, the same ones whose totals they add to (store/usage_totals.py): a chunk
+reads them (BatchGetItem), drops the ids already there, and rewrites each set
+it adds to in the same transaction as those totals, conditioned on the version
+it read (optimistic): a concurrent writer that got there first makes the
+transaction fail, and the chunk reads again and retries, so a record is
+counted by exactly one commit. A write costs the set's size (1 write unit per
+KB, twice in a transaction), so sets stay small: ids as 8-byte digests
+(id_digest), at most CAP per set (32 KB); a busier day spills into further
+sets `#1`, `#2`..., whose count set `#0` keeps. Sets by tenant and hour were
+tried first: a chunk of a tenant of many customers then spread its writes over
+every subscription's totals in every transaction (4 items per record at 1,000
+calls a day). A record's set follows from its account and start time (its
+subscription, its day): the same id sent again with another start day is
+taken for another record.
 """
 from typing import Dict, Iterable, List, Set, Tuple
 
@@ -31,87 +31,94 @@ from .unit_of_work import Writes
 
 CAP = 4000
 DIGEST_BYTES = 8
-BUCKETS = 4
-HourKey = Tuple[str, str]  # (bucket, YYYYMMDDHH)
+SetKey = Tuple[str, str]  # (subscription id, YYYY-MM-DD)
 
 
 class SeenItem(Item):
     ids = BinaryAttribute(legacy_encoding=False)
-    shards = ExactNumber(null=True)  # on set #0: how many sets the hour has
+    shards = ExactNumber(null=True)  # on set #0: how many sets the day has
     version = VersionAttribute()
 
 
-def hour_key(record_id_digest: bytes, hour: str) -> HourKey:
-    return str(record_id_digest[0] % BUCKETS), hour
+def seen_pk(tenant_id: str, subscription_id: str) -> str:
+    return f"{keys.tenant_prefix(tenant_id)}USAGESEEN#{subscription_id}"
 
 
-def seen_pk(tenant_id: str, bucket: str) -> str:
-    return f"{keys.tenant_prefix(tenant_id)}USAGESEEN#{bucket}"
+def _sk(day: str, n: int) -> str:
+    return f"{day}#{n}"
 
 
-def _sk(hour: str, n: int) -> str:
-    return f"{hour}#{n}"
-
-
-class _Hour:
-    """The sets of one (bucket, hour) as read, and the digests in them."""
-    __slots__ = ("shards", "digests", "added")
+class _Sets:
+    """The sets of one (subscription, day) as read, and the digests in them."""
+    __slots__ = ("shards", "digests", "added", "written")
 
     def __init__(self, shards: List[SeenItem]):
         self.shards = shards
         self.digests: Set[bytes] = {blob[i:i + DIGEST_BYTES] for s in shards for blob in [s.ids or b""]
                                     for i in range(0, len(blob), DIGEST_BYTES)}
         self.added: List[bytes] = []
+        self.written: List[SeenItem] = []  # the sets as the pending transaction writes them
 
 
 class SeenSets:
-    """The seen ids of the (bucket, hour)s some records fall in, read once, added to in memory."""
+    """The seen ids of the (subscription, day)s some records fall in, read once, added to in memory."""
 
-    def __init__(self, tenant_id: str, wanted: Iterable[HourKey]):
+    def __init__(self, tenant_id: str):
         self.tenant_id = tenant_id
-        self._hours: Dict[HourKey, _Hour] = {}
-        self._read(set(wanted))
+        self._sets: Dict[SetKey, _Sets] = {}
 
-    def _read(self, wanted: Set[HourKey]) -> None:
-        found = _get(self.tenant_id, [(bucket, hour, 0) for bucket, hour in wanted])
-        spills = [(bucket, hour, n) for (bucket, hour), first in found.items()
+    def want(self, wanted: Iterable[SetKey]) -> None:
+        """Read the sets not read yet (BatchGetItem)."""
+        missing = set(wanted) - set(self._sets)
+        if missing:
+            self._read(missing)
+
+    def committed(self) -> None:
+        """The pending transaction committed: the sets it wrote, at their new versions, are the ones now."""
+        for sets in self._sets.values():
+            if sets.added:
+                sets.shards, sets.added, sets.written = sets.written, [], []
+
+    def _read(self, wanted: Set[SetKey]) -> None:
+        found = _get(self.tenant_id, [(subscription, day, 0) for subscription, day in wanted])
+        spills = [(subscription, day, n) for (subscription, day), first in found.items()
                   for n in range(1, int(first.shards or 1))]
         more = _get(self.tenant_id, spills) if spills else {}
-        for bucket, hour in wanted:
-            first = found.get((bucket, hour))
-            shards = [first] + [more[(bucket, hour, n)] for n in range(1, int(first.shards or 1))] if first else []
-            self._hours[(bucket, hour)] = _Hour(shards)
+        for subscription, day in wanted:
+            first = found.get((subscription, day))
+            shards = [first] + [more[(subscription, day, n)] for n in range(1, int(first.shards or 1))] if first else []
+            self._sets[(subscription, day)] = _Sets(shards)
 
-    def take(self, key: HourKey, digest: bytes) -> bool:
-        """Whether the id is new (then it is added to its hour); False if it was seen."""
-        hour = self._hours[key]
-        if digest in hour.digests:
+    def take(self, key: SetKey, digest: bytes) -> bool:
+        """Whether the id is new (then it is added to its sets); False if it was seen."""
+        sets = self._sets[key]
+        if digest in sets.digests:
             return False
-        hour.digests.add(digest)
-        hour.added.append(digest)
+        sets.digests.add(digest)
+        sets.added.append(digest)
         return True
 
-    def untake(self, key: HourKey) -> None:
-        """Give back the id last taken for the hour (its record did not fit the transaction)."""
-        hour = self._hours[key]
-        hour.digests.discard(hour.added.pop())
+    def untake(self, key: SetKey) -> None:
+        """Give back the id last taken for the key (its record did not fit the transaction)."""
+        sets = self._sets[key]
+        sets.digests.discard(sets.added.pop())
 
-    def items_for(self, key: HourKey) -> int:
-        """How many items writing the hour's added ids takes (as _plan writes them, counted)."""
-        hour = self._hours[key]
-        if not hour.added:
+    def items_for(self, key: SetKey) -> int:
+        """How many items writing the key's added ids takes (as _plan writes them, counted)."""
+        sets = self._sets[key]
+        if not sets.added:
             return 0
-        count = len(hour.shards)
-        room = CAP - len(hour.shards[-1].ids or b"") // DIGEST_BYTES if count else 0
-        new = -(-max(0, len(hour.added) - room) // CAP)
+        count = len(sets.shards)
+        room = CAP - len(sets.shards[-1].ids or b"") // DIGEST_BYTES if count else 0
+        new = -(-max(0, len(sets.added) - room) // CAP)
         first_counted = new and count >= 1 and not (count == 1 and room > 0)
         return (1 if room > 0 else 0) + new + (1 if first_counted else 0)
 
-    def _plan(self, key: HourKey) -> Tuple[List[SeenItem], List[SeenItem]]:
-        """The hour's sets after the added ids go in (into its last set while it has room, then into
+    def _plan(self, key: SetKey) -> Tuple[List[SeenItem], List[SeenItem]]:
+        """The key's sets after the added ids go in (into its last set while it has room, then into
         new sets of CAP ids), and those of them that change."""
-        hour = self._hours[key]
-        pending, shards, touched = list(hour.added), [*hour.shards], []
+        sets = self._sets[key]
+        pending, shards, touched = list(sets.added), [*sets.shards], []
         if not pending:
             return shards, touched
         if shards and len(shards[-1].ids or b"") // DIGEST_BYTES < CAP:
@@ -120,9 +127,9 @@ class SeenSets:
             shards[-1] = _copy(last, (last.ids or b"") + b"".join(pending[:room]))
             touched.append(shards[-1])
             pending = pending[room:]
-        bucket, name = key
+        subscription, day = key
         while pending:
-            shards.append(SeenItem(seen_pk(self.tenant_id, bucket), _sk(name, len(shards)),
+            shards.append(SeenItem(seen_pk(self.tenant_id, subscription), _sk(day, len(shards)),
                                    ids=b"".join(pending[:CAP])))
             touched.append(shards[-1])
             pending = pending[CAP:]
@@ -133,13 +140,16 @@ class SeenSets:
             shards[0].shards = len(shards)
         return shards, touched
 
-    def write(self, writes: Writes, key: HourKey) -> None:
-        """The hour's added ids, each set written on the version read (pynamodb's condition)."""
-        for shard in self._plan(key)[1]:
+    def write(self, writes: Writes, key: SetKey) -> None:
+        """The key's added ids, each set written on the version read (pynamodb's condition, and
+        pynamodb moves the written copies to their new version once the transaction commits)."""
+        sets = self._sets[key]
+        sets.written, touched = self._plan(key)
+        for shard in touched:
             writes.put(shard)
 
-    def hours(self) -> List[HourKey]:
-        return [key for key, hour in self._hours.items() if hour.added]
+    def keys_added(self) -> List[SetKey]:
+        return [key for key, sets in self._sets.items() if sets.added]
 
 
 def _copy(shard: SeenItem, ids: bytes) -> SeenItem:
@@ -151,10 +161,11 @@ def _copy(shard: SeenItem, ids: bytes) -> SeenItem:
 
 
 def _get(tenant_id: str, wanted: List[Tuple[str, str, int]]) -> Dict[tuple, SeenItem]:
-    keys_ = [(seen_pk(tenant_id, bucket), _sk(hour, n)) for bucket, hour, n in wanted]
-    by_key = {(seen_pk(tenant_id, bucket), _sk(hour, n)): (bucket, hour, n) for bucket, hour, n in wanted}
+    keys_ = [(seen_pk(tenant_id, subscription), _sk(day, n)) for subscription, day, n in wanted]
+    by_key = {(seen_pk(tenant_id, subscription), _sk(day, n)): (subscription, day, n)
+              for subscription, day, n in wanted}
     found = {}
     for item in SeenItem.batch_get(keys_, consistent_read=True):
-        bucket, hour, n = by_key[(item.PK, item.SK)]
-        found[(bucket, hour) if n == 0 else (bucket, hour, n)] = item
+        subscription, day, n = by_key[(item.PK, item.SK)]
+        found[(subscription, day) if n == 0 else (subscription, day, n)] = item
     return found

@@ -53,7 +53,7 @@ def test_overlapping_batches_and_repeats_within_a_batch_count_each_id_once(tenan
     assert totals(tenant_id) == expected_totals(records)
 
 
-def test_an_hour_of_more_calls_than_a_set_holds_spills_into_further_sets(tenant_id, monkeypatch):
+def test_a_day_of_more_calls_than_a_set_holds_spills_into_further_sets(tenant_id, monkeypatch):
     monkeypatch.setattr(usage_seen, "CAP", 7)
     records = calls(60, ["acme"])
     for record in records:
