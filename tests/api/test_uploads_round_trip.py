@@ -169,3 +169,20 @@ def test_a_vat_amount_no_rounding_gives_is_the_rows_reason_and_nothing_is_made(n
     assert rows[0]["reason"] == "is 0.08, but 20% VAT on 0.33 is 0.066: a rounding of it is 0.06 or 0.07"
     assert [r["status"] for r in rows[1:]] == ["rejected"] * 2
     assert new.get("/invoices").body["data"] == [] and new.get("/customers").body["data"] == []
+
+
+def test_a_sage_split_summing_lines_rounded_one_by_one_is_refused_not_recomputed(new_tenant):
+    # Our Sage export writes lines of one nominal code and tax code as one split: three stems rounded
+    # per line (0.07 each) make a split of 0.99 net and 0.21 VAT, which no rounding of 0.198 gives.
+    old, new = new_tenant(rounding={"vat_level": "line"}), new_tenant()
+    customer = old.post("/customers", {"name": "Harbour Florists"}).body
+    draft = old.post("/invoices", {"customer_id": customer["id"], "issue_date": "2026-10-05", "lines": [
+        {"description": name, "quantity": "1", "unit_price": "0.33"} for name, _ in STEMS]}).body
+    old.post(f"/invoices/{draft['id']}/issue", {})
+    made = new.post("/customers", {"name": "Harbour Florists"}).body
+    refs = {"customers": {"sage50": {made["id"]: customer["id"][-8:].upper()}}}
+    assert new.call("PATCH", "/tenant", {"accounting_mapping": refs}).status == 200
+    file, rows = moved(old, new, "sage50")
+    assert [(r["status"], r["column"], r["reason"]) for r in rows] == [
+        ("rejected", "Tax Amount", "is 0.21, but 20% VAT on 0.99 is 0.198: a rounding of it is 0.19 or 0.20")]
+    assert new.get("/invoices").body["data"] == []
