@@ -9,7 +9,7 @@ from ..observability import logger
 from .billing import bill_due, run_billing_tick
 from .documents import prepare_pdf
 from .overdue import find_overdue, handle_overdue
-from .recurring import generate_due, run_tick
+from .recurring import generate_due, read_templates_ahead, run_tick
 
 
 @lru_cache(maxsize=None)
@@ -110,6 +110,8 @@ def handle(messages: Iterable[Dict[str, Any]], in_order: bool = False) -> Dict[s
     in_order (a FIFO queue): after a failed message the rest of the batch is reported failed
     unworked, as AWS advises for FIFO with partial batch responses, so that no message of a group
     is worked before one sent ahead of it."""
+    messages = list(messages)
+    read_templates_ahead(messages)
     failures = []
     for message in messages:
         if in_order and failures:

@@ -9,9 +9,12 @@ or two workers at once can never bill the same occurrence twice, and no invoice
 is ever left half made. If the worker dies between generating an invoice and
 emailing it, the redelivered message finishes the job.
 """
+import json
 from datetime import datetime, timezone
 from itertools import takewhile
 from typing import Any, Callable, Dict, List, Optional
+
+from pynamodb.exceptions import GetError
 
 from ..domain import documents as docs
 from ..domain import schedules
@@ -22,6 +25,7 @@ from ..store.clock import now, stamp
 from ..store.history import history_entry
 from ..store.leases import LeaseHeld, take_lease
 from ..store.models import OccurrenceItem, RecordItem
+from ..store.reads import read_ahead
 from ..store.unit_of_work import UnitOfWork, Writes
 from ..services.document_types import INVOICE
 from ..services.drafts import new_draft
@@ -57,6 +61,24 @@ def run_tick(as_of: datetime, send: Callable[[Dict[str, Any]], None]) -> int:
     return sent
 
 
+def read_templates_ahead(messages: List[Dict[str, Any]]) -> None:
+    """The templates a batch of SQS messages will generate from, read in one call instead of one
+    each (a worker seldom holds them: there are many more than its cache keeps). Only a saving:
+    a message it cannot read, or a failed read, leaves the work to read its template itself."""
+    wanted = []
+    for message in messages:
+        try:
+            job = json.loads(message["body"])
+            if job.get("kind") == "recurring":
+                wanted.append((TEMPLATES.store.pk(job["tenant_id"], job["template_id"]), keys.RECORD_SK))
+        except (KeyError, TypeError, ValueError, AttributeError):
+            continue  # the message fails on its own when worked
+    try:
+        read_ahead(RecordItem, wanted)
+    except GetError:
+        logger.warning("recurring templates not read ahead", exc_info=True)
+
+
 def generate_due(tenant_id: str, template_id: str, as_of: datetime) -> List[str]:
     """Generate every occurrence of the template due at `as_of`; returns the new invoice ids.
 
@@ -68,7 +90,8 @@ def generate_due(tenant_id: str, template_id: str, as_of: datetime) -> List[str]
         template = TEMPLATES.store.read(tenant_id, template_id, use_cache=False)
         due = _due(template, as_of)
     _finish_last(tenant_id, template)
-    return [invoice_id for n in due for invoice_id in [_generate(tenant_id, template_id, n)] if invoice_id]
+    unused = [template]  # the first attempt takes it as read here instead of reading it again
+    return [invoice_id for n in due for invoice_id in [_generate(tenant_id, template_id, n, unused)] if invoice_id]
 
 
 def _due(template: RecordItem, as_of: datetime) -> List[int]:
@@ -79,12 +102,13 @@ def _due(template: RecordItem, as_of: datetime) -> List[int]:
     return list(takewhile(lambda n: schedules.due_at(schedule, n) <= as_of, planned(template, as_of)))
 
 
-def _generate(tenant_id: str, template_id: str, n: int) -> str:
+def _generate(tenant_id: str, template_id: str, n: int, unused: List[RecordItem]) -> str:
     """Occurrence n, whole or not at all: the invoice (issued, where the template issues), its claim
     and the template's progress in one transaction. An invoice that cannot be issued as it stands
-    is generated as a draft marked not_issued, in the same way."""
+    is generated as a draft marked not_issued, in the same way. `unused`: the template as just read,
+    if no attempt has taken it yet (a cached read: the transaction verifies its version)."""
     def attempt(use_cache: bool, not_issued: Optional[str] = None):
-        template = TEMPLATES.store.read(tenant_id, template_id, use_cache)
+        template = unused.pop() if unused and use_cache else TEMPLATES.store.read(tenant_id, template_id, use_cache)
         if template.status != ACTIVE or int(template.data["next"]) > n:
             return None  # generated (or stopped) meanwhile
         day = schedules.occurrence_date(schedule_of(template.data), n)

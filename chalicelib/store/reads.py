@@ -10,12 +10,13 @@ products again and again thus needs one call per invoice instead of two.
 """
 import threading
 from collections import OrderedDict
-from typing import Dict, Optional, Tuple, Type
+from typing import Dict, Iterable, Optional, Tuple, Type
 
 from pynamodb.transactions import TransactGet
 
 from ..domain.errors import ConcurrentUpdate
 from .models import connection
+from .table import HASH_KEY, RANGE_KEY
 
 MAX_ITEMS = 100  # DynamoDB's limit for one TransactGetItems
 _CACHE_SIZE = 2048
@@ -43,10 +44,14 @@ class _Cache:
             self._items.move_to_end((pk, sk))
         return model.from_raw_data(entry[1])  # a fresh copy: callers may change it
 
-    def put(self, item) -> None:
+    def put(self, item, stored: Optional[dict] = None) -> None:
+        """`stored`: the item as serialized already (as a write sent it), if at hand."""
+        self.keep(type(item), item.PK, item.SK, stored or item.serialize())
+
+    def keep(self, model: Type, pk: str, sk: str, stored: dict) -> None:
         with self._lock:
-            self._items[(item.PK, item.SK)] = (type(item), item.serialize())
-            self._items.move_to_end((item.PK, item.SK))
+            self._items[(pk, sk)] = (model, stored)
+            self._items.move_to_end((pk, sk))
             while len(self._items) > self._size:
                 self._items.popitem(last=False)
 
@@ -62,10 +67,25 @@ class _Cache:
 CACHE = _Cache(_CACHE_SIZE)
 
 
-def remember(item) -> None:
-    """Keep an item this process has just written, as the table now holds it."""
+def remember(item, stored: Optional[dict] = None) -> None:
+    """Keep an item this process has just read or written, as the table now holds it (`stored`:
+    as the write sent it, serialized)."""
     if getattr(item, "version", None) is not None:
-        CACHE.put(item)
+        CACHE.put(item, stored)
+
+
+def read_ahead(model: Type, wanted: Iterable[Tuple[str, str]]) -> None:
+    """Read into the cache, with one BatchGetItem (consistent), up to 100 items (by PK, SK) that
+    work about to start will use one by one: each use then finds its item here, and the write
+    that acts on it verifies it, as for any cached item. What DynamoDB leaves unprocessed is
+    read when used, as it would have been."""
+    wanted = list(dict.fromkeys(wanted))[:MAX_ITEMS]
+    if not wanted:
+        return
+    table = model._get_connection()
+    answer = table.batch_get_item([{HASH_KEY: pk, RANGE_KEY: sk} for pk, sk in wanted], consistent_read=True)
+    for stored in answer["Responses"].get(table.table_name, []):
+        CACHE.keep(model, stored[HASH_KEY]["S"], stored[RANGE_KEY]["S"], stored)
 
 
 class Snapshot:

@@ -116,7 +116,7 @@ def _execute(writes: Writes) -> None:
             with TransactWrite(connection=connection()) as transaction:
                 for kind, args, kwargs, _ in ops:
                     getattr(transaction, "condition_check" if kind == "check" else kind)(*args, **kwargs)
-            _refresh_cache(ops)
+            _refresh_cache(ops, transaction)
             return
         except TransactWriteError as error:
             reasons = [r.code if r else None for r in error.cancellation_reasons]
@@ -134,10 +134,12 @@ def _raise_for_failed_condition(ops, reasons, error) -> None:
                 "The record was changed by another request; read it again and retry")) from error
 
 
-def _refresh_cache(ops) -> None:
-    """What this process just wrote is what the table holds: keep it for the next use case."""
+def _refresh_cache(ops, transaction: TransactWrite) -> None:
+    """What this process just wrote is what the table holds: keep it for the next use case, each
+    put item as the transaction sent it (not serialized again; pynamodb keeps the puts in order)."""
+    sent = iter(put["Item"] for put in transaction._put_items)
     for kind, args, _, _ in ops:
         if kind == "save":
-            remember(args[0])
+            remember(args[0], next(sent))
         elif kind in ("delete", "update"):
             CACHE.forget(args[0].PK, args[0].SK)

@@ -104,3 +104,22 @@ def test_a_refusal_is_never_based_on_a_stale_cached_record(tenant):
     tenant.post(f"/products/{product['id']}/restore")
     CACHE.put(stale)
     assert tenant.patch(f"/products/{product['id']}", {"name": "Q"}).status == 200
+
+
+def test_what_a_write_leaves_in_the_cache_is_what_the_table_holds(tenant):
+    """Each item a transaction puts is cached as the transaction sent it: the next use case of this
+    process must find exactly what a fresh read gives, new version included."""
+    from chalicelib.services.document_types import INVOICE
+    from chalicelib.store.models import DocumentItem, SeriesItem
+    from chalicelib.store.numbering import series_key
+
+    customer = tenant.post("/customers", {"name": "C"}).body
+    draft = tenant.post("/invoices", {"customer_id": customer["id"],
+                                      "lines": [{"description": "x", "quantity": "2", "unit_price": "10.05"}]}).body
+    assert tenant.post(f"/invoices/{draft['id']}/issue", {}).status == 200
+    for model, key in ((DocumentItem, (INVOICE.store.pk(tenant.tenant_id, draft["id"]), "RECORD")),
+                       (SeriesItem, series_key(tenant.tenant_id, "invoice")),
+                       (RecordItem, (TENANTS.store.pk(tenant.tenant_id, tenant.tenant_id), "RECORD"))):
+        cached = CACHE.get(model, *key)
+        assert cached is not None, key
+        assert cached.serialize() == model.get(*key, consistent_read=True).serialize()

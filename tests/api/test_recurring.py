@@ -124,3 +124,29 @@ def test_an_invoice_that_cannot_be_issued_as_generated_stays_a_draft_and_billing
         assert "not_issued" in actions
         issued = retainer.post(f"/invoices/{invoice_id}/issue", {"exchange_rate": "0.79"})
         assert issued.status == 200 and issued.body["number"], issued.body
+
+
+def test_a_batch_of_jobs_reads_its_templates_in_one_call(retainer):
+    """A worker seldom holds the templates its messages name (there are far more than its cache
+    keeps): the batch's templates are read together, then each occurrence is one transaction."""
+    import json
+
+    from chalicelib.jobs import recurring as run
+    from chalicelib.jobs.dispatch import handle
+    from chalicelib.store.diagnostics import count_dynamodb_calls
+    from chalicelib.store.reads import CACHE
+
+    made = {template(retainer)["id"] for _ in range(3)}
+    jobs = []
+    run.run_tick(datetime(2026, 2, 1, tzinfo=timezone.utc), jobs.append)
+    mine = [job for job in jobs if job["template_id"] in made]
+    records = [{"messageId": str(i), "body": json.dumps(job), "attributes": {"ApproximateReceiveCount": "1"}}
+               for i, job in enumerate(mine + [{"kind": "recurring"}])]  # one malformed: it fails alone
+    CACHE.clear()  # a worker that has never seen these templates
+    with count_dynamodb_calls() as calls:
+        assert handle(records) == {"batchItemFailures": [{"itemIdentifier": "3"}]}
+    # The templates together; the tenant and customer once (then cached), as for any invoice.
+    assert dict(calls) == {"BatchGetItem": 1, "TransactGetItems": 1, "TransactWriteItems": 3}
+    for template_id in made:
+        generated = retainer.get(f"/recurring-invoices/{template_id}/invoices").body["data"]
+        assert [g["date"] for g in generated] == ["2026-01-31"]

@@ -2,6 +2,7 @@
 from decimal import Decimal
 
 import pytest
+from boto3.dynamodb.types import TypeDeserializer, TypeSerializer
 from hypothesis import given, strategies as st
 
 from chalicelib.api.gateway_responses import local_equivalent
@@ -49,3 +50,53 @@ def test_chalice_local_answers_are_reshaped_like_api_gateway_responses():
     assert status == 404 and '"code": "not_found"' in body
     assert local_equivalent(403, "AccessDeniedException")[0] == 403
     assert local_equivalent(401, "")[0] == 401
+
+
+_boto3_serializer, _boto3_deserializer = TypeSerializer(), TypeDeserializer()
+_WHOLE = frozenset({"n", "count"})
+_names = st.sampled_from(["n", "count", "price", "lines", "a", ""])
+_decimals = st.builds(lambda digits, exponent: Decimal(digits).scaleb(exponent),
+                      st.integers(-10 ** 20, 10 ** 20), st.integers(-12, 12))
+_scalars = (st.none() | st.booleans() | st.text(max_size=3) | st.integers(-10 ** 30, 10 ** 30) | _decimals
+            | st.sets(st.text(max_size=2), min_size=1, max_size=2) | st.binary(min_size=1, max_size=2))
+_records = st.dictionaries(_names, st.recursive(
+    _scalars, lambda inner: st.lists(inner, max_size=3) | st.tuples(inner) | st.dictionaries(_names, inner, max_size=3),
+    max_leaves=6), max_size=4)
+
+
+def _typed(value):
+    """A value with the type of each part, so that 3 and Decimal(3) differ."""
+    if isinstance(value, dict):
+        return {k: _typed(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_typed(v) for v in value]
+    return type(value).__name__, value
+
+
+def _boto3_restored(value, whole):
+    """What boto3's deserializer gives, with the whole-number fields (at any depth of lists) as int."""
+    if isinstance(value, dict):
+        return {k: _boto3_restored(v, k in _WHOLE) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_boto3_restored(v, whole) for v in value]
+    if whole and isinstance(value, Decimal) and value == value.to_integral_value():
+        return int(value)
+    return value
+
+
+@given(_records)
+def test_records_are_stored_as_boto3_stores_them_and_read_back_alike(record):
+    attribute = RecordAttribute(whole_numbers=_WHOLE)
+    stored = attribute.serialize(record)
+    assert stored == _boto3_serializer.serialize({k: v for k, v in record.items() if v is not None})["M"]
+    expected = _boto3_restored(_boto3_deserializer.deserialize({"M": stored}), False)
+    assert _typed(attribute.deserialize(stored)) == _typed(expected)
+
+
+@pytest.mark.parametrize("value", [1.5, Decimal("NaN"), Decimal("Infinity"), Decimal("1" * 39)])
+def test_records_refuse_what_boto3_refuses(value):
+    with pytest.raises(Exception) as ours:
+        RecordAttribute().serialize({"a": [value]})
+    with pytest.raises(Exception) as boto3s:
+        _boto3_serializer.serialize({"a": [value]})
+    assert type(ours.value) is type(boto3s.value)
