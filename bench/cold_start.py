@@ -1,56 +1,199 @@
-"""Cold start: median time to import `app` in a fresh process, beside the floor.
+"""Cold start, as a Lambda meets it: a fresh process imports `app` and serves its first requests.
 
-The floor is a fresh process importing only chalice and boto3, measured in the
-same run, so the ratio holds whatever the machine. Target: at most 1.3x.
+Each sample is a new Python process against the DynamoDB Local and moto this bench starts:
 
-`app` defers the store and services (and so boto3 and pynamodb) to the first
-request that needs them (chalicelib/lazy.py), so it is also measured with every
-service loaded: what a Lambda has imported once its first requests are served.
+- API function: `import app`, then the first `POST /invoices` (a one-line draft) and the first
+  `GET /invoices/{id}`, each an API Gateway proxy event handed to the app as Lambda hands it (the
+  identity in the event's authorizer context, as API Gateway passes it on).
+- Authorizer function: `import app`, then the first key resolved (`api_key_authorizer`).
+- Floor: a process importing chalice, boto3 and pynamodb, making one DynamoDB call (GetItem).
+
+Samples alternate floor, API, authorizer, so the shared machine's noise falls on all alike.
+Figures are the child's own clock from its first statement to its last answer (interpreter
+start-up, the same for all, is shown apart), median and 10th-90th percentiles. Target: the API
+function's first two requests within 1.2x of the floor.
+
+Then the import graph of the API function's first requests (`python -X importtime`): time by
+package, and what of it the invoice routes never use.
+
+    python bench/cold_start.py [--samples 20]
 """
+import argparse
+import json
 import os
 import statistics
 import subprocess
 import sys
 import time
-from pathlib import Path
+from collections import defaultdict
 
-ROOT = Path(__file__).resolve().parents[1]
-RUNS = 10
-TARGET_RATIO = 1.3
-EVERY_SERVICE = "import pkgutil, importlib, chalicelib.services as s; " \
-                "[importlib.import_module(f'chalicelib.services.{m.name}') for m in pkgutil.iter_modules(s.__path__)]"
+from stack import ROOT, local_stack  # sets the environment: import it before chalicelib
 
+TARGET = 1.2
+GRAPH_RUNS = 3
 
-def median_import_seconds(statement: str) -> float:
-    env = {**os.environ, "PYTHONDONTWRITEBYTECODE": "1", "AWS_REGION": "eu-west-2"}
-    timings = []
-    for _ in range(RUNS):
-        started = time.perf_counter()
-        subprocess.run([sys.executable, "-c", statement], cwd=ROOT, env=env, check=True)
-        timings.append(time.perf_counter() - started)
-    return statistics.median(timings)
-
-
-def heavy_modules_loaded() -> list:
-    probe = ("import sys, app; print(','.join(m for m in ('fpdf', 'xlsxwriter', 'PIL', 'fontTools') "
-             "if m in sys.modules))")
-    out = subprocess.run([sys.executable, "-c", probe], cwd=ROOT, capture_output=True, text=True, check=True)
-    return [m for m in out.stdout.strip().split(",") if m]
+_EVENT = """
+def event(method, resource, path, body=None, params=None):
+    return {"resource": resource, "path": path, "httpMethod": method, "body": body,
+            "headers": {"Content-Type": "application/json", "Authorization": "Bearer " + KEY},
+            "multiValueQueryStringParameters": None, "pathParameters": params, "stageVariables": None,
+            "isBase64Encoded": False,
+            "requestContext": {"resourcePath": resource, "httpMethod": method, "path": path,
+                               "stage": "api", "apiId": "bench", "requestId": "r1",
+                               "identity": {"sourceIp": "127.0.0.1"}, "authorizer": IDENTITY}}
+"""
+API = _EVENT + """
+t = [time.perf_counter()]
+import app
+t.append(time.perf_counter())
+made = app.app(event("POST", "/invoices", "/invoices", BODY), None)
+assert made["statusCode"] == 201, made
+t.append(time.perf_counter())
+invoice_id = json.loads(made["body"])["id"]
+got = app.app(event("GET", "/invoices/{document_id}", "/invoices/" + invoice_id, None,
+                    {"document_id": invoice_id}), None)
+assert got["statusCode"] == 200, got
+t.append(time.perf_counter())
+print(json.dumps({"import": t[1] - t[0], "post": t[2] - t[1], "get": t[3] - t[2], "total": t[3] - t[0]}))
+"""
+AUTHORIZER = """
+t = [time.perf_counter()]
+import app
+t.append(time.perf_counter())
+from chalicelib.api.auth import api_key_authorizer  # registered on app by its blueprint
+answer = api_key_authorizer({"type": "TOKEN", "authorizationToken": "Bearer " + KEY,
+                                 "methodArn": "arn:aws:execute-api:eu-west-2:1:bench/api/POST/invoices"}, None)
+assert answer["context"]["tenant_id"], answer
+t.append(time.perf_counter())
+print(json.dumps({"import": t[1] - t[0], "authorize": t[2] - t[1], "total": t[2] - t[0]}))
+"""
+FLOOR = """
+t = [time.perf_counter()]
+import boto3, chalice, pynamodb.models
+t.append(time.perf_counter())
+boto3.client("dynamodb").get_item(TableName=TABLE, Key={"PK": {"S": "T#x"}, "SK": {"S": "R"}})
+t.append(time.perf_counter())
+print(json.dumps({"import": t[1] - t[0], "call": t[2] - t[1], "total": t[2] - t[0]}))
+"""
+STARTUP = "t = [time.perf_counter()]\nprint(json.dumps({'total': 0.0}))"
 
 
 def main() -> None:
-    median_import_seconds("import app")  # warm the file cache for both measurements
-    floor = median_import_seconds("import chalice, boto3")
-    app = median_import_seconds("import app")
-    loaded = median_import_seconds(f"import app; {EVERY_SERVICE}")
-    ratio = app / floor
-    print(f"cold start over {RUNS} fresh processes (median):")
-    print(f"  floor (import chalice, boto3):   {floor * 1000:7.1f} ms")
-    print(f"  import app:                      {app * 1000:7.1f} ms")
-    print(f"  ratio: {ratio:.2f} (target <= {TARGET_RATIO}) -> {'OK' if ratio <= TARGET_RATIO else 'OVER'}")
-    print(f"  import app and every service:    {loaded * 1000:7.1f} ms "
-          f"(ratio {loaded / floor:.2f}: all a Lambda has loaded after its first requests)")
-    print(f"  heavy modules loaded by app import: {heavy_modules_loaded() or 'none'}")
+    args = _arguments()
+    samples = args.samples
+    with local_stack():
+        settings = _tenant_with_a_customer()
+        _child(API, settings)  # warms the file cache and DynamoDB Local for every kind alike
+        runs = defaultdict(list)
+        for _ in range(samples):
+            for name, script in (("floor", FLOOR), ("api", API), ("authorizer", AUTHORIZER),
+                                 ("startup", STARTUP)):
+                runs[name].append(_child(script, settings))
+        _report(runs, samples)
+        print()
+        _import_graph(settings, args.graph_file)
+
+
+def _arguments():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--samples", type=int, default=20)
+    parser.add_argument("--graph-file", help="also write the raw -X importtime output here")
+    return parser.parse_args()
+
+
+def _tenant_with_a_customer() -> dict:
+    from chalicelib import config
+    from chalicelib.services.api_keys import create_api_key
+    from chalicelib.services.customers import CUSTOMERS
+    from chalicelib.services.records import Actor, create_record
+    from chalicelib.services.tenants import create_tenant
+    from chalicelib.store.unit_of_work import UnitOfWork
+
+    actor = Actor("bench")
+    tenant = create_tenant(UnitOfWork(), actor, {"legal_name": "Bench Ltd"})
+    key, token = create_api_key(UnitOfWork(), tenant, actor, {"scopes": ["read", "write"]})
+    customer = create_record(UnitOfWork(), CUSTOMERS, tenant.id, actor, {"name": "Acme Trading"})
+    identity = {"role": "tenant", "tenant_id": tenant.id, "key_id": key.id, "scopes": "read,write",
+                "base_currency": "GBP", "principalId": "caller"}
+    body = json.dumps({"customer_id": customer.id,
+                       "lines": [{"description": "Consulting", "quantity": "2", "unit_price": "95.00"}]})
+    return {"KEY": token, "IDENTITY": identity, "BODY": body, "TABLE": config.table_name()}
+
+
+def _child(script: str, settings: dict, python_flags=()) -> dict:
+    prelude = "import time, json\n" + "".join(f"{name} = {value!r}\n" for name, value in settings.items())
+    env = dict(os.environ)  # bytecode as compiled by the first child, as a package holding it would
+    started = time.perf_counter()
+    done = subprocess.run([sys.executable, *python_flags, "-c", prelude + script], cwd=ROOT, env=env,
+                          capture_output=True, text=True)
+    wall = time.perf_counter() - started
+    if done.returncode:
+        raise RuntimeError(done.stderr[-3000:])
+    return {**json.loads(done.stdout.strip().splitlines()[-1]), "wall": wall, "stderr": done.stderr}
+
+
+def _spread(values) -> str:
+    ms = sorted(v * 1000 for v in values)
+    tenth, ninetieth = ms[len(ms) // 10], ms[-1 - len(ms) // 10]
+    return f"{statistics.median(ms):7.1f} ms  (p10-p90 {tenth:6.1f}-{ninetieth:6.1f})"
+
+
+def _report(runs, samples: int) -> None:
+    median = {name: statistics.median(r["total"] for r in rows) for name, rows in runs.items()}
+    print(f"cold start, {samples} fresh processes each (median, p10-p90), the child's own clock:")
+    print(f"  interpreter start-up to its first statement (wall, apart): "
+          f"{_spread(r['wall'] for r in runs['startup'])}")
+    print(f"  floor: import chalice, boto3, pynamodb + one GetItem:  {_spread(r['total'] for r in runs['floor'])}")
+    print(f"    of which imports                                      {_spread(r['import'] for r in runs['floor'])}")
+    print(f"  API: import app + first POST /invoices + first GET:     {_spread(r['total'] for r in runs['api'])}")
+    for part, label in (("import", "import app"), ("post", "first POST /invoices"), ("get", "first GET /invoices/{id}")):
+        print(f"    {label:54}{_spread(r[part] for r in runs['api'])}")
+    print(f"  authorizer: import app + first key resolved:          {_spread(r['total'] for r in runs['authorizer'])}")
+    ratio = median["api"] / median["floor"]
+    print(f"  API ratio {ratio:.2f} (target <= {TARGET}) -> {'OK' if ratio <= TARGET else 'OVER'};"
+          f" authorizer ratio {median['authorizer'] / median['floor']:.2f}")
+
+
+def _import_graph(settings: dict, graph_file) -> None:
+    """What the API function's first two requests import beyond the floor's imports, by package:
+    self time (-X importtime, summed over a few processes) and the module that first pulled it in."""
+    api, floor = defaultdict(float), set()
+    for _ in range(GRAPH_RUNS):
+        graph = _child(API, settings, ("-X", "importtime"))["stderr"]
+        floor |= set(_imported(_child(FLOOR, settings, ("-X", "importtime"))["stderr"]))
+        for name, (own, _) in _imported(graph).items():
+            api[name] += own / GRAPH_RUNS
+    if graph_file:
+        with open(graph_file, "w") as out:
+            out.write(graph)
+    parents = {name: parent for name, (_, parent) in _imported(graph).items()}
+    extra = {name: ms for name, ms in api.items() if name not in floor}
+    by_package = defaultdict(lambda: [0.0, 0, None])
+    for name, ms in extra.items():
+        package = ".".join(name.split(".")[:3 if name.startswith("chalicelib") else 1])
+        entry = by_package[package]
+        entry[0], entry[1] = entry[0] + ms, entry[1] + 1
+        if entry[2] is None or not parents.get(name, "").startswith(package):
+            entry[2] = parents.get(name) or ("the script" if name == "app" else "a request")
+    print(f"import graph of the API function's first requests: {len(api)} modules, {sum(api.values()):.0f} ms"
+          f" of self time; beyond the floor's imports: {len(extra)} modules, {sum(extra.values()):.0f} ms"
+          f" (mean of {GRAPH_RUNS} processes), by package (pulled in by):")
+    for package, (ms, count, parent) in sorted(by_package.items(), key=lambda kv: -kv[1][0])[:30]:
+        print(f"  {ms:6.1f} ms {count:4} modules  {package}  ({parent})")
+
+
+def _imported(graph: str) -> dict:
+    """{module: (self ms, the module that imported it)} from -X importtime's tree (children first)."""
+    rows = []
+    for line in graph.splitlines():
+        if line.startswith("import time:") and "self [us]" not in line:
+            own, _, name = line[len("import time:"):].split("|")
+            rows.append((int(own) / 1000, (len(name) - len(name.lstrip())) // 2, name.strip()))
+    found = {}
+    for k, (own, depth, name) in enumerate(rows):
+        parent = next((n for _, d, n in rows[k + 1:] if d < depth), None)
+        found[name] = (own, parent)
+    return found
 
 
 if __name__ == "__main__":
