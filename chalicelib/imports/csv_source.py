@@ -92,7 +92,7 @@ def records(stream: BinaryIO, encoding: str, delimiter: str = ",", offset: int =
                 raise BrokenFile(first, "a quoted cell starts here and never ends (a \" is missing)") from None
             yield Record(first, start, lines.offset, lines.lines_taken + 1, [], f"cannot be read as CSV: {error}")
             continue
-        yield Record(first, start, lines.offset, lines.lines_taken + 1, [cell.strip() for cell in cells])
+        yield Record(first, start, lines.offset, lines.lines_taken + 1, list(map(str.strip, cells)))
 
 
 def delimiter_of(header_line: str) -> str:

@@ -40,6 +40,7 @@ Item = Union[Group, Skipped, Unreadable]
 def grouped(records: Iterable[Any], number_of: Callable[[Any], Optional[str]],
             is_blank: Callable[[Any], bool]) -> Iterator[Item]:
     current: Optional[Group] = None
+    current_number: Optional[str] = None  # the number of the rows `current` holds, if any
     pending: List[Skipped] = []  # blank rows seen while `current` may go on
 
     def close() -> Iterator[Item]:
@@ -61,13 +62,13 @@ def grouped(records: Iterable[Any], number_of: Callable[[Any], Optional[str]],
                 pending.append(skip)
         else:
             number = number_of(record)
-            key = f"n:{number}" if number else f"l:{record.line}"
-            if current is not None and key == current.key:
+            if number and current is not None and number == current_number:
                 if len(current.rows) < MAX_LINES:
                     current.rows.append(record)
                 else:
                     current.overflow.append(record.line)
                 continue
             yield from close()
-            current = Group(key, [record], [])
+            current_number = number
+            current = Group(f"n:{number}" if number else f"l:{record.line}", [record], [])
     yield from close()

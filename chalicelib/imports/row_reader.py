@@ -73,11 +73,13 @@ def _read_row(plan: ColumnPlan, row: Any, found: List[Found]) -> Dict[str, Any]:
         step = steps[i] if i < width else None
         if step is None:
             found.append((row.line, None, f"column {i + 1} holds a value but has no header"))
-        elif step.target:
-            try:
-                values[step.target] = step.read(text)
-            except CellError as error:
-                found.append((row.line, step.header, str(error)))
+        else:
+            target, read, header = step
+            if target:
+                try:
+                    values[target] = read(text)
+                except CellError as error:
+                    found.append((row.line, header, str(error)))
     return values
 
 

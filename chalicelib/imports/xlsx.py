@@ -280,7 +280,16 @@ def _value(cell: List, strings: List[str], date_styles: Set[str], date1904: bool
     return _number(raw), None
 
 
+_SHORT_NUMBER = re.compile(r"-?(?:[1-9][0-9]*(?:\.[0-9]*[1-9])?|0\.[0-9]*[1-9])")  # no needless zero
+
+
 def _number(raw: str) -> str:
+    if len(raw) - raw.startswith("-") - ("." in raw) <= 15 and _SHORT_NUMBER.fullmatch(raw):
+        return raw  # as Excel shows it already: the usual cell, read without Decimal
+    return _rounded_number(raw)
+
+
+def _rounded_number(raw: str) -> str:
     value = Decimal(raw)
     if value == 0:
         return "0"

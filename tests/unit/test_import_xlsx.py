@@ -5,8 +5,9 @@ from datetime import datetime
 
 import pytest
 import xlsxwriter
+from hypothesis import given, strategies as st
 
-from chalicelib.imports.xlsx import MAX_RATIO, BadWorkbook, archive_problem, sheet_rows
+from chalicelib.imports.xlsx import MAX_RATIO, BadWorkbook, _number, _rounded_number, archive_problem, sheet_rows
 
 
 def workbook(fill) -> io.BytesIO:
@@ -75,3 +76,14 @@ def test_a_real_zip_bomb_is_refused_before_anything_is_unpacked():
     out.seek(0)
     with pytest.raises(BadWorkbook, match="zip bomb"):
         list(sheet_rows(out))
+
+
+_NUMBER_TEXTS = st.one_of(
+    st.floats(allow_nan=False, allow_infinity=False).map(repr),  # what a workbook's <v> holds
+    st.decimals(allow_nan=False, allow_infinity=False).map(str),
+    st.from_regex(r"-?[0-9]{1,18}(\.[0-9]{0,18})?", fullmatch=True))
+
+
+@given(_NUMBER_TEXTS)
+def test_a_number_cell_reads_as_excel_shows_it_by_the_short_way_or_the_long(raw):
+    assert _number(raw) == _rounded_number(raw)
