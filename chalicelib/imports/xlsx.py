@@ -94,6 +94,10 @@ def _local(name: str) -> str:
     return name[name.rfind(" ") + 1:]
 
 
+_MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main "
+_LOCAL = {_MAIN + name: name for name in ("c", "v", "t", "f", "is", "row")}  # a sheet's usual names, looked up
+
+
 def _walk(archive: zipfile.ZipFile, name: str, **handlers) -> None:
     with archive.open(name) as stream:
         for _ in _parse(stream, **handlers):
@@ -204,7 +208,7 @@ class _SheetReader:
         self.columns: Dict[str, int] = {}
 
     def start(self, name, attrs):
-        name = name[name.rfind(" ") + 1:]
+        name = _LOCAL.get(name) or _local(name)
         if name == "c":
             cells = self.row[1]
             reference = attrs.get("r")
@@ -220,7 +224,7 @@ class _SheetReader:
             self.parts.append(data)
 
     def end(self, name):
-        name = name[name.rfind(" ") + 1:]
+        name = _LOCAL.get(name) or _local(name)
         if name in ("v", "t", "f"):
             if self.parts is not None:
                 slot = 4 if name == "f" else 3
