@@ -101,7 +101,7 @@ def parse_time(value: Any, name: str, zone: Optional[tzinfo] = None) -> datetime
 def _duration(value: Any) -> int:
     if value.__class__ is str and len(value) < 6 and value.isascii() and value.isdigit():
         return int(value)  # the usual case: 0 to 99,999 seconds
-    if isinstance(value, str) and value.strip().lstrip("-").isdigit():
+    if isinstance(value, str) and value.strip().isascii() and value.strip().lstrip("-").isdigit():
         value = int(value.strip())
     elif isinstance(value, Decimal) and value.is_finite() and value == value.to_integral_value():
         value = int(value)
