@@ -38,14 +38,13 @@ PACKAGE = Object({
     "allowances": Array(ALLOWANCE, max_items=20),
     "rate_card_id": String(max_length=40, description="The rate card that prices usage, in the package's currency"),
     "usage_grouping": Choice(GROUPINGS, nullable=False,
-                             description="Usage lines on the invoice: one per destination (default), per day, "
-                                         "per destination and day, or a single line"),
+                             description="Usage lines on the invoice: one per destination, per day, per destination "
+                                         "and day, or a single line (default: the tenant's usage_grouping)"),
 })
 
 register_record_routes(
     packages, path="/packages", tag="Packages", label="package", rtype=PACKAGES, schema=PACKAGE,
     query=list_query((ACTIVE, ARCHIVED)),
-    defaults=lambda ctx: {"currency": ctx.base_currency, "vat_category": vat.STANDARD,
-                          "usage_grouping": "destination"},
+    defaults=lambda ctx: {"currency": ctx.base_currency, "vat_category": vat.STANDARD},
     references=lambda ctx, record_id, fields: check_references(ctx.tenant_id, record_id, fields),
 )

@@ -3,6 +3,7 @@ from chalice import Blueprint
 
 from ..domain.email_templates import KINDS as EMAIL_KINDS
 from ..domain.records import SCOPES
+from ..domain.usage_lines import GROUPINGS
 from ..lazy import lazy
 from .fields import ADDRESS, PHONE, VAT_NUMBER
 from .peppol_field import PEPPOL_ID
@@ -67,6 +68,9 @@ _SETTINGS = {
                            description="Email a reminder this many days after an invoice's due date, once each"),
     "portal_link_days": Integer(minimum=1, maximum=3650, nullable=False,
                                 description="Days an emailed portal link works; default 90"),
+    "usage_grouping": Choice(GROUPINGS, nullable=False,
+                             description="Usage lines on subscription invoices, unless the package or subscription "
+                                         "says otherwise: per destination (default), day, destination and day, or one"),
 }
 TENANT = Object({**_SETTINGS, "base_currency": CurrencyCode(nullable=False, description="Default GBP; never changes")})
 TENANT_CHANGES = Object(_SETTINGS)

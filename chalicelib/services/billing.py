@@ -52,7 +52,9 @@ def invoice_fields(tenant_id: str, item: RecordItem, n: int, usage: Any) -> Dict
     first, last = periods.held(plan, n)
     package = packages[package_on(item.data, last)]
     lines = fee_lines(_fee_spans(item, packages, first, last), period, package["currency"])
-    grouping = item.data.get("usage_grouping") or package.get("usage_grouping") or "destination"
+    tenant = references(tenant_id, None, [])["tenant"].data
+    grouping = item.data.get("usage_grouping") or package.get("usage_grouping") or tenant.get("usage_grouping") \
+        or "destination"
     lines += usage_lines(usage.totals, grouping, allowances(package), tax_of(package), package["currency"], period)
     lines += _late_lines(tenant_id, item, plan, usage.late, grouping, packages)
     return {"customer_id": item.data["customer_id"], "currency": package["currency"],

@@ -101,3 +101,25 @@ def test_two_workers_and_a_repeated_message_bill_a_period_once(tenant):
     assert made["next_period"] == 1
     numbered = [i for i in tenant.get("/invoices?limit=100").body["data"] if i["customer_id"] == sub["customer_id"]]
     assert [i["id"] for i in numbered] == [made["last_invoice_id"]] and numbered[0]["number"]
+
+
+def test_usage_is_grouped_as_the_subscription_else_the_package_else_the_tenant_says(tenant):
+    from chalicelib.services.billing import invoice_fields
+    from chalicelib.services.subscriptions import SUBSCRIPTIONS
+    from chalicelib.store.usage_totals import UsageTotal
+
+    usage = type("Usage", (), {"totals": [UsageTotal("UK", "44", "2026-03-20", 2, 120, 30_000)], "late": []})
+    card_id = card(tenant)
+    plain = package(tenant, card_id, allowances=[])
+    by_day = package(tenant, card_id, allowances=[], usage_grouping="day")
+
+    def usage_line(package_id, **extra):
+        sub = subscribe(tenant, package_id, **extra)
+        item = SUBSCRIPTIONS.store.get(tenant.tenant_id, sub["id"])
+        return invoice_fields(tenant.tenant_id, item, 0, usage)["lines"][1]["description"]
+
+    assert usage_line(plain["id"]) == "UK: 2 calls, 2.00 min"  # nothing set: by destination
+    assert tenant.patch("/tenant", {"usage_grouping": "single"}).status == 200
+    assert usage_line(plain["id"]) == "Usage: 2 calls, 2.00 min"
+    assert usage_line(by_day["id"]) == "Usage on 20 Mar 2026: 2 calls, 2.00 min"
+    assert usage_line(by_day["id"], usage_grouping="destination_day") == "UK, 20 Mar 2026: 2 calls, 2.00 min"
