@@ -45,7 +45,7 @@ class ExactNumber(Attribute[Decimal]):
 WHOLE_NUMBER_FIELDS = frozenset({
     # given by clients
     "payment_terms_days", "reminder_days", "padding", "interval", "day_of_month", "count", "size",
-    "portal_link_days", "valid_days", "minutes",
+    "portal_link_days", "valid_days", "minutes", "duration_seconds",
     # kept by the service
     "next", "generated", "occurrence", "customer_version", "rows", "slot", "bytes", "width", "height",
     "reminders_sent", "reminders_skipped", "line_count",
