@@ -10,7 +10,7 @@ from hypothesis import given, settings, strategies as st
 from chalicelib import config
 from chalicelib.api.exports import parse_filters
 from chalicelib.render.csv_export import write_csv
-from chalicelib.services.export_parts import (date_ranges, in_order, range_writer, ranges_for, upload_in_parts,
+from chalicelib.services.export_parts import (date_ranges, in_order, ranges_for, upload_in_parts,
                                               write_csv_in_parts)
 from chalicelib.services.exports import all_rows
 from chalicelib.store import files
