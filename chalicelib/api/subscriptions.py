@@ -5,6 +5,7 @@ from ..domain.records import ACTIVE, ARCHIVED
 from ..domain.usage_lines import GROUPINGS
 from ..lazy import lazy
 from .fields import list_query
+from .document_routes import FILE_LINK
 from .record_routes import HISTORY_QUERY, history_page, page, present_record
 from .routing import RequestContext, route
 from .schema import Array, Choice, Date, Integer, Object, String, TimeZone
@@ -18,6 +19,7 @@ create_subscription = lazy(_SERVICE, "create_subscription")
 edit_subscription = lazy(_SERVICE, "edit_subscription")
 change_package = lazy(_SERVICE, "change_package")
 upcoming_invoice = lazy("chalicelib.services.billing", "upcoming_invoice")
+usage_csv_link = lazy("chalicelib.services.billing", "usage_csv_link")
 change_status = lazy("chalicelib.services.records", "change_status")
 record_page = lazy("chalicelib.services.listings", "record_page")
 
@@ -90,6 +92,12 @@ def change(ctx: RequestContext, subscription_id):
        summary="The first period not yet billed, so far: its lines and totals as its invoice would have them")
 def upcoming(ctx: RequestContext, subscription_id):
     return upcoming_invoice(ctx.tenant_id, subscription_id)
+
+
+@route(subscriptions, "/invoices/{document_id}/usage-records", "GET", tag=TAG, render=lambda link: link,
+       response=FILE_LINK, summary="A link to the CSV of the rated usage records a subscription invoice bills")
+def usage_records(ctx: RequestContext, document_id):
+    return usage_csv_link(ctx.tenant_id, document_id)
 
 
 def _status_route(action: str, status: str):

@@ -86,7 +86,8 @@ def _bill(tenant_id: str, subscription_id: str, n: int) -> Optional[str]:
         writes = Writes()
         invoice = new_draft(INVOICE, tenant_id, SCHEDULER, invoice_fields(tenant_id, item, n, usage), writes,
                             use_cache)
-        invoice.data["subscription"] = {"subscription_id": item.id, "period": n, "period_start": period_start}
+        invoice.data["subscription"] = {"subscription_id": item.id, "period": n, "period_start": period_start,
+                                        "late_period": usage.late_period}
         if not_issued:
             invoice.data["not_issued"] = {"at": invoice.updated_at, "reason": not_issued}
             writes.put(history_entry(invoice.PK, invoice.updated_at, SCHEDULER.id, "not_issued",

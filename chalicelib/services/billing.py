@@ -12,7 +12,7 @@ from typing import Any, Dict, List, Sequence
 
 from ..domain import billing_periods as periods
 from ..domain import documents as docs
-from ..domain.errors import Conflict
+from ..domain.errors import Conflict, NotFound
 from ..domain.usage_lines import FeeSpan, Period, fee_lines, usage_lines
 from ..store import usage_totals as usage_store
 from ..store.models import RecordItem
@@ -109,3 +109,22 @@ def upcoming_invoice(tenant_id: str, subscription_id: str) -> Dict[str, Any]:
             "customer_id": fields["customer_id"], "currency": currency, "issue_date": fields["issue_date"].isoformat(),
             "lines": [docs.present_line(line, currency) for line in docs.priced_lines(lines, totals)],
             "totals": docs.present_totals(docs.totals_record(totals), currency)}
+
+
+def usage_csv_link(tenant_id: str, invoice_id: str) -> Dict[str, Any]:
+    """A link to the CSV of the rated records a subscription invoice bills. Made on first asking
+    from the records of its period and of the late usage it bills; both are final once the invoice
+    is made (later records go to the next invoice), so it is the same file whenever it is made."""
+    from ..services.document_types import INVOICE
+    from ..store import files
+    from ..store.usage_parts import invoice_usage_key, write_invoice_usage_csv
+
+    invoice = INVOICE.store.get(tenant_id, invoice_id)
+    billed = invoice.data.get("subscription")
+    if not billed:
+        raise NotFound("This invoice bills no subscription's usage")
+    key = invoice_usage_key(tenant_id, invoice.id)
+    if not files.exists(key):
+        write_invoice_usage_csv(tenant_id, billed["subscription_id"], billed["period_start"], invoice.id,
+                                billed.get("late_period"))
+    return files.link(key, f"{invoice.number or invoice.id}-usage.csv")

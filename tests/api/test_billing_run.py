@@ -123,3 +123,15 @@ def test_usage_is_grouped_as_the_subscription_else_the_package_else_the_tenant_s
     assert usage_line(plain["id"]) == "Usage: 2 calls, 2.00 min"
     assert usage_line(by_day["id"]) == "Usage on 20 Mar 2026: 2 calls, 2.00 min"
     assert usage_line(by_day["id"], usage_grouping="destination_day") == "UK, 20 Mar 2026: 2 calls, 2.00 min"
+
+
+def test_only_a_subscription_invoice_has_usage_records(tenant, new_tenant):
+    customer_id = customer(tenant)
+    plain = tenant.post("/invoices", {"customer_id": customer_id,
+                                      "lines": [{"description": "x", "quantity": "1", "unit_price": "1"}]}).body
+    assert tenant.get(f"/invoices/{plain['id']}/usage-records").status == 404
+    sub = subscribe(tenant, package(tenant, card(tenant))["id"])
+    made = run.bill_due(tenant.tenant_id, sub["id"], END_OF_MARCH)
+    link = tenant.get(f"/invoices/{made[0]}/usage-records")
+    assert link.status == 200 and link.body["file_name"].endswith("-usage.csv")
+    assert new_tenant().get(f"/invoices/{made[0]}/usage-records").status == 404

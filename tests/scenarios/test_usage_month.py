@@ -126,6 +126,30 @@ def check_invoice(invoice, expected_lines, rounding):
     assert (Decimal(invoice["totals"]["net"]), Decimal(invoice["totals"]["vat"])) == (sum(nets), vat)
 
 
+def records_csv(api, invoice_id):
+    """The rows of the invoice's rated-records CSV, from its link."""
+    import csv
+    import io
+
+    import requests
+
+    link = api.get(f"/invoices/{invoice_id}/usage-records")
+    assert link.status == 200, link.body
+    return list(csv.DictReader(io.StringIO(requests.get(link.body["url"], timeout=30).text)))
+
+
+def check_records_csv(api, invoice_id, totals):
+    """The CSV lists exactly the records the invoice's totals count."""
+    rows = records_csv(api, invoice_id)
+    found = defaultdict(lambda: [0, 0, 0])
+    for row in rows:
+        entry = found[(row["day"], row["prefix"])]
+        entry[0] += 1
+        entry[1] += int(row["billable_seconds"])
+        entry[2] += int(Decimal(row["amount"]) * 1_000_000)
+    assert dict(found) == {key: list(value) for key, value in totals.items()}
+
+
 def set_up(api):
     card = api.post("/rate-cards", {"name": "Voice"}).body["id"]
     rows = [{"prefix": p, "destination": d, "price_per_minute": str(Decimal(pr.numerator) / pr.denominator),
@@ -187,6 +211,7 @@ def test_a_month_of_usage_billing(local_aws):
             assert invoices[account]["status"] == "issued" and invoices[account]["issue_date"] == "2026-04-01"
             check_invoice(invoices[account], expected[account], rounding)
 
+        check_records_csv(api, invoices["ACME-D"]["id"], totals["ACME-D"])
         late = {"id": "ACME-D-late", "account": "ACME-D", "start": "2026-03-20T10:00:00Z", "duration_seconds": 125,
                 "destination": "+44 7700 900123"}
         assert api.post("/usage-records", {"records": [late]}).body["counted"] == 1
@@ -201,3 +226,6 @@ def test_a_month_of_usage_billing(local_aws):
             ("Late usage of 1 Mar 2026 - 31 Mar 2026, included in the package: 100 min to UK; 0.00 min used",
              Decimal("0.00"))]
         assert lines[0]["description"] == "Voice 100, 1 Apr 2026 - 30 Apr 2026" and lines[0]["net"] == "30.00"
+        april_rows = records_csv(api, april[0])
+        assert [(r["id"], int(r["billable_seconds"]), Decimal(r["amount"]) * 1_000_000) for r in april_rows
+                if r["late_after"]] == [("ACME-D-late", billable, micros)]
