@@ -34,6 +34,7 @@ from recurring import books, template  # noqa: E402
 from chalicelib.jobs.recurring import generate_due  # noqa: E402
 from chalicelib.services.recurring import generated_invoices  # noqa: E402
 AS_OF = datetime(2026, 2, 1, tzinfo=timezone.utc)  # occurrence 0 (31 January) is due
+VISIBILITY_SECONDS = 720
 
 
 def main() -> None:
@@ -86,6 +87,9 @@ def _work_fifo_queue(workers: int, expected: int) -> None:
 
     sqs = boto3.client("sqs")
     url = sqs.get_queue_url(QueueName=config.issues_queue())["QueueUrl"]
+    # As the stack sets it (6 x IssueJobs' 120 s), not moto's 30 s: a batch slowed past 30 s on a
+    # loaded machine would be handed out again, its group unlocked, and worked twice at once.
+    sqs.set_queue_attributes(QueueUrl=url, Attributes={"VisibilityTimeout": str(VISIBILITY_SECONDS)})
     done, lock = [0], threading.Lock()
 
     def poll():
