@@ -23,6 +23,7 @@ from tests.support.fits import (at_least_two_lines, crediting, fit_document, fit
 from tests.support.jobs import drain_jobs_queue
 from tests.support.round_trip import RoundTrip, assert_json_answer, concrete, routes
 from tests.support.round_trip_catalogue import catalogue
+from tests.support.round_trip_usage import usage_records
 
 ROUTE_KEYS = routes()
 TURNS = count()
@@ -343,7 +344,7 @@ def test_every_field_of_every_resource_round_trips(admin, data):
     estimates, converted = estimate_actions(tenant, customer["id"], product["id"], base)
     portal_link(tenant, customer["id"], invoices[1]["id"])
     template = recurring(tenant, customer["id"], product["id"])
-    catalogue(tenant, customer["id"], base)
+    usage_records(tenant, catalogue(tenant, customer["id"], base))
     made = generated(tenant, settings_["id"], template)
     for invoice in [invoices[1], *made[:1]]:  # each reminder emails the PDF: a few are enough
         if invoice["status"] != "draft":
