@@ -198,8 +198,8 @@ def _end_to_end(count: int, part_jobs: int) -> None:
     seeding = time.perf_counter() - started
     print(f"{'':6}seeding (not counted): {seeding:.1f} s ({count / seeding:,.0f} invoices/s;"
           f" {samples} through the services, the rest copied with BatchWriteItem)")
-    whole = _export(tenant_id, "xlsx", count, "XLSX job, whole items read (as before)", projected=False)
-    after = _export(tenant_id, "xlsx", count, "XLSX job, the list's projection", projected=True)
+    whole = _export(tenant_id, "xlsx", count, "XLSX job, whole items parsed by botocore (as before)", projected=False)
+    after = _export(tenant_id, "xlsx", count, "XLSX job, the projection, items as sent", projected=True)
     assert _sheet_parts(whole) == _sheet_parts(after), "the projection changed the XLSX"
     print(f"{'':6}XLSX files identical (but for their creation time); projection {whole[0]['wall'] / after[0]['wall']:.2f}x"
           f" faster end to end (target 3x)")
@@ -243,8 +243,12 @@ def _job_step(tenant_id: str, export_id: str, projected: bool) -> dict:
     from chalicelib.services.exports import run_export
     from chalicelib.store.diagnostics import count_dynamodb_calls
 
-    if not projected:
-        listings.PROJECTIONS = {}  # whole items, as the list read them before
+    if not projected:  # whole items, parsed by botocore, as the list read them before
+        from chalicelib.store.models import connection
+
+        listings.PROJECTIONS = {}
+        connection().client.meta.events.unregister("before-parse.dynamodb.Query",
+                                                   unique_id="raw_items.items_as_sent")
     meter = capacity.install()
     with count_dynamodb_calls() as calls, meter.measuring() as units:
         measured = _measured(lambda: run_export(tenant_id, export_id, parse_filters, last_delivery=False), traced=False)

@@ -5,6 +5,7 @@ from pynamodb.models import Model
 
 from .. import config
 from .attributes import EVERY_FIELD, ExactNumber, RecordAttribute
+from .raw_items import take_items_as_sent
 from .table import HASH_KEY, RANGE_KEY, index_keys
 
 
@@ -38,6 +39,7 @@ class Item(Model):
         global _shared_connection
         if _shared_connection is None or _shared_connection.table_name != cls.Meta.table_name:
             _shared_connection = Model._get_connection.__func__(DocumentItem)
+            take_items_as_sent(_shared_connection.connection.client)
         return _shared_connection
 
 

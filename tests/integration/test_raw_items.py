@@ -1,0 +1,58 @@
+"""A Query's items taken from DynamoDB's JSON as sent (store/raw_items.py) are what botocore's own
+parsing gives, for every type of value; an answer holding a binary value is parsed by botocore."""
+from decimal import Decimal
+
+import botocore.session
+
+from chalicelib import config
+from chalicelib.store.models import connection
+from chalicelib.store.raw_items import take_items_as_sent
+
+PK = "T#raw-items#test"
+EVERY_TYPE = {"PK": {"S": PK}, "SK": {"S": "A"}, "text": {"S": "Müller \"&\" 北京 🎉 \\ \"B\": not binary"},
+              "amount": {"N": "1234.50"}, "flag": {"BOOL": True}, "nothing": {"NULL": True},
+              "names": {"SS": ["a", "b"]}, "numbers": {"NS": ["1", "2.5"]},
+              "data": {"M": {"lines": {"L": [{"M": {"q": {"N": "3"}, "d": {"S": "x"}}}, {"NULL": True}]},
+                             "empty": {"M": {}}, "list": {"L": []}}}}
+WITH_BINARY = {"PK": {"S": PK}, "SK": {"S": "B"}, "logo": {"B": b"\x00\xffPNG"}, "parts": {"BS": [b"\x01"]}}
+
+
+def _plain_client():
+    """A client of its own, parsing every answer as botocore does."""
+    return botocore.session.get_session().create_client("dynamodb")
+
+
+def _query(client, **more):
+    return client.query(TableName=config.table_name(), KeyConditionExpression="PK = :pk",
+                        ExpressionAttributeValues={":pk": {"S": PK}}, **more)
+
+
+def test_items_as_sent_are_what_botocore_parses_and_binary_answers_are_parsed_by_botocore():
+    plain = _plain_client()
+    plain.put_item(TableName=config.table_name(), Item=EVERY_TYPE)
+    shortcut = connection().client
+    take_items_as_sent(shortcut)  # as the store's connection is made; again changes nothing
+    only_text = {"KeyConditionExpression": "PK = :pk AND SK = :a",
+                 "ExpressionAttributeValues": {":pk": {"S": PK}, ":a": {"S": "A"}}}
+    expected = plain.query(TableName=config.table_name(), **only_text)
+    answered = shortcut.query(TableName=config.table_name(), **only_text)
+    assert answered["Items"] == expected["Items"] and len(expected["Items"]) == 1
+    assert answered["Count"] == 1 and "ResponseMetadata" in answered
+
+    plain.put_item(TableName=config.table_name(), Item=WITH_BINARY)
+    expected, answered = _query(plain), _query(shortcut)
+    assert answered["Items"] == expected["Items"]
+    assert answered["Items"][1]["logo"] == {"B": b"\x00\xffPNG"}  # bytes, as botocore decodes them
+
+
+def test_pages_keep_their_last_key_and_consumed_capacity():
+    plain = _plain_client()
+    for sk in ("1", "2", "3"):
+        plain.put_item(TableName=config.table_name(), Item={"PK": {"S": PK + "#pages"}, "SK": {"S": sk},
+                                                             "n": {"N": str(Decimal(sk) / 4)}})
+    asked = {"KeyConditionExpression": "PK = :pk", "ExpressionAttributeValues": {":pk": {"S": PK + "#pages"}},
+             "Limit": 2, "ReturnConsumedCapacity": "TOTAL"}
+    expected = plain.query(TableName=config.table_name(), **asked)
+    answered = connection().client.query(TableName=config.table_name(), **asked)
+    for name in ("Items", "Count", "ScannedCount", "LastEvaluatedKey", "ConsumedCapacity"):
+        assert answered[name] == expected[name], name
