@@ -54,9 +54,10 @@ def records(tenant):
 
 
 def drafts(tenant, path, customer_id, product_id, fit_more=dict):
-    """A draft written with every field, then every field changed."""
+    """A draft written with every field, then every field changed. The lines are fitted after
+    `fit_more`, which may change the currency (its minor units bound a discount amount)."""
     def fit(body):
-        return fit_more(fit_document({**body, "customer_id": customer_id}, product_id))
+        return fit_document(fit_more({**body, "customer_id": customer_id}), product_id)
 
     made = tenant.write("POST", path, {}, read=path + "/{id}", listed=path, fit=fit)
     return tenant.write("PATCH", path + "/{document_id}", {"document_id": made["id"]}, fit=fit,
