@@ -23,11 +23,10 @@ from ..domain.documents import OVERDUE
 from ..domain.estimates import EXPIRED
 from ..render.csv_export import write_csv
 from ..store import files
-from .document_types import CREDIT_NOTE, ESTIMATE, INVOICE
-from .listings import document_query
+from .listings import DOCUMENT_TYPES, document_query
 from .local_dates import tenant_today
 
-STORES = {"invoices": INVOICE.store, "credit_notes": CREDIT_NOTE.store, "estimates": ESTIMATE.store}
+STORES = {resource: dtype.store for resource, dtype in DOCUMENT_TYPES.items()}
 CONTENT_TYPE = "text/csv; charset=utf-8"
 RANGE_DAYS = 31  # a month of a large tenant's invoices (1,000,000 over 5 years: ~17,000 rows, ~2 MB)
 THREADS = 4
