@@ -47,6 +47,9 @@ def make_records(api):
         # /uploads/templates/{kind} too: an id is no kind, so that answers 404 as well.
         "/uploads": api.post("/uploads", {"kind": "customers", "files": [{"name": "a.csv", "size": 10}]}).body["id"],
         **_catalogue(api, customer_id),
+        "/accounting/xero-push": api.post("/accounting/xero-push", {
+            "access_token": "sealed-token", "xero_tenant_id": "org-1",
+            "from": "2026-10-01", "to": "2026-10-31"}).body["id"],
     }
 
 
