@@ -27,7 +27,8 @@ from ..services.packages import PACKAGES
 from ..services.retry import retry_on_conflict
 from ..services.subscriptions import ACTIVE, DUE_PARTITION, SUBSCRIPTIONS, place_due, plan_of
 from ..observability import logger
-from .recurring import ISSUE_AND_SEND, ISSUING_ACTIONS, SCHEDULER, _awaits_email, _send_once, iso
+from .generated_invoices import ISSUE_AND_SEND, ISSUING_ACTIONS, SCHEDULER, awaits_email, send_once
+from .recurring import iso
 
 PERIOD_SK = "PERIOD#"
 
@@ -116,10 +117,10 @@ def _bill(tenant_id: str, subscription_id: str, n: int) -> Optional[str]:
 
 
 def _send_last(tenant_id: str, item: RecordItem) -> None:
-    """Email the subscription's last invoice where it emails, once (see jobs/recurring._send_once)."""
+    """Email the subscription's last invoice where it emails, once (see jobs/generated_invoices.send_once)."""
     invoice_id = item.data.get("last_invoice_id")
-    if invoice_id and item.data.get("action") == ISSUE_AND_SEND and _awaits_email(tenant_id, invoice_id):
-        _send_once(tenant_id, invoice_id)
+    if invoice_id and item.data.get("action") == ISSUE_AND_SEND and awaits_email(tenant_id, invoice_id):
+        send_once(tenant_id, invoice_id)
 
 
 def _package(tenant_id: str, item: RecordItem) -> Dict[str, Any]:

@@ -33,7 +33,7 @@ from ..store.history import history_entry
 from ..store.leases import LeaseHeld, take_lease
 from ..store.models import DocumentItem
 from ..store.unit_of_work import UnitOfWork, Writes
-from .recurring import SCHEDULER
+from .generated_invoices import SCHEDULER
 
 
 def find_overdue(as_of: datetime, send: Callable[[Dict[str, Any]], None]) -> int:

@@ -16,29 +16,24 @@ from typing import Any, Callable, Dict, List, Optional
 
 from pynamodb.exceptions import GetError
 
-from ..domain import documents as docs
 from ..domain import schedules
-from ..domain.errors import ConcurrentUpdate, Conflict, InvalidReference, ValidationError
-from ..domain.records import Actor
+from ..domain.errors import ConcurrentUpdate, InvalidReference, ValidationError
 from ..store import keys
 from ..store.clock import now, stamp
 from ..store.history import history_entry
-from ..store.leases import LeaseHeld, take_lease
 from ..store.models import OccurrenceItem, RecordItem
 from ..store.reads import read_ahead
 from ..store.unit_of_work import UnitOfWork, Writes
 from ..services.document_types import INVOICE
 from ..services.drafts import new_draft
-from ..services.issuing import issue_document, issue_new
+from ..services.issuing import issue_new
 from ..services.recurring import (ACTIVE, DUE_PARTITION, ENDED, TEMPLATES, next_occurrence, occurrence_key,
                                   place_due, planned, schedule_of)
 from ..services.retry import retry_on_conflict
-from ..services.sending import email_document
 from ..observability import logger
+from .generated_invoices import (ISSUE_AND_SEND, ISSUING_ACTIONS, SCHEDULER, awaits_email, awaits_issue,
+                                 ensure_issued, send_once)
 
-SCHEDULER = Actor("scheduler")
-ISSUE_AND_SEND = "issue_and_send"
-ISSUING_ACTIONS = ("issue", ISSUE_AND_SEND)
 INVOICE_FIELDS = ("customer_id", "currency", "lines", "payment_terms_days", "reference", "notes",
                   "prices_include_vat")
 
@@ -138,7 +133,7 @@ def _generate(tenant_id: str, template_id: str, n: int, unused: List[RecordItem]
     if template is None:
         return None
     invoice_id = template.data["last_invoice_id"]
-    _finish(tenant_id, template, invoice_id)
+    finish(tenant_id, template, invoice_id)
     return invoice_id
 
 
@@ -161,73 +156,13 @@ def _finish_last(tenant_id: str, template: RecordItem) -> None:
     were issued as they were generated, before issuing it): finish now."""
     invoice_id = template.data.get("last_invoice_id")
     if invoice_id and template.data.get("action") in ISSUING_ACTIONS:
-        _finish(tenant_id, template, invoice_id)
+        finish(tenant_id, template, invoice_id)
 
 
-def _finish(tenant_id: str, template: RecordItem, invoice_id: str) -> None:
+def finish(tenant_id: str, template: RecordItem, invoice_id: str) -> None:
     """What the template does with each invoice beyond the draft; each step is skipped once done."""
     action = template.data.get("action")
-    if action in ISSUING_ACTIONS and _awaits_issue(tenant_id, invoice_id):
-        _ensure_issued(tenant_id, invoice_id)
-    if action == ISSUE_AND_SEND and _awaits_email(tenant_id, invoice_id):
-        _send_once(tenant_id, invoice_id)
-
-
-def _awaits_issue(tenant_id: str, invoice_id: str) -> bool:
-    """A draft, not found unissuable."""
-    invoice = INVOICE.store.get(tenant_id, invoice_id)
-    return invoice.status == docs.DRAFT and not invoice.data.get("not_issued")
-
-
-def _awaits_email(tenant_id: str, invoice_id: str) -> bool:
-    """Issued, and neither sent nor found unsendable (nor voided or paid since)."""
-    invoice = INVOICE.store.get(tenant_id, invoice_id)  # a consistent read
-    return invoice.status == docs.ISSUED and not invoice.data.get("sent_at") and not invoice.data.get("not_emailed")
-
-
-def _send_once(tenant_id: str, invoice_id: str) -> None:
-    """Email the issued invoice under a lease, so that two workers given the same message never
-    both send it; the invoice is read again once the lease is held, in case a worker finished the
-    email just before. A crash between the email and its record sends it again once the lease has
-    run out (at least once, never twice at once). An invoice the customer cannot be emailed (no
-    address, or one SES refuses) is marked so, and left to the tenant to send."""
-    if not take_lease(INVOICE.store.pk(tenant_id, invoice_id), "send"):
-        raise LeaseHeld(f"invoice {invoice_id} is being emailed")
-    if not _awaits_email(tenant_id, invoice_id):
-        return
-    try:
-        email_document(UnitOfWork(), INVOICE, tenant_id, SCHEDULER, invoice_id, {})
-    except InvalidReference as error:
-        _record_not_done(tenant_id, invoice_id, "not_emailed", error.message)
-
-
-def _record_not_done(tenant_id: str, invoice_id: str, step: str, reason: str) -> None:
-    """A step the invoice's data cannot pass (`not_emailed`, `not_issued`), on the invoice and in its
-    history: the tenant sees why, retries cannot cure it, and no later message takes the step by
-    surprise once the data is mended (the tenant issues or sends it when ready)."""
-    logger.warning(f"recurring invoice {step}", extra={"tenant_id": tenant_id, "invoice_id": invoice_id,
-                                                        "reason": reason})
-
-    def record(use_cache: bool) -> None:
-        invoice = INVOICE.store.get(tenant_id, invoice_id)
-        at = stamp(now())
-        invoice.data[step] = {"at": at, "reason": reason}
-        invoice.updated_at = at
-        UnitOfWork().commit(Writes().put(invoice).put(history_entry(  # the put is conditioned on the version read
-            invoice.PK, at, SCHEDULER.id, step, {step: {"before": None, "after": reason}})), invoice)
-
-    retry_on_conflict(record)
-
-
-def _ensure_issued(tenant_id: str, invoice_id: str) -> None:
-    """Issue the generated draft; a concurrent worker having issued it already is success. A draft
-    that cannot be issued as it stands (in a currency other than the tenant's, it needs an exchange
-    rate) stays a draft, marked not_issued: failing the job would repeat on every delivery and hold
-    back every later occurrence of the template."""
-    try:
-        issue_document(UnitOfWork(), INVOICE, tenant_id, SCHEDULER, invoice_id, {})
-    except Conflict:
-        if INVOICE.store.get(tenant_id, invoice_id).status == docs.DRAFT:
-            raise
-    except (ValidationError, InvalidReference) as error:
-        _record_not_done(tenant_id, invoice_id, "not_issued", error.message)
+    if action in ISSUING_ACTIONS and awaits_issue(tenant_id, invoice_id):
+        ensure_issued(tenant_id, invoice_id)
+    if action == ISSUE_AND_SEND and awaits_email(tenant_id, invoice_id):
+        send_once(tenant_id, invoice_id)

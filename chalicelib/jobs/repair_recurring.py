@@ -18,6 +18,7 @@ from typing import Iterator, List, Optional, Tuple
 from ..services.recurring import TEMPLATES
 from ..store import keys
 from ..store.models import RecordItem
+from . import generated_invoices as generated
 from . import recurring as run
 
 
@@ -27,16 +28,16 @@ def finish_generated(tenant_id: Optional[str] = None) -> List[Tuple[str, str]]:
     for template in _templates(tenant_id):
         owner = keys.tenant_of(template.PK)
         invoice_id = template.data.get("last_invoice_id")
-        if invoice_id and template.data.get("action") in run.ISSUING_ACTIONS and _unfinished(owner, template):
-            run._finish(owner, template, invoice_id)
+        if invoice_id and template.data.get("action") in generated.ISSUING_ACTIONS and _unfinished(owner, template):
+            run.finish(owner, template, invoice_id)
             finished.append((owner, template.id))
     return finished
 
 
 def _unfinished(tenant_id: str, template: RecordItem) -> bool:
     invoice_id = template.data["last_invoice_id"]
-    return run._awaits_issue(tenant_id, invoice_id) or (
-        template.data["action"] == run.ISSUE_AND_SEND and run._awaits_email(tenant_id, invoice_id))
+    return generated.awaits_issue(tenant_id, invoice_id) or (
+        template.data["action"] == generated.ISSUE_AND_SEND and generated.awaits_email(tenant_id, invoice_id))
 
 
 def _templates(tenant_id: Optional[str]) -> Iterator[RecordItem]:

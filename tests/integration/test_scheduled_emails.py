@@ -13,6 +13,7 @@ from botocore.exceptions import ClientError
 
 from chalicelib.domain.errors import UpstreamUnavailable
 from chalicelib.domain.records import Actor
+from chalicelib.jobs import generated_invoices as generated
 from chalicelib.jobs import recurring as run
 from chalicelib.jobs.overdue import find_overdue, handle_overdue
 from chalicelib.services.customers import CUSTOMERS
@@ -159,14 +160,14 @@ def test_a_redelivery_while_the_first_worker_is_emailing_sends_nothing_more(monk
     create_template(UnitOfWork(), tenant_id, ADMIN, {
         "name": "Retainer", "customer_id": customer_id, "action": "issue_and_send",
         "lines": LINE, "schedule": {"unit": "month", "interval": 1, "start_date": date(2026, 1, 31)}})
-    email, emailing = run.email_document, threading.Event()
+    email, emailing = generated.email_document, threading.Event()
 
     def slow_email(*args):
         emailing.set()
         pytime.sleep(0.5)
         return email(*args)
 
-    monkeypatch.setattr(run, "email_document", slow_email)
+    monkeypatch.setattr(generated, "email_document", slow_email)
     instant = datetime(2026, 2, 1, tzinfo=timezone.utc)
     messages = []
     run.run_tick(instant, messages.append)

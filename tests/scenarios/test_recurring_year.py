@@ -105,7 +105,7 @@ def test_a_draft_an_older_worker_left_unissued_is_finished_by_the_repair(monkeyp
     tenant_id, template_id = books("Europe/London", "09:00")
     with monkeypatch.context() as patched:  # as the generation did before it issued in the same transaction
         patched.setattr(run, "issue_new", lambda *args, **kwargs: None)
-        patched.setattr(run, "_finish", lambda *args: None)
+        patched.setattr(run, "finish", lambda *args: None)
         run.generate_due(tenant_id, template_id, datetime(2026, 2, 1, tzinfo=timezone.utc))
     assert [i.status for i in invoices_of(tenant_id)] == ["draft"]
     assert finish_generated(tenant_id) == [(tenant_id, template_id)]
