@@ -49,8 +49,9 @@ class DevPump:
             attributes = self._sqs.get_queue_attributes(
                 QueueUrl=url, AttributeNames=["QueueArn", "RedrivePolicy"])["Attributes"]
             queue = Queue(queue_name(source), url, attributes["QueueArn"], _redrive(attributes))
+            receiving = threading.Lock()  # one ReceiveMessage at a time per queue: see _run_queue
             for _ in range(self._pollers):
-                self._spawn(source.name, self._run_queue, source, queue)
+                self._spawn(source.name, self._run_queue, source, queue, receiving)
 
     def stop(self, timeout: float = 10.0) -> None:
         self._stopping.set()
@@ -86,14 +87,18 @@ class DevPump:
             except Exception:
                 log.exception("schedule %s failed", source.name)
 
-    def _run_queue(self, source: SQSEventConfig, queue: "Queue") -> None:
+    def _run_queue(self, source: SQSEventConfig, queue: "Queue", receiving: threading.Lock) -> None:
+        """A poller. Its receives take turns with the queue's other pollers (the handling does not):
+        moto's ReceiveMessage takes no lock, so two at once can both hand out messages of one FIFO
+        group, which SQS never does."""
         while not self._stopping.is_set():
             try:
-                messages = self._sqs.receive_message(
-                    QueueUrl=queue.url, MaxNumberOfMessages=min(source.batch_size, MAX_SQS_BATCH),
-                    WaitTimeSeconds=self._poll_seconds,
-                    AttributeNames=["All"], MessageAttributeNames=["All"],
-                ).get("Messages", [])
+                with receiving:
+                    messages = self._sqs.receive_message(
+                        QueueUrl=queue.url, MaxNumberOfMessages=min(source.batch_size, MAX_SQS_BATCH),
+                        WaitTimeSeconds=self._poll_seconds,
+                        AttributeNames=["All"], MessageAttributeNames=["All"],
+                    ).get("Messages", [])
                 if messages:
                     self._deliver(source, queue, messages)
             except (BotoCoreError, ClientError):
