@@ -7,7 +7,8 @@ currency once; it is the line's unit price at quantity 1 (a line of calls is
 not minutes x one price: increments, connection fees and minimums are per
 call), and its calls and minutes are in its description. Groupings:
 `destination` (one line per destination name), `day`, `destination_day`, or
-`single` (one usage line).
+`single` (one usage line). Each line carries the days it bills (EN 16931's line period, BG-26):
+its day where grouped by day, else the period's.
 
 Allowances (e.g. 1,000 minutes to destinations whose prefix starts with 44)
 cover billable seconds of the earliest matching usage first (by day, then
@@ -34,6 +35,7 @@ from .errors import invalid
 from .money import round_money
 
 GROUPINGS = ("destination", "day", "destination_day", "single")
+BY_DAY = ("day", "destination_day")  # groupings whose lines each bill one day: that day is their period
 MICRO = Decimal("0.000001")
 
 
@@ -148,8 +150,9 @@ def usage_lines(totals: Sequence[Any], grouping: str, allowances: Sequence[Allow
         group = list(group)
         calls, seconds = sum(t.calls for t in group), sum(t.seconds for t in group)
         phrase = f"{text(group[0])}: {calls:,} call{'s' if calls != 1 else ''}, {_minutes(seconds)}"
+        span = Period(*(date.fromisoformat(group[0].day),) * 2) if grouping in BY_DAY else period
         lines.append(Line(_with_label(label, phrase), micros_to_money(sum(t.amount_micros for t in group), currency),
-                          tax, period.start, period.end,
+                          tax, span.start, span.end,
                           deducted=micros_to_money(sum(covered.get(id(t), 0) for t in group), currency)))
     for allowance, seconds in zip(allowances, used):
         phrase = f"included in the package: {allowance.minutes:,} min to {allowance.label}; {_minutes(seconds)} used"

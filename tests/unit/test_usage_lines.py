@@ -70,6 +70,18 @@ def test_each_line_carries_the_period_and_the_package_tax():
         assert (line.tax.category, line.tax.rate, line.quantity) == ("reduced", D("5"), 1)
 
 
+def test_a_line_of_one_day_bills_that_day_and_the_others_the_whole_period():
+    # EN 16931 BG-26: the line period is the period relevant for the line; usage on 2 March is 2 March's.
+    def periods(grouping):
+        return [(line.period_start, line.period_end)
+                for line in usage_lines(TOTALS, grouping, ALLOWANCE_35, STANDARD, "GBP", MARCH)]
+
+    second, third, whole = (date(2026, 3, 2),) * 2, (date(2026, 3, 3),) * 2, (MARCH.start, MARCH.end)
+    assert periods("day") == [second, third, whole]  # the allowance's line: the period's
+    assert periods("destination_day") == [second, second, third, third, whole]
+    assert periods("destination") == [whole] * 4 and periods("single") == [whole] * 2
+
+
 def test_no_usage_no_usage_lines_but_the_allowance_is_still_shown():
     assert lines("destination", [Allowance("44", 1000, "UK")], totals=[]) == [
         ("Included in the package: 1,000 min to UK; 0.00 min used", D("0"), 0)]
