@@ -17,6 +17,9 @@ what UBL needs and the document does not hold, each choice made so that the rule
 - A document in a foreign currency states its VAT in the base currency too (BT-6, BT-111).
 - Amount due (BT-115): the total less payments received (BT-113, paid amount). Credits are not
   deducted: each credit note is an e-invoice of its own, and a buyer would count it twice.
+- A line's period (its days, e.g. a subscription's fee or a day's usage) is its line period (BG-26).
+  Where every line has one, the document's invoicing period (BG-14) runs from the earliest start to
+  the latest end: each line period then lies within it, as Peppol requires (PEPPOL-EN16931-R110, R111).
 
 It refuses (Conflict) a document that EN 16931 or Peppol cannot carry, rather than emit an invalid
 e-invoice: a draft, a void document (no longer payable, and a credit note is how a buyer is told),
@@ -161,9 +164,26 @@ def _add_header(root: ET.Element, document, kind: Kind) -> None:
         leaf(root, "cbc:TaxCurrencyCode", document["base_currency"])
     # Peppol needs a buyer reference or an order reference (PEPPOL-EN16931-R003).
     leaf(root, "cbc:BuyerReference", document.get("reference") or document["number"])
+    _add_period(root, _invoicing_period(document["lines"]))
     if kind is CREDIT_NOTE:
         invoice = group(group(root, "cac:BillingReference"), "cac:InvoiceDocumentReference")
         leaf(invoice, "cbc:ID", document["invoice_number"])
+
+
+def _invoicing_period(lines) -> Optional[Dict[str, str]]:
+    """The days all the lines span, where each has a period (ISO dates sort as the days do)."""
+    if not lines or not all(line.get("period") for line in lines):
+        return None
+    return {"start": min(line["period"]["start"] for line in lines),
+            "end": max(line["period"]["end"] for line in lines)}
+
+
+def _add_period(parent: ET.Element, period: Optional[Dict[str, str]]) -> None:
+    """BG-14 or BG-26: start and end dates only (UBL-CR-012 to 015, 520 to 524)."""
+    if period:
+        node = group(parent, "cac:InvoicePeriod")
+        leaf(node, "cbc:StartDate", period["start"])
+        leaf(node, "cbc:EndDate", period["end"])
 
 
 def _payment_terms(document, kind: Kind) -> str:
@@ -241,6 +261,7 @@ def _add_line(root: ET.Element, kind: Kind, document, number: int, line) -> None
     leaf(node, "cbc:ID", number)
     leaf(node, kind.quantity, line["quantity"], unitCode=unit)
     leaf(node, "cbc:LineExtensionAmount", line["net"], currencyID=currency)
+    _add_period(node, line.get("period"))
     if discount:
         allowance = group(node, "cac:AllowanceCharge")
         leaf(allowance, "cbc:ChargeIndicator", "false")

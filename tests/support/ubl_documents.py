@@ -27,10 +27,12 @@ EU_CUSTOMER = {"id": "cus_2", "name": "Bäckerei Müller", "company": "Bäckerei
                                    "country": "DE"}}
 
 
-def line(description, quantity, price, category="standard", rate=None, unit=None, discount=None):
+def line(description, quantity, price, category="standard", rate=None, unit=None, discount=None, period=None):
+    """`period`: (first day, last day) as ISO dates, the line's period as stored."""
     fields = {"description": description, "quantity": D(quantity), "unit_price": D(price),
               "vat_category": category, "unit": unit,
-              "discount": {"type": discount[0], "value": D(discount[1])} if discount else None}
+              "discount": {"type": discount[0], "value": D(discount[1])} if discount else None,
+              "period": {"start": period[0], "end": period[1]} if period else None}
     if rate is not None:
         fields["vat_rate"] = D(rate)
     return {k: v for k, v in fields.items() if v is not None}
@@ -71,3 +73,17 @@ def valid_ubl(document) -> ET.Element:
 
 def texts(root, path):
     return [node.text for node in root.findall(path, NS)]
+
+
+def line_periods(root):
+    """Each line's period (BT-134, BT-135) as the UBL states it, or None for a line without one;
+    checks that a line has at most one (UBL-SR-36) holding the two dates alone (UBL-CR-520 to 524)."""
+    found = []
+    for node in root.findall("cac:InvoiceLine", NS) + root.findall("cac:CreditNoteLine", NS):
+        period = node.findall("cac:InvoicePeriod", NS)
+        assert len(period) <= 1
+        if period:
+            assert [child.tag for child in period[0]] == [f"{{{NS['cbc']}}}StartDate", f"{{{NS['cbc']}}}EndDate"]
+        found.append((period[0].findtext("cbc:StartDate", None, NS), period[0].findtext("cbc:EndDate", None, NS))
+                     if period else None)
+    return found

@@ -1,6 +1,7 @@
 """UBL e-invoices: each document passes the UBL 2.1 schema and has no fatal EN 16931 or Peppol BIS 3
 failure (tests/support/ubl_documents.py builds them). Warnings are printed (pytest -s shows them).
 """
+from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
@@ -10,7 +11,8 @@ from chalicelib.domain.errors import Conflict
 from chalicelib.domain.pricing import Policy
 from chalicelib.render.ubl import ubl_xml
 from tests.support.einvoice import fatal_failures, schema_errors
-from tests.support.ubl_documents import CUSTOMER, EU_CUSTOMER, NS, SUPPLIER, line, presented, texts, valid_ubl
+from tests.support.ubl_documents import (CUSTOMER, EU_CUSTOMER, NS, SUPPLIER, line, line_periods, presented, texts,
+                                        valid_ubl)
 
 D = Decimal
 
@@ -186,6 +188,9 @@ OUTSIDE_SCOPE = st.just(("outside_scope", "0"))
 # Any text the API accepts: no control characters but tab and newline, stripped, not empty.
 NAMES = st.text(st.characters(exclude_categories=("Cc", "Cs"), include_characters="\t\n"), min_size=1,
                 max_size=30).map(str.strip).filter(bool)
+# A line's days (EN 16931 BG-26), or none: a start and an end on or after it.
+PERIODS = st.one_of(st.none(), st.tuples(st.dates(date(2020, 1, 1), date(2030, 12, 31)), st.integers(0, 400)).map(
+    lambda drawn: (drawn[0].isoformat(), (drawn[0] + timedelta(days=drawn[1])).isoformat())))
 POLICIES = st.builds(Policy, vat_level=st.sampled_from(["line", "invoice"]),
                      mode=st.sampled_from(["half_up", "down"]), prices_include_vat=st.booleans())
 
@@ -198,7 +203,8 @@ def random_lines(draw, categories):
                 draw(st.decimals(min_value=D("0.0001"), max_value=D(1000), places=4)),
                 draw(st.decimals(min_value=D(0), max_value=D(100000), places=4)), category, rate,
                 draw(st.sampled_from([None, "hour", "days", "kg", "box"])),
-                (discount, draw(st.decimals(min_value=0, max_value=100, places=2))) if discount else None)
+                (discount, draw(st.decimals(min_value=0, max_value=100, places=2))) if discount else None,
+                draw(PERIODS))
 
 
 DOCUMENTS = st.builds(
@@ -230,4 +236,7 @@ def test_every_priced_document_is_a_valid_e_invoice(generated):
         with pytest.raises(Conflict):
             ubl_xml(document)
         return
-    assert_prices_reproduce_lines(valid_ubl(document))
+    root = valid_ubl(document)
+    assert_prices_reproduce_lines(root)
+    assert line_periods(root) == [(l["period"]["start"], l["period"]["end"]) if l.get("period") else None
+                                  for l in lines]
