@@ -59,16 +59,24 @@ def create_record(uow: UnitOfWork, rtype: RecordType, tenant_id: str, actor: Act
     return uow.commit(writes, result(item))
 
 
+Guard = Callable[[RecordItem, Dict[str, Any]], Dict[str, Any]]
+
+
 def update_record(uow: UnitOfWork, rtype: RecordType, tenant_id: str, actor: Actor,
-                  record_id: str, changes: Dict[str, Any]) -> RecordItem:
-    """Apply the given fields (None clears one); refused while the record is archived."""
-    return retry_on_conflict(lambda use_cache: _update(uow, rtype, tenant_id, actor, record_id, changes, use_cache))
+                  record_id: str, changes: Dict[str, Any], guard: Optional[Guard] = None) -> RecordItem:
+    """Apply the given fields (None clears one); refused while the record is archived.
+    `guard(item, changes)` checks the changes against the record as read and returns them (or what
+    they become); the write is conditioned on that read's version, so the check holds when it commits."""
+    return retry_on_conflict(
+        lambda use_cache: _update(uow, rtype, tenant_id, actor, record_id, changes, use_cache, guard))
 
 
-def _update(uow, rtype, tenant_id, actor, record_id, changes, use_cache) -> RecordItem:
+def _update(uow, rtype, tenant_id, actor, record_id, changes, use_cache, guard) -> RecordItem:
     item = rtype.store.read(tenant_id, record_id, use_cache)
     if item.status != ACTIVE:
         raise Conflict(f"This {rtype.store.label} is {item.status}; restore it before editing")
+    if guard:
+        changes = guard(item, changes)
     before = rtype.present(item.data)
     old_data = dict(item.data)
     merged = {**old_data, **rtype.prepare(changes)}

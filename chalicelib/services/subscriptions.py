@@ -144,35 +144,42 @@ def _check_periods_fit(plan: periods.Plan, field: str) -> None:
 
 def edit_subscription(uow: UnitOfWork, tenant_id: str, actor: Actor, subscription_id: str,
                       changes: Dict[str, Any]) -> RecordItem:
+    """The end date must not fall in a billed period: checked on the version the change is written
+    over, which the billing run's own write moves on (a period billed meanwhile makes it read again)."""
     changes = {k: (v.isoformat() if isinstance(v, date) else v) for k, v in changes.items()}
-    if changes.get("end_date"):
-        item = SUBSCRIPTIONS.store.get(tenant_id, subscription_id)
-        first_open = _first_unbilled_day(tenant_id, item)
-        if changes["end_date"] < first_open.isoformat():
-            raise Conflict(f"end_date must be on or after {first_open}: earlier periods are billed",
-                           [("end_date", "falls in a billed period")])
-        package = PACKAGES.store.get(tenant_id, item.data["packages"][-1]["package_id"]).data
-        _check_periods_fit(plan_of({**item.data, "end_date": changes["end_date"]}, package), "end_date")
-    return update_record(uow, SUBSCRIPTIONS, tenant_id, actor, subscription_id, changes)
+
+    def end_in_open_periods(item: RecordItem, changes: Dict[str, Any]) -> Dict[str, Any]:
+        if changes.get("end_date"):
+            first_open = _first_unbilled_day(tenant_id, item)
+            if changes["end_date"] < first_open.isoformat():
+                raise Conflict(f"end_date must be on or after {first_open}: earlier periods are billed",
+                               [("end_date", "falls in a billed period")])
+            package = PACKAGES.store.get(tenant_id, item.data["packages"][-1]["package_id"]).data
+            _check_periods_fit(plan_of({**item.data, "end_date": changes["end_date"]}, package), "end_date")
+        return changes
+
+    return update_record(uow, SUBSCRIPTIONS, tenant_id, actor, subscription_id, changes, end_in_open_periods)
 
 
 def change_package(uow: UnitOfWork, tenant_id: str, actor: Actor, subscription_id: str,
                    body: Dict[str, Any]) -> RecordItem:
-    """From `effective_from` on, the subscription holds another package (same currency and period)."""
-    item = SUBSCRIPTIONS.store.get(tenant_id, subscription_id)
-    if item.status != ACTIVE:
-        raise Conflict("This subscription is archived; restore it before changing it")
-    current = PACKAGES.store.get(tenant_id, item.data["packages"][-1]["package_id"]).data
-    package = _usable(tenant_id, PACKAGES.store, body["package_id"], "package_id")
-    if (package.data["currency"], package.data["period"]) != (current["currency"], current["period"]):
-        raise invalid("package_id", "must have the currency and billing period of the package held now")
-    day, first_open = body["effective_from"], _first_unbilled_day(tenant_id, item)
-    if day < first_open:
-        raise Conflict(f"effective_from must be on or after {first_open}: earlier periods are billed",
-                       [("effective_from", "falls in a billed period")])
-    kept = [entry for entry in item.data["packages"] if entry["from"] < day.isoformat()]
-    packages = kept + [{"package_id": package.id, "from": day.isoformat()}]
-    return update_record(uow, SUBSCRIPTIONS, tenant_id, actor, subscription_id, {"packages": packages})
+    """From `effective_from` on, the subscription holds another package (same currency and period),
+    checked against the version written over, as edit_subscription's end date."""
+    day = body["effective_from"]
+
+    def move(item: RecordItem, _: Dict[str, Any]) -> Dict[str, Any]:
+        package = _usable(tenant_id, PACKAGES.store, body["package_id"], "package_id")
+        current = PACKAGES.store.get(tenant_id, item.data["packages"][-1]["package_id"]).data
+        if (package.data["currency"], package.data["period"]) != (current["currency"], current["period"]):
+            raise invalid("package_id", "must have the currency and billing period of the package held now")
+        first_open = _first_unbilled_day(tenant_id, item)
+        if day < first_open:
+            raise Conflict(f"effective_from must be on or after {first_open}: earlier periods are billed",
+                           [("effective_from", "falls in a billed period")])
+        kept = [entry for entry in item.data["packages"] if entry["from"] < day.isoformat()]
+        return {"packages": kept + [{"package_id": package.id, "from": day.isoformat()}]}
+
+    return update_record(uow, SUBSCRIPTIONS, tenant_id, actor, subscription_id, {}, move)
 
 
 def _first_unbilled_day(tenant_id: str, item: RecordItem) -> date:
