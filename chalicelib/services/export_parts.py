@@ -1,5 +1,6 @@
-"""A CSV export of a document list in parts: the dates split into ranges, the ranges read in
-parallel, the parts written to S3 as one file by multipart upload.
+"""A document list's export read in date ranges in parallel. A CSV is written in parts: each
+range rendered on its own, the parts stored as one file by S3 multipart upload. An XLSX or PDF
+is one stream, so its rows are read ahead, range by range, and handed to the writer in order.
 
 A document list is ordered newest first by issue date (then creation) on whichever index it
 reads, so ranges of issue dates taken newest first hold the list's rows in the list's own order:
@@ -13,10 +14,13 @@ measures both. Lists by due date (date_field "due", overdue, expired) are ordere
 go through the single read instead.
 """
 import io
+import queue
+import threading
 from collections import deque
 from concurrent.futures import ThreadPoolExecutor
 from datetime import date, timedelta
-from typing import Any, Callable, Dict, Iterator, List, Optional, Tuple
+from itertools import islice
+from typing import Any, Callable, Dict, Iterable, Iterator, List, Optional, Tuple
 
 from .. import config
 from ..domain.documents import OVERDUE
@@ -31,6 +35,13 @@ CONTENT_TYPE = "text/csv; charset=utf-8"
 RANGE_DAYS = 31  # a month of a large tenant's invoices (1,000,000 over 5 years: ~17,000 rows, ~2 MB)
 THREADS = 4
 PART_BYTES = 8 * 1024 * 1024  # S3: at least 5 MiB a part, but the last
+# Rows read ahead (XLSX, PDF): ranges sized from the dates of the list's newest PROBE_ROWS rows to
+# hold about ROWS_PER_RANGE each, so every thread has a range to read whatever the tenant's volume;
+# a range's reader holds at most BATCHES_AHEAD batches of BATCH_ROWS before the writer reaches it.
+PROBE_ROWS = 100
+ROWS_PER_RANGE = 1_000
+BATCH_ROWS = 100
+BATCHES_AHEAD = 10
 
 Span = Tuple[Optional[date], Optional[date]]
 RangeWriter = Callable[[Span, bool], Tuple[int, bytes]]  # (range, first?) -> (rows, CSV bytes)
@@ -62,14 +73,31 @@ def ranges_for(tenant_id: str, resource: str, query: Dict[str, Any], days: int) 
     return date_ranges(date.fromisoformat(first), date.fromisoformat(last), days)
 
 
+def sized_ranges(tenant_id: str, resource: str, query: Dict[str, Any]) -> List[Span]:
+    """The list's timeframe in ranges of about ROWS_PER_RANGE rows at the density of its newest
+    rows (one Query of their dates); one read for a list of fewer than PROBE_ROWS rows."""
+    probe = PROBE_ROWS
+    asked = document_query({**query, "cursor": None}, tenant_today(tenant_id))._replace(limit=probe)
+    newest, _ = STORES[resource].list(tenant_id, asked, fields=("doc_date",))
+    if len(newest) < probe:
+        return [(None, None)]
+    spread = (date.fromisoformat(newest[0].doc_date) - date.fromisoformat(newest[-1].doc_date)).days + 1
+    days = max(1, ROWS_PER_RANGE * spread // probe)
+    return ranges_for(tenant_id, resource, query, days)
+
+
+def _dated(query: Dict[str, Any], span: Span) -> Dict[str, Any]:
+    """The list's query narrowed to one range ((None, None): the query as asked)."""
+    return {**query, "timeframe": None, "from": span[0], "to": span[1]} if span[0] else query
+
+
 def range_writer(tenant_id: str, resource: str, query: Dict[str, Any]) -> RangeWriter:
     """Renders one range of the list to CSV bytes, in this process."""
     from .exports import all_rows
 
     def write(span: Span, first: bool) -> Tuple[int, bytes]:
-        dated = {**query, "timeframe": None, "from": span[0], "to": span[1]} if span[0] else query
         text = io.StringIO()
-        rows = write_csv(resource, all_rows(tenant_id, resource, dated, "csv"), text, header=first)
+        rows = write_csv(resource, all_rows(tenant_id, resource, _dated(query, span), "csv"), text, header=first)
         return rows, text.getvalue().encode("utf-8")
 
     return write
@@ -86,6 +114,68 @@ def in_order(write: RangeWriter, ranges: List[Span], threads: int) -> Iterator[T
                 yield waiting.popleft().result()
         while waiting:
             yield waiting.popleft().result()
+
+
+def rows_read_ahead(tenant_id: str, resource: str, query: Dict[str, Any], file_format: str,
+                    threads: int = THREADS) -> Iterator[Dict[str, Any]]:
+    """The list's rows in the list's order, its ranges read by `threads` threads at once."""
+    from .exports import all_rows
+
+    def read(span: Span) -> Iterator[Dict[str, Any]]:
+        return all_rows(tenant_id, resource, _dated(query, span), file_format)
+
+    return rows_in_order(read, sized_ranges(tenant_id, resource, query), threads)
+
+
+_END = object()
+
+
+def rows_in_order(read: Callable[[Span], Iterable[Any]], ranges: List[Span], threads: int,
+                  batches_ahead: int = BATCHES_AHEAD, batch_rows: int = BATCH_ROWS) -> Iterator[Any]:
+    """Each range's rows read on a thread of its own, `threads` ranges at a time, and yielded range
+    after range in order. A range's reader waits once it holds `batches_ahead` batches, so memory
+    stays bounded however many rows a range has. Closing the iterator early stops the readers."""
+    stop = threading.Event()
+
+    def hand_on(out: queue.Queue, item: Any) -> bool:
+        while not stop.is_set():
+            try:
+                out.put(item, timeout=0.05)
+                return True
+            except queue.Full:
+                continue
+        return False
+
+    def fill(span: Span, out: queue.Queue) -> None:
+        try:
+            rows = iter(read(span))
+            while batch := list(islice(rows, batch_rows)):
+                if not hand_on(out, batch):
+                    return
+        except Exception as error:  # raised again to the writer, in the range's turn
+            hand_on(out, error)
+            return
+        hand_on(out, _END)
+
+    waiting, todo = deque(), iter(ranges)
+    with ThreadPoolExecutor(threads) as pool:
+        def start(span: Span) -> None:
+            waiting.append(queue.Queue(batches_ahead))
+            pool.submit(fill, span, waiting[-1])
+
+        try:
+            for span in islice(todo, threads):
+                start(span)
+            while waiting:
+                out = waiting.popleft()
+                while (batch := out.get()) is not _END:
+                    if isinstance(batch, Exception):
+                        raise batch
+                    yield from batch
+                for span in islice(todo, 1):
+                    start(span)
+        finally:
+            stop.set()
 
 
 def upload_in_parts(key: str, pieces: Iterator[Tuple[int, bytes]], part_bytes: int = PART_BYTES) -> int:

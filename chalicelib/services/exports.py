@@ -64,7 +64,7 @@ def run_export(tenant_id: str, export_id: str, parse_filters: Callable[[str, Dic
             rows, name, key = _write_in_parts(tenant_id, data["resource"], query, key_for("csv"))
         else:
             rows, name, key = _write(data["format"], data["resource"],
-                                     all_rows(tenant_id, data["resource"], query, data["format"]), tenant, key_for)
+                                     _rows(tenant_id, data["resource"], query, data["format"]), tenant, key_for)
     except DomainError as error:  # nothing to retry: the export cannot be made as asked
         return _finish(item, FAILED, error=error.message)
     except Exception:  # AWS: raised for the queue to retry (and the worker to log)
@@ -82,6 +82,15 @@ def all_rows(tenant_id: str, resource: str, query: Dict[str, Any], file_format: 
     if resource == ACCOUNTING:
         return booked_documents(tenant_id, query, BOOKED_KINDS.get(file_format, ("invoices", "credit_notes")))
     return _pages(tenant_id, resource, query)
+
+
+def _rows(tenant_id: str, resource: str, query: Dict[str, Any], file_format: str) -> Iterator[Dict[str, Any]]:
+    """The export's rows; a document list's read ahead over its date ranges in parallel."""
+    if file_format in LIST_FORMATS and _can_split(resource, query):
+        from .export_parts import rows_read_ahead
+
+        return rows_read_ahead(tenant_id, resource, query, file_format)
+    return all_rows(tenant_id, resource, query, file_format)
 
 
 def _pages(tenant_id: str, resource: str, query: Dict[str, Any]) -> Iterator[Dict[str, Any]]:
