@@ -1,231 +1,314 @@
-"""A month of package and usage billing, every figure checked against a computation of the test's own.
+"""A month of package and usage billing, every figure checked against the oracle of
+tests/support/usage_oracle.py (the rules' text worked in integer seconds, micros and pennies).
 
-March 2026 in London (the clocks go forward on the 29th). A package of 30.00 a month with 100 minutes
-to UK destinations (prefix 44) and a card: UK 0.0150/min 60/60, UK mobile 0.0850/min + 0.0100, minimum
-0.0200, 30/6, NANP 0.0075/min 1/1. Two customers subscribe from 15 March, billed on the 1st: one's
-usage grouped by destination, the other's by day. 3,000 generated calls go in through the API in
-batches (one batch sent twice), some to numbers no prefix matches and some before the start (kept
-unrated). The billing run at the end of March makes each invoice once; a call of 20 March arriving
-after it is billed on April's invoice as late usage. The oracle rates each call with Fractions from the
-rule's text, groups and values the allowance as README says, and prices VAT per the tenant's rounding.
+March 2026; two tenants with different settings: London (VAT per line, half-up; usage grouped by
+destination unless the subscription says otherwise) and New York (VAT per invoice, rounded down; usage
+grouped by day). A card with increments 60/60, 30/6 and 1/1, a connection fee, minimum charges and the
+overlapping prefixes 44 and 447. Three subscriptions start mid-March (fees prorated by day), each with an
+allowance: one used up mid-month, one not. 10,000 generated calls, half in CSV files dropped into the
+uploads bucket (plain and gzip, through S3 -> the uploads queue), half through POST /usage-records in
+batches of 1,000; the London file dropped again (the same key, and gzipped under another name) and a
+batch sent again count nothing twice; calls to no prefix or before a start are kept unrated. The
+scheduled tick bills each period at its tenant's midnight; records of March arriving after are billed on
+April's invoices as labelled late usage, once (May's invoices carry none). Each invoice's rated-records
+CSV in S3 reconciles with its lines.
 """
-import random
-from collections import defaultdict
-from datetime import date, datetime, timedelta, timezone
-from decimal import ROUND_HALF_UP, Decimal
-from fractions import Fraction
+import gzip
+from dataclasses import dataclass
+from datetime import date, datetime, timezone
+from typing import List, Optional
 from zoneinfo import ZoneInfo
 
-from chalicelib.jobs import billing as run
+from tests.support import usage_oracle as oracle
 from tests.support.api import Api, gateway_client
+from tests.support.uploads import drain_uploads_queue, drop
+from tests.support.usage_month import (CARD, csv_records, csv_totals, generated_calls, paged, post_in_batches, records_csv,
+                                       template_csv, tick_and_work)
 
-LONDON = ZoneInfo("Europe/London")
-CARD = {  # prefix: (destination, price per minute, connection fee, minimum, first, next)
-    "44": ("UK", Fraction("0.0150"), Fraction(0), Fraction(0), 60, 60),
-    "447": ("UK mobile", Fraction("0.0850"), Fraction("0.0100"), Fraction("0.0200"), 30, 6),
-    "1": ("NANP", Fraction("0.0075"), Fraction(0), Fraction(0), 1, 1),
-}
-NUMBERS = ["+44 20 7946 {:04d}", "0044 7700 9{:05d}", "+1 212 555 {:04d}", "+33 1 23 45 {:04d}"]
-ALLOWANCE_SECONDS = 100 * 60
-END_OF_MARCH = datetime(2026, 3, 31, 23, 0, tzinfo=timezone.utc)  # 1 April 00:00 BST
-END_OF_APRIL = datetime(2026, 4, 30, 23, 0, tzinfo=timezone.utc)
+VAT_PERCENT = 20
 
 
-def _half_up(value: Fraction, places: int) -> Decimal:
-    scaled = value * 10 ** places
-    whole = (scaled.numerator * 2 + scaled.denominator) // (2 * scaled.denominator)
-    return Decimal(whole).scaleb(-places)
+@dataclass(frozen=True)
+class Package:
+    name: str
+    fee: int  # pennies a month
+    prefix: str
+    minutes: int
+    label: str
 
 
-def oracle_rate(number: str, seconds: int):
-    """(prefix, billable seconds, micros) by the rule's text, or None when no prefix matches."""
-    digits = number.replace(" ", "")
-    digits = digits[1:] if digits.startswith("+") else digits[2:] if digits.startswith("00") else digits
-    prefix = max((p for p in CARD if digits.startswith(p)), key=len, default=None)
-    if prefix is None:
-        return None
-    _, price, fee, minimum, first, step = CARD[prefix]
-    billable = 0 if seconds == 0 else first + max(0, -(-(seconds - first) // step)) * step
-    charge = Fraction(0) if billable == 0 else max(price * billable / 60 + fee, minimum)
-    return prefix, billable, int(_half_up(charge * 1_000_000, 0))
+@dataclass(frozen=True)
+class Tenant:
+    name: str
+    zone: str
+    vat_level: str
+    rounding: str
+    grouping: str
+    midnights: tuple  # the UTC instants that end March, April and May where the tenant is
 
 
-def generated_calls(account: str, count: int, seed: int):
-    chooser = random.Random(seed)
-    calls = []
-    for n in range(count):
-        start = datetime(2026, 3, 14, tzinfo=timezone.utc) + timedelta(seconds=chooser.randrange(18 * 24 * 3600))
-        number = chooser.choice(NUMBERS).format(chooser.randrange(10000))
-        calls.append({"id": f"{account}-{n}", "account": account, "start": start.isoformat(),
-                      "duration_seconds": chooser.choice([0, 1, 7, 30, 31, 59, 61, 95, 125, 600, 1201]),
-                      "destination": number})
-    return calls
+@dataclass(frozen=True)
+class Subscription:
+    account: str
+    tenant: Tenant
+    package: Package
+    start: date
+    grouping: Optional[str]  # its own setting, else the tenant's
+    calls: int
+    seed: int
 
 
-def oracle_totals(calls, first_day: date, last_day: date):
-    """{(local day, prefix): [calls, billable seconds, micros]} of the calls of the days given."""
-    totals = defaultdict(lambda: [0, 0, 0])
-    for call in calls:
-        day = datetime.fromisoformat(call["start"]).astimezone(LONDON).date()
-        rated = oracle_rate(call["destination"], call["duration_seconds"])
-        if rated is None or not first_day <= day <= last_day:
-            continue
-        prefix, billable, micros = rated
-        entry = totals[(day.isoformat(), prefix)]
-        entry[0] += 1
-        entry[1] += billable
-        entry[2] += micros
-    return totals
+LONDON = Tenant("London Calls Ltd", "Europe/London", "line", "half_up", "destination",
+                tuple(datetime(2026, m, d, 23, tzinfo=timezone.utc) for m, d in ((3, 31), (4, 30), (5, 31))))
+NEW_YORK = Tenant("New York Calls Inc", "America/New_York", "invoice", "down", "day",
+                  tuple(datetime(2026, m, 1, 4, tzinfo=timezone.utc) for m in (4, 5, 6)))
+VOICE_1000 = Package("Voice 1000", 3000, "44", 1000, "UK")
+VOICE_20000 = Package("Voice 20000", 4500, "44", 20000, "UK")
+NANP_500 = Package("NANP 500", 2500, "1", 500, "NANP")
+SUBSCRIPTIONS = [Subscription("ACME-D", LONDON, VOICE_1000, date(2026, 3, 15), None, 4000, 1),
+                 Subscription("ACME-Y", LONDON, VOICE_20000, date(2026, 3, 20), "day", 3000, 2),
+                 Subscription("NY-1", NEW_YORK, NANP_500, date(2026, 3, 10), None, 3000, 3)]
+MARCH, APRIL, MAY = [(date(2026, m, 1), date(2026, m, d)) for m, d in ((3, 31), (4, 30), (5, 31))]
 
 
-def oracle_covered(totals, allowance_seconds: int):
-    """Micros of each (day, prefix) the allowance covers: earliest day first, then prefix."""
-    left, covered = allowance_seconds, {}
-    for key in sorted(totals):
-        if left and key[1].startswith("44") and totals[key][1]:
-            take = min(left, totals[key][1])
-            left -= take
-            covered[key] = int(_half_up(Fraction(totals[key][2] * take, totals[key][1]), 0))
-    return covered, allowance_seconds - left
+def shown(day: date) -> str:
+    return f"{day.day} {day:%b %Y}"
 
 
-def pennies(micros: int) -> Decimal:
-    return _half_up(Fraction(micros, 1_000_000), 2)
+def set_up(admin: Api, tenant: Tenant):
+    """The tenant, its key, the card and the packages its subscriptions use."""
+    made = admin.post("/tenants", {"legal_name": tenant.name, "timezone": tenant.zone, "usage_grouping": tenant.grouping,
+                                   "rounding": {"vat_level": tenant.vat_level, "mode": tenant.rounding}})
+    assert made.status == 201, made.body
+    api = Api(admin.client, admin.post(f"/tenants/{made.body['id']}/api-keys", {}).body["api_key"])
+    api.tenant_id = made.body["id"]
+    card = api.post("/rate-cards", {"name": "Voice", "currency": "GBP"}).body["id"]
+    version = api.post(f"/rate-cards/{card}/versions", {"effective_from": "2026-01-01",
+                                                          "rows": [row.as_sent() for row in CARD]})
+    assert version.status == 201, version.body
+    packages = {}
+    for package in {s.package for s in SUBSCRIPTIONS if s.tenant == tenant}:
+        answer = api.post("/packages", {"name": package.name, "fee": oracle.money(package.fee), "rate_card_id": card,
+                                        "period": {"unit": "month", "interval": 1}, "vat_category": "standard",
+                                        "allowances": [{"prefix": package.prefix, "minutes": package.minutes,
+                                                        "label": package.label}]})
+        assert answer.status == 201, answer.body
+        packages[package] = answer.body["id"]
+    return api, packages
 
 
-def expected_usage_lines(totals, covered, by_day: bool):
-    """(description start, amount, deduction) per usage line."""
-    groups = defaultdict(lambda: [0, 0, 0, 0])
-    for (day, prefix), (calls, seconds, micros) in totals.items():
-        key = day if by_day else CARD[prefix][0]
-        group = groups[key]
-        group[0] += calls
-        group[1] += seconds
-        group[2] += micros
-        group[3] += covered.get((day, prefix), 0)
-    lines = []
-    for key in sorted(groups):
-        calls, seconds, micros, deducted = groups[key]
-        label = f"Usage on {date.fromisoformat(key).day} {date.fromisoformat(key):%b %Y}" if by_day else key
-        minutes = _half_up(Fraction(seconds, 60), 2)
-        lines.append((f"{label}: {calls:,} call{'s' if calls != 1 else ''}, {minutes:,} min", pennies(micros),
-                      pennies(deducted)))
+def subscribe(api: Api, package_id: str, sub: Subscription) -> str:
+    customer = api.post("/customers", {"name": f"Customer {sub.account}"}).body["id"]
+    body = {"customer_id": customer, "package_id": package_id, "start_date": sub.start.isoformat(),
+            "day_of_month": 1, "action": "issue", "account_reference": sub.account}
+    made = api.post("/subscriptions", {**body, **({"usage_grouping": sub.grouping} if sub.grouping else {})})
+    assert made.status == 201, made.body
+    return made.body["id"]
+
+
+def expected_month(sub: Subscription, calls: List[dict], month, late: List[dict] = ()) -> List[oracle.Line]:
+    """The invoice of a month: the fee (prorated in the first), usage grouped, its allowance, and March's
+    late calls with what the allowance left them."""
+    zone, first, last = ZoneInfo(sub.tenant.zone), max(month[0], sub.start), month[1]
+    fee_text = f"{sub.package.name}, {shown(first)} - {shown(last)}"
+    held, days = (last - first).days + 1, (last - month[0]).days + 1
+    if held < days:
+        fee_text += f" ({held} of {days} days)"
+    by = sub.grouping or sub.tenant.grouping
+    usage = oracle.totals(CARD, calls, zone, first, last)
+    value, used = oracle.covered(usage, sub.package.prefix, sub.package.minutes * 60)
+    lines = [oracle.Line(fee_text, oracle.prorated(sub.package.fee, held, days)),
+             *oracle.usage_lines(CARD, usage, value, by),
+             oracle.allowance_line(sub.package.minutes, sub.package.label, used)]
+    if late:
+        march = oracle.totals(CARD, calls, zone, max(MARCH[0], sub.start), MARCH[1])
+        _, used_in_march = oracle.covered(march, sub.package.prefix, sub.package.minutes * 60)
+        late_usage = oracle.totals(CARD, late, zone, *MARCH)
+        left = sub.package.minutes * 60 - used_in_march
+        value, used = oracle.covered(late_usage, sub.package.prefix, left)
+        label = f"Late usage of {shown(MARCH[0])} - {shown(MARCH[1])}, "
+        lines += [*oracle.usage_lines(CARD, late_usage, value, by, label),
+                  oracle.allowance_line(sub.package.minutes, sub.package.label, used, label)]
     return lines
 
 
-def check_invoice(invoice, expected_lines, rounding):
-    """Each line's amount, deduction and net; the totals from the lines by the tenant's VAT rounding."""
-    shown = [(l["description"], Decimal(l["unit_price"]), Decimal(l.get("discount_amount", "0")), Decimal(l["net"]))
-             for l in invoice["lines"]]
-    assert shown == [(text, amount, deducted, amount - deducted) for text, amount, deducted in expected_lines]
-    nets = [amount - deducted for _, amount, deducted in expected_lines]
-    if rounding == "line":
-        vat = sum(_half_up(Fraction(n) * Fraction(1, 5), 2) for n in nets)
-    else:
-        vat = _half_up(Fraction(sum(nets)) * Fraction(1, 5), 2)
-    assert (Decimal(invoice["totals"]["net"]), Decimal(invoice["totals"]["vat"])) == (sum(nets), vat)
+def check_invoice(invoice: dict, expected: List[oracle.Line], tenant: Tenant) -> None:
+    """Every figure of every line (quantity, amount, allowance deduction, net, VAT, gross) and the totals."""
+    got = [(l["description"], l["quantity"], l["unit_price"], l.get("discount_amount", "0.00"), l["net"])
+           for l in invoice["lines"]]
+    assert got == [(e.description, "1", oracle.money(e.amount), oracle.money(e.discount), oracle.money(e.net))
+                   for e in expected]
+    nets = [e.net for e in expected]
+    vats = [oracle.scaled(l["vat"], 2) for l in invoice["lines"]]
+    bounds = oracle.vat_per_line(nets, VAT_PERCENT, tenant.vat_level, tenant.rounding)
+    assert all(low <= vat <= high for vat, (low, high) in zip(vats, bounds)), (vats, bounds)
+    assert [l["gross"] for l in invoice["lines"]] == [oracle.money(n + v) for n, v in zip(nets, vats)]
+    vat = oracle.vat_total(nets, VAT_PERCENT, tenant.vat_level, tenant.rounding)
+    assert sum(vats) == vat
+    totals = (oracle.money(sum(nets)), oracle.money(vat), oracle.money(sum(nets) + vat))
+    assert (invoice["totals"]["net"], invoice["totals"]["vat"], invoice["totals"]["gross"]) == totals
+    assert [(r["vat_category"], r["vat_rate"], r["net"], r["vat"], r["gross"]) for r in invoice["totals"]["rates"]] == [
+        ("standard", str(VAT_PERCENT), *totals)]
 
 
-def records_csv(api, invoice_id):
-    """The rows of the invoice's rated-records CSV, from its link."""
-    import csv
-    import io
-
-    import requests
-
-    link = api.get(f"/invoices/{invoice_id}/usage-records")
-    assert link.status == 200, link.body
-    return list(csv.DictReader(io.StringIO(requests.get(link.body["url"], timeout=30).text)))
-
-
-def check_records_csv(api, invoice_id, totals):
-    """The CSV lists exactly the records the invoice's totals count."""
-    rows = records_csv(api, invoice_id)
-    found = defaultdict(lambda: [0, 0, 0])
-    for row in rows:
-        entry = found[(row["day"], row["prefix"])]
-        entry[0] += 1
-        entry[1] += int(row["billable_seconds"])
-        entry[2] += int(Decimal(row["amount"]) * 1_000_000)
-    assert dict(found) == {key: list(value) for key, value in totals.items()}
+def check_records_csv(api: Api, invoice: dict, sub: Subscription, calls: List[dict], month) -> List[dict]:
+    """The CSV behind the invoice lists each call the oracle bills in the month, as the oracle rates it, and
+    its rows add up to the invoice's usage lines (calls, minutes, amount)."""
+    rows = records_csv(api, invoice["id"])
+    on_time = [row for row in rows if not row["late_after"]]
+    first = max(month[0], sub.start)
+    assert csv_records(on_time) == oracle.rated_calls(CARD, calls, ZoneInfo(sub.tenant.zone), first, month[1])
+    by = sub.grouping or sub.tenant.grouping
+    from_rows = [(l.description, oracle.money(l.amount)) for l in oracle.usage_lines(CARD, csv_totals(on_time), {}, by)]
+    usage_lines = invoice["lines"][1:1 + len(from_rows)]
+    assert [(l["description"], l["unit_price"]) for l in usage_lines] == from_rows
+    return rows
 
 
-def set_up(api):
-    card = api.post("/rate-cards", {"name": "Voice"}).body["id"]
-    rows = [{"prefix": p, "destination": d, "price_per_minute": str(Decimal(pr.numerator) / pr.denominator),
-             "connection_fee": str(Decimal(f.numerator) / f.denominator),
-             "minimum_charge": str(Decimal(m.numerator) / m.denominator), "increment": f"{a}/{b}"}
-            for p, (d, pr, f, m, a, b) in CARD.items()]
-    assert api.post(f"/rate-cards/{card}/versions", {"effective_from": "2026-01-01", "rows": rows}).status == 201
-    package = api.post("/packages", {"name": "Voice 100", "fee": "30.00", "period": {"unit": "month", "interval": 1},
-                                     "rate_card_id": card, "allowances": [{"prefix": "44", "minutes": 100,
-                                                                           "label": "UK"}]}).body
-    subscriptions = {}
-    for account, grouping in (("ACME-D", "destination"), ("ACME-Y", "day")):
-        customer = api.post("/customers", {"name": f"Customer {account}"}).body["id"]
-        made = api.post("/subscriptions", {"customer_id": customer, "package_id": package["id"],
-                                           "start_date": "2026-03-15", "day_of_month": 1, "action": "issue",
-                                           "account_reference": account, "usage_grouping": grouping})
-        assert made.status == 201, made.body
-        subscriptions[account] = made.body
-    return subscriptions
+def check_premises(calls) -> None:
+    """What the scenario means to exercise is in its generated calls: an allowance used up mid-month and
+    one left over, minimum charges that bind, charges of exactly half a micro (rounded up)."""
+    used = {}
+    for s in SUBSCRIPTIONS:
+        usage = oracle.totals(CARD, calls[s.account], ZoneInfo(s.tenant.zone), s.start, MARCH[1])
+        value, used[s.account] = oracle.covered(usage, s.package.prefix, s.package.minutes * 60)
+        assert max(day for day, _ in value) < "2026-03-31" or used[s.account] < s.package.minutes * 60
+    assert used == {"ACME-D": 60_000, "ACME-Y": used["ACME-Y"], "NY-1": 30_000} and 0 < used["ACME-Y"] < 1_200_000
+    rated = [oracle.rate(CARD, c["destination"], c["duration_seconds"]) for made in calls.values() for c in made]
+    charges = {(r[0].prefix, r[2]) for r in rated if r}
+    assert {("447", 70_000), ("1", 5_000)} <= charges  # the minimums
+    # NANP's 0.00755 a minute x 45 s = 5,662.5 micros, above its minimum
+    assert any(r[0].prefix == "1" and r[1] * 755 % 6 == 3 and r[1] * 755 > 6 * 5_000 for r in rated if r)
 
 
-FEE_LINE = ("Voice 100, 15 Mar 2026 - 31 Mar 2026 (17 of 31 days)", Decimal("16.45"), Decimal(0))  # 30 x 17/31
+def unrated_by_oracle(sub: Subscription, calls: List[dict]):
+    """(calls before the start, calls to no prefix of the card after it): ids kept unrated."""
+    zone = ZoneInfo(sub.tenant.zone)
+    early = {c["id"] for c in calls if datetime.fromisoformat(c["start"]).astimezone(zone).date() < sub.start}
+    no_prefix = {c["id"] for c in calls if c["id"] not in early
+                 and oracle.rate(CARD, c["destination"], c["duration_seconds"]) is None}
+    return early, no_prefix
 
 
-def test_a_month_of_usage_billing(local_aws):
+def ingest(api: Api, tenant: Tenant, calls):
+    """Half of each account's calls in a file dropped into the bucket (London: CSV, New York: gzip), the
+    other half through the API; returns the file's drop, its content and the API's batches."""
+    by_file = [c for s in SUBSCRIPTIONS if s.tenant == tenant for c in calls[s.account][::2]]
+    by_api = [c for s in SUBSCRIPTIONS if s.tenant == tenant for c in calls[s.account][1::2]]
+    content = template_csv(by_file)
+    gzipped = tenant is NEW_YORK
+    name = "march.csv.gz" if gzipped else "march.csv"
+    dropped = drop(api.tenant_id, "usage", name, gzip.compress(content) if gzipped else content)
+    return dropped, content, by_file, post_in_batches(api, by_api)
+
+
+def file_counts(api: Api, dropped) -> dict:
+    (file,) = api.get(f"/uploads/{dropped['batch_id']}").body["files"]
+    assert file["status"] == "done", file
+    return file["counts"]
+
+
+def test_a_billing_month_of_10000_calls_by_file_and_api(local_aws):
     from app import app
 
     with gateway_client(app) as client:
         admin = Api(client, local_aws["INVOICING_ADMIN_KEY"])
-        tenant = admin.post("/tenants", {"legal_name": "Usage Scenario Ltd"}).body
-        api = Api(client, admin.post(f"/tenants/{tenant['id']}/api-keys", {}).body["api_key"])
-        subscriptions = set_up(api)
-        calls = {"ACME-D": generated_calls("ACME-D", 2000, 1), "ACME-Y": generated_calls("ACME-Y", 1000, 2)}
-        for account, made in calls.items():
-            for start in range(0, len(made), 1000):
-                answer = api.post("/usage-records", {"records": made[start:start + 1000]})
-                assert answer.status == 200, answer.body
-        again = api.post("/usage-records", {"records": calls["ACME-D"][:1000]})
-        rated = sum(counts[0] for counts in oracle_totals(calls["ACME-D"][:1000], date(2026, 3, 15),
-                                                          date(2026, 4, 1)).values())
-        assert (again.body["counted"], again.body["duplicates"]) == (0, rated)  # the unrated are kept again
+        apis, ids = {}, {}
+        for tenant in (LONDON, NEW_YORK):
+            apis[tenant], packages = set_up(admin, tenant)
+            ids.update({s.account: subscribe(apis[tenant], packages[s.package], s)
+                        for s in SUBSCRIPTIONS if s.tenant == tenant})
+        calls = {s.account: generated_calls(s.account, s.calls, s.seed, s.start) for s in SUBSCRIPTIONS}
+        assert sum(map(len, calls.values())) == 10_000
+        check_premises(calls)
+        sent = {tenant: ingest(apis[tenant], tenant, calls) for tenant in (LONDON, NEW_YORK)}
+        drain_uploads_queue()
 
-        totals = {account: oracle_totals(made, date(2026, 3, 15), date(2026, 3, 31)) for account, made in calls.items()}
-        rounding = api.get("/tenant").body["rounding"]["vat_level"]
-        expected = {}
-        for account, by_day in (("ACME-D", False), ("ACME-Y", True)):
-            covered, used = oracle_covered(totals[account], ALLOWANCE_SECONDS)
-            assert used == ALLOWANCE_SECONDS  # the month's UK calls use the whole allowance
-            expected[account] = [FEE_LINE, *expected_usage_lines(totals[account], covered, by_day),
-                                 ("Included in the package: 100 min to UK; 100.00 min used", Decimal(0), Decimal(0))]
-            upcoming = api.get(f"/subscriptions/{subscriptions[account]['id']}/upcoming").body
-            check_invoice(upcoming, expected[account], rounding)
+        unrated = {s.account: unrated_by_oracle(s, calls[s.account]) for s in SUBSCRIPTIONS}
+        for tenant, (dropped, _, by_file, _) in sent.items():
+            kept = sum(1 for c in by_file if any(c["id"] in ids_ for ids_ in unrated[c["account"]]))
+            assert file_counts(apis[tenant], dropped) == {"rows": len(by_file), "imported": len(by_file) - kept,
+                                                          "rejected": kept, "skipped": 0, "duplicates": 0}
 
-        invoices = {}
-        for account, made in subscriptions.items():
-            ids = run.bill_due(tenant["id"], made["id"], END_OF_MARCH)
-            assert len(ids) == 1 and run.bill_due(tenant["id"], made["id"], END_OF_MARCH) == []
-            invoices[account] = api.get(f"/invoices/{ids[0]}").body
-            assert invoices[account]["status"] == "issued" and invoices[account]["issue_date"] == "2026-04-01"
-            check_invoice(invoices[account], expected[account], rounding)
+        # The London file again: the same object put again (one file, nothing new), and gzipped under
+        # another name (every rated row a duplicate); an API batch sent again.
+        api, (dropped, content, by_file, batches) = apis[LONDON], sent[LONDON]
+        kept = sum(1 for c in by_file if any(c["id"] in ids_ for ids_ in unrated[c["account"]]))
+        assert drop(api.tenant_id, "usage", "march.csv", content) == dropped
+        again = drop(api.tenant_id, "usage", "march-again.csv.gz", gzip.compress(content))
+        drain_uploads_queue()
+        assert file_counts(api, dropped)["imported"] == len(by_file) - kept
+        assert file_counts(api, again) == {"rows": len(by_file), "imported": 0, "rejected": kept, "skipped": 0,
+                                           "duplicates": len(by_file) - kept}
+        resent = api.post("/usage-records", {"records": batches[1]}).body
+        kept = sum(1 for c in batches[1] if any(c["id"] in ids_ for ids_ in unrated[c["account"]]))
+        assert (resent["counted"], resent["duplicates"]) == (0, len(batches[1]) - kept)
 
-        check_records_csv(api, invoices["ACME-D"]["id"], totals["ACME-D"])
-        late = {"id": "ACME-D-late", "account": "ACME-D", "start": "2026-03-20T10:00:00Z", "duration_seconds": 125,
-                "destination": "+44 7700 900123"}
-        assert api.post("/usage-records", {"records": [late]}).body["counted"] == 1
-        prefix, billable, micros = oracle_rate(late["destination"], late["duration_seconds"])
-        april = run.bill_due(tenant["id"], subscriptions["ACME-D"]["id"], END_OF_APRIL)
-        lines = api.get(f"/invoices/{april[0]}").body["lines"]
-        late_line = [l for l in lines if l["description"].startswith("Late usage")]
-        # the allowance of March was used up by March's own calls: the late call is charged in full
-        assert [(l["description"], Decimal(l["net"])) for l in late_line] == [
-            (f"Late usage of 1 Mar 2026 - 31 Mar 2026, UK mobile: 1 call, {_half_up(Fraction(billable, 60), 2)} min",
-             pennies(micros)),
-            ("Late usage of 1 Mar 2026 - 31 Mar 2026, included in the package: 100 min to UK; 0.00 min used",
-             Decimal("0.00"))]
-        assert lines[0]["description"] == "Voice 100, 1 Apr 2026 - 30 Apr 2026" and lines[0]["net"] == "30.00"
-        april_rows = records_csv(api, april[0])
-        assert [(r["id"], int(r["billable_seconds"]), Decimal(r["amount"]) * 1_000_000) for r in april_rows
-                if r["late_after"]] == [("ACME-D-late", billable, micros)]
+        for tenant in (LONDON, NEW_YORK):  # kept unrated with their reason, each once
+            listed = paged(apis[tenant], "/usage-records/unrated")
+            reasons = {}
+            for record in listed:
+                reasons.setdefault(record["reason"], set()).add(record["id"])
+            expected = [ids_ for s in SUBSCRIPTIONS if s.tenant == tenant for ids_ in unrated[s.account]]
+            assert len(listed) == sum(map(len, expected))
+            assert sorted(map(sorted, reasons.values())) == sorted(
+                map(sorted, [set().union(*expected[0::2]), set().union(*expected[1::2])]))
+
+        subs = {s.account: s for s in SUBSCRIPTIONS}
+        for s in SUBSCRIPTIONS:  # the period so far, priced as its invoice will be
+            upcoming = apis[s.tenant].get(f"/subscriptions/{ids[s.account]}/upcoming").body
+            check_invoice(upcoming, expected_month(s, calls[s.account], MARCH), s.tenant)
+        march = bill_at(apis, ids, 0)
+        for account, invoice in march.items():
+            s = subs[account]
+            assert invoice["status"] == "issued" and invoice["issue_date"] == "2026-04-01"
+            assert invoice["reference"] == account
+            check_invoice(invoice, expected_month(s, calls[account], MARCH), s.tenant)
+            check_records_csv(apis[s.tenant], invoice, s, calls[account], MARCH)
+
+        late = late_calls()
+        for account, made in late.items():
+            answer = apis[subs[account].tenant].post("/usage-records", {"records": made}).body
+            assert answer["counted"] == len(made)
+        april = bill_at(apis, ids, 1)
+        for account, invoice in april.items():
+            s = subs[account]
+            check_invoice(invoice, expected_month(s, calls[account], APRIL, late.get(account, [])), s.tenant)
+            rows = check_records_csv(apis[s.tenant], invoice, s, calls[account], APRIL)
+            late_rows = [(r["id"], int(r["billable_seconds"]), oracle.scaled(r["amount"], 6)) for r in rows
+                         if r["late_after"]]
+            assert late_rows == [(c["id"], *oracle.rate(CARD, c["destination"], c["duration_seconds"])[1:])
+                                 for c in late.get(account, [])]
+
+        for account, made in late.items():  # sent again after April's run: nothing counted, nothing billed
+            answer = apis[subs[account].tenant].post("/usage-records", {"records": made}).body
+            assert (answer["counted"], answer["duplicates"]) == (0, len(made))
+        may = bill_at(apis, ids, 2)
+        for account, invoice in may.items():
+            s = subs[account]
+            assert check_records_csv(apis[s.tenant], invoice, s, calls[account], MAY) == []
+            check_invoice(invoice, expected_month(s, calls[account], MAY), s.tenant)
+
+
+def late_calls():
+    """Calls of March that arrive after its invoices: to a UK mobile of ACME-D (its allowance used up, so
+    charged) and to a UK number of ACME-Y (covered by what its allowance left)."""
+    return {"ACME-D": [{"id": "ACME-D-late", "account": "ACME-D", "start": "2026-03-20T10:00:00Z",
+                        "duration_seconds": 125, "destination": "+44 7700 900123"}],
+            "ACME-Y": [{"id": "ACME-Y-late", "account": "ACME-Y", "start": "2026-03-25T12:00:00Z",
+                        "duration_seconds": 61, "destination": "+44 20 7946 0001"}]}
+
+
+def bill_at(apis, ids, month: int):
+    """The tick at each tenant's midnight ending the month (0: March); each subscription's one invoice of it."""
+    invoices = {}
+    for tenant in (LONDON, NEW_YORK):
+        ours = [s.account for s in SUBSCRIPTIONS if s.tenant == tenant]
+        progress = lambda: {a: apis[tenant].get(f"/subscriptions/{ids[a]}").body for a in ours}  # noqa: E731
+        assert {a: made["next_period"] for a, made in progress().items()} == dict.fromkeys(ours, month)
+        tick_and_work(tenant.midnights[month])
+        for account, made in progress().items():
+            assert made["next_period"] == month + 1, made
+            invoices[account] = apis[tenant].get(f"/invoices/{made['last_invoice_id']}").body
+        assert len(paged(apis[tenant], "/invoices")) == len(ours) * (month + 1)  # one invoice a period
+    return invoices
