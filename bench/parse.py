@@ -35,7 +35,7 @@ from chalicelib.imports.grouping import Group, grouped  # noqa: E402
 from chalicelib.imports.json_source import documents, elements  # noqa: E402
 from chalicelib.imports.kinds import map_header  # noqa: E402
 from chalicelib.imports.xlsx import sheet_rows  # noqa: E402
-from chalicelib.jobs.import_chunks import _sheet_row  # noqa: E402
+from chalicelib.jobs.import_reports import _sheet_row  # noqa: E402
 
 CREDIT_HEADER = "number,invoice,reason,issue_date,description,quantity,unit_price,vat_rate\r\n"
 

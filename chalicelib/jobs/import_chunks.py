@@ -1,35 +1,39 @@
 """A file is imported chunk by chunk, each through the queue, so no run takes long.
 
-Chunk n reads from the byte where chunk n - 1 stopped, takes documents until
-it has CHUNK_ROWS rows or has run CHUNK_SECONDS, and stops before the next
-document: a document is never split. It writes its part of the report, then
-moves the file to chunk n + 1 (with its counts) in one conditional update: a
-chunk run twice (a message sent again, or a worker killed midway and run
-again) counts once, and its documents are claimed, so nothing is made twice.
-Chunks follow one another, so a file's documents are made in file order (and
-numbered in that order when they take the series' numbers). The last chunk
-writes the file's reports.
+A documents file is cut into chunks before any runs (import_split.py), each a
+range of whole documents. The chunks of a file whose documents do not depend
+on one another's order are queued together, so parallel Lambdas work them at
+once; any other file is one chunk, read in file order. A chunk makes its
+range's documents (import_documents.py) and, if it has run CHUNK_SECONDS (or
+taken CHUNK_ROWS rows), stops before the next document, as a piece: the next
+piece goes on from there. Each piece writes its part of the report, then moves
+its chunk on (to its next piece, or done) and adds its counts to the file, in
+one transaction conditioned on the chunk still waiting for that piece: a piece
+run twice (a message sent again, a worker killed midway and run again, two
+workers at once) counts once, and its documents are claimed, so nothing is
+made twice. Whoever finds every chunk done writes the file's reports.
+Usage files go chunk after chunk through the file item (usage_chunks.py).
 """
 import json
-import tempfile
 import time
 from collections import Counter
 from datetime import datetime, timezone
-from typing import Any, Iterator, List, NamedTuple, Optional, Tuple
+from typing import Any, Dict, List, NamedTuple, Optional, Tuple
 
-from pynamodb.exceptions import UpdateError
-
+from ..domain.errors import Conflict
 from ..domain.uploads import USAGE
-from ..imports.csv_source import BrokenFile, Record, records
+from ..imports.csv_source import BrokenFile
 from ..imports.grouping import Group, grouped
-from ..imports.json_source import documents
-from ..imports.report import COUNTED, Outcome, write_reports
+from ..imports.report import COUNTED, Outcome
 from ..observability import logger
 from ..store import files
 from ..store.clock import now, stamp
-from ..store.uploads import DONE, FAILED, PROCESSING, ImportFileItem, get_file, ids_of
+from ..store.unit_of_work import UnitOfWork, Writes
+from ..store.uploads import (PROCESSING, ImportChunkItem, ImportFileItem, chunk_key, chunks_of, get_chunk,
+                             get_file, ids_of)
 from .import_documents import Importer
-from .upload_io import ObjectChanged, Upload, open_work, read_lines, send, work_key
+from .import_reports import finish, part_name, rows_from
+from .upload_io import ObjectChanged, send_all, work_key
 
 CHUNK_ROWS = 5000
 CHUNK_SECONDS = 120
@@ -38,58 +42,113 @@ WINDOW = 100  # documents whose claims are read together
 CHUNK = "import_chunk"
 
 
-class Chunk(NamedTuple):
+class Piece(NamedTuple):
     outcomes: List[Outcome]
-    stop: Optional[Tuple[int, int]]  # (byte, line) the next chunk starts at; None: the file is read
+    stop: Optional[Tuple[int, int]]  # (byte, line) the next piece starts at; None: the chunk is read
     broken: Optional[str]  # why the rest of the file cannot be read
 
 
-def queue_chunk(item: ImportFileItem, chunk: int) -> None:
+class ChunkState(NamedTuple):
+    chunk: int
+    piece: int  # the piece it waits for
+    start: int
+    line: int
+    end: Optional[int]  # the byte the next chunk starts at; None: the end of the file
+    done: bool
+    updated_at: str
+
+
+class PieceDone(Conflict):
+    """Another run of the piece moved its chunk on first."""
+
+
+def queue_chunk(item: ImportFileItem, chunk: int, piece: Optional[int] = None) -> None:
+    queue_chunks(item, [(chunk, piece)])
+
+
+def queue_chunks(item: ImportFileItem, chunks: List[Tuple[int, Optional[int]]]) -> None:
     tenant_id, batch_id = ids_of(item)
-    send({"kind": CHUNK, "tenant_id": tenant_id, "batch_id": batch_id, "file_id": item.file_id, "chunk": chunk})
+    send_all([{"kind": CHUNK, "tenant_id": tenant_id, "batch_id": batch_id, "file_id": item.file_id,
+               "chunk": chunk, **({"piece": piece} if piece is not None else {})} for chunk, piece in chunks])
 
 
-def run_chunk(tenant_id: str, batch_id: str, file_id: str, chunk: int) -> None:
+def start_chunks(item: ImportFileItem, again: bool) -> None:
+    """Queue every chunk not done at the piece it waits for (met `again`, a repeated S3 event, only
+    those nothing has moved for a while: the worker that queued them may have died first)."""
+    tenant_id, batch_id = ids_of(item)
+    started = chunks_of(tenant_id, batch_id, item.file_id)
+    states = [_state(item, n, started.get(n)) for n in range(len(item.info["ranges"]))]
+    queue_chunks(item, [(s.chunk, s.piece) for s in states if not s.done and (not again or stalled(s.updated_at))])
+
+
+def run_chunk(tenant_id: str, batch_id: str, file_id: str, chunk: int, piece: Optional[int] = None) -> None:
     item = get_file(tenant_id, batch_id, file_id)
     if item is None or item.status != PROCESSING:
         return
-    if item.read_all:
+    if item.all_read():
         return finish(item)
-    if int(item.next_chunk) != chunk:
-        if int(item.next_chunk) == chunk + 1 and stalled(item):
-            queue_chunk(item, chunk + 1)  # its worker died after finishing it, before queueing the next
-        logger.info("chunk done already", extra={"file_id": file_id, "chunk": chunk})
-        return
     if item.info["kind"] == USAGE:
-        from .usage_chunks import run_usage_chunk
-
-        return run_usage_chunk(item, chunk)
-    result = read_chunk(item, Importer(item, tenant_id, batch_id))
+        return _run_usage_chunk(item, chunk)
+    state = _state(item, chunk, get_chunk(tenant_id, batch_id, file_id, chunk))
+    piece = int(piece or 0)
+    if state.done or state.piece != piece:
+        if not state.done and state.piece == piece + 1 and stalled(state.updated_at):
+            queue_chunk(item, chunk, piece + 1)  # its worker died after doing it, before queueing the next
+        logger.info("piece done already", extra={"file_id": file_id, "chunk": chunk, "piece": piece})
+        return
+    counter = chunk_key(tenant_id, batch_id, file_id, chunk)
+    result = read_piece(item, state, Importer(item, tenant_id, batch_id, counter))
     part = "".join(json.dumps(o.as_json(), ensure_ascii=False) + "\n" for o in result.outcomes)
-    files.put_bytes(work_key(tenant_id, batch_id, file_id, _part(chunk)), part.encode(), "application/x-ndjson")
-    if not _complete(item, chunk, result):
-        return  # a concurrent run of this chunk completed it and moved the file on
-    if item.read_all:
-        finish(item)
+    files.put_bytes(work_key(tenant_id, batch_id, file_id, part_name(chunk, piece)), part.encode(),
+                    "application/x-ndjson")
+    if not _complete(item, state, result, counter):
+        return  # a concurrent run of this piece completed it and moved the chunk on
+    if result.stop:
+        queue_chunk(item, chunk, piece + 1)
     else:
-        queue_chunk(item, chunk + 1)
+        finish(item)  # if this was the last chunk left
 
 
-def stalled(item: ImportFileItem) -> bool:
-    """Nothing has moved the file on for a while: a redelivered message, not a duplicate in flight."""
-    changed = datetime.strptime(item.updated_at, "%Y-%m-%dT%H:%M:%S.%fZ").replace(tzinfo=timezone.utc)
+def _run_usage_chunk(item: ImportFileItem, chunk: int) -> None:
+    if int(item.next_chunk) != chunk:
+        if int(item.next_chunk) == chunk + 1 and stalled(item.updated_at):
+            queue_chunk(item, chunk + 1)  # its worker died after finishing it, before queueing the next
+        logger.info("chunk done already", extra={"file_id": item.file_id, "chunk": chunk})
+        return
+    from .usage_chunks import run_usage_chunk
+
+    run_usage_chunk(item, chunk)
+
+
+def _state(item: ImportFileItem, chunk: int, found: Optional[ImportChunkItem]) -> ChunkState:
+    ranges = item.info["ranges"]
+    start, line = (int(n) for n in ranges[chunk])
+    end = int(ranges[chunk + 1][0]) if chunk + 1 < len(ranges) else None
+    if found is None or found.piece is None:  # not started, or only counted by a document of a run cut short
+        return ChunkState(chunk, 0, start, line, end, False, item.updated_at)
+    if found.next_start is not None:
+        start, line = int(found.next_start), int(found.next_line)
+    return ChunkState(chunk, int(found.piece), start, line, end, bool(found.done), found.updated_at)
+
+
+def stalled(updated_at: str) -> bool:
+    """Nothing has moved it on for a while: a redelivered message, not a duplicate in flight."""
+    changed = datetime.strptime(updated_at, "%Y-%m-%dT%H:%M:%S.%fZ").replace(tzinfo=timezone.utc)
     return (now() - changed).total_seconds() > STALL_SECONDS
 
 
-def read_chunk(item: ImportFileItem, importer: Importer) -> Chunk:
-    """The chunk's outcomes, in line order, and where the next one starts."""
+def read_piece(item: ImportFileItem, state: ChunkState, importer: Importer) -> Piece:
+    """The piece's outcomes, in line order, and where the next piece starts (None: at the chunk's end)."""
     outcomes: List[Outcome] = []
     window: List[Any] = []
     rows, started, stop, broken = 0, time.monotonic(), None, None
     try:
-        for entry in grouped(source_rows(item), importer.number_of, importer.is_blank):
+        for entry in grouped(rows_from(item.info, state.start, state.line), importer.keys.number_of,
+                             importer.keys.is_blank):
             if isinstance(entry, Group):
-                if rows >= CHUNK_ROWS or time.monotonic() - started > CHUNK_SECONDS:
+                if state.end is not None and entry.start >= state.end:
+                    break  # the next chunk's first document
+                if rows and (rows >= CHUNK_ROWS or time.monotonic() - started > CHUNK_SECONDS):  # one at least
                     stop = (entry.start, entry.line)
                     break
                 rows += len(entry.rows) + len(entry.overflow)
@@ -102,82 +161,31 @@ def read_chunk(item: ImportFileItem, importer: Importer) -> Chunk:
     except ObjectChanged as error:
         broken = f"The file {error}; what was read before stands"
     outcomes += importer.run(window)
-    return Chunk(sorted(outcomes, key=lambda o: o.line), stop, broken)
+    return Piece(sorted(outcomes, key=lambda o: o.line), stop, broken)
 
 
-def source_rows(item: ImportFileItem) -> Iterator[Record]:
-    info, start = item.info, int(item.next_start)
-    if info["format"] == "json":
-        return documents(open_work(info["source"], start), start)
-    if info.get("converted"):
-        return (_sheet_row(r) for r in records(open_work(info["source"], start), "utf-8", ",", start))
-    if info.get("unzipped"):
-        return records(open_work(info["source"], start), info["encoding"], info["delimiter"], start,
-                       int(item.next_line))
-    upload = Upload(info["bucket"], info["key"], info["etag"])
-    return records(upload.stream(start), info["encoding"], info["delimiter"], start, int(item.next_line))
-
-
-def _sheet_row(record: Record) -> Record:
-    """A converted XLSX row: its sheet row number, any error, then its cells."""
-    number, error, *cells = record.cells
-    return record._replace(line=int(number), error=error or None, cells=cells)
-
-
-def _complete(item: ImportFileItem, chunk: int, result: Chunk) -> bool:
-    counts = Counter(COUNTED[o.status] for o in result.outcomes)
-    counts.pop("imported", None)  # added by each document's own transaction
-    actions = [ImportFileItem.next_chunk.set(chunk + 1), ImportFileItem.updated_at.set(stamp(now())),
-               ImportFileItem.rows.add(len(result.outcomes))]
-    actions += [getattr(ImportFileItem, name).add(n) for name, n in counts.items()]
+def _complete(item: ImportFileItem, state: ChunkState, result: Piece, counter: Tuple[str, str]) -> bool:
+    """Move the chunk past the piece and add the piece's counts to the file, once; a chunk done
+    adds the documents made from it (every one is committed by now: each was made or found claimed)."""
+    counts: Dict[str, int] = Counter(COUNTED[o.status] for o in result.outcomes)
+    counts.pop("imported", None)  # added to the chunk by each document's own transaction
+    counts["rows"] = len(result.outcomes)
+    at = stamp(now())
+    actions = [ImportChunkItem.piece.set(state.piece + 1), ImportChunkItem.updated_at.set(at)]
     if result.stop:
-        actions += [ImportFileItem.next_start.set(result.stop[0]), ImportFileItem.next_line.set(result.stop[1])]
+        actions += [ImportChunkItem.next_start.set(result.stop[0]), ImportChunkItem.next_line.set(result.stop[1])]
     else:
-        actions.append(ImportFileItem.read_all.set(True))
-        if result.broken:
-            actions.append(ImportFileItem.reason.set(result.broken))
+        made = get_chunk(*ids_of(item), item.file_id, state.chunk)
+        counts.update(imported=int(made and made.imported or 0), documents=int(made and made.documents or 0),
+                      chunks_done=1)
+        actions.append(ImportChunkItem.done.set(True))
+    waiting = ImportChunkItem.piece.does_not_exist() if state.piece == 0 else ImportChunkItem.piece == state.piece
+    writes = Writes().update(ImportChunkItem(*counter), actions, waiting & ImportChunkItem.done.does_not_exist(),
+                             on_fail=PieceDone("Another run of this piece counted it"))
+    writes.add_to(ImportFileItem, item.PK, item.SK, counts,
+                  {"updated_at": at, **({"reason": result.broken} if result.broken else {})})
     try:
-        item.update(actions=actions, condition=(ImportFileItem.next_chunk == chunk)
-                    & (ImportFileItem.status == PROCESSING))
-    except UpdateError as error:
-        if error.cause_response_code == "ConditionalCheckFailedException":
-            return False
-        raise
+        UnitOfWork().commit(writes)
+    except PieceDone:
+        return False
     return True
-
-
-def finish(item: ImportFileItem) -> None:
-    """Write the file's reports from its chunks' parts, then mark it done (or failed)."""
-    tenant_id, batch_id = ids_of(item)
-    item = get_file(tenant_id, batch_id, item.file_id)
-    if item.status != PROCESSING or not item.read_all:
-        return
-    info = item.info
-    summary = {"upload_id": batch_id, "file_id": item.file_id, "name": info["name"], "kind": info["kind"],
-               "status": FAILED if item.reason else DONE, "reason": item.reason,
-               "warnings": info.get("warnings", []), "counts": item.counts(),
-               "documents": int(item.documents or 0), "duplicate_of": info.get("duplicate_of")}
-    with tempfile.TemporaryFile() as csv_out, tempfile.TemporaryFile() as json_out:
-        write_reports(summary, _parts(tenant_id, batch_id, item), csv_out, json_out)
-        for out, ext, content_type in ((csv_out, "csv", "text/csv; charset=utf-8"),
-                                       (json_out, "json", "application/json")):
-            out.seek(0)
-            files.put_file(info["reports"][ext], out, content_type)
-    try:
-        item.update(actions=[ImportFileItem.status.set(summary["status"]),
-                             ImportFileItem.updated_at.set(stamp(now()))],
-                    condition=ImportFileItem.status == PROCESSING)
-    except UpdateError as error:
-        if error.cause_response_code != "ConditionalCheckFailedException":
-            raise
-    logger.info("upload imported", extra={"file_id": item.file_id, **item.counts(), "status": summary["status"]})
-
-
-def _parts(tenant_id: str, batch_id: str, item: ImportFileItem) -> Iterator[dict]:
-    for chunk in range(int(item.next_chunk)):
-        for line in read_lines(work_key(tenant_id, batch_id, item.file_id, _part(chunk))):
-            yield json.loads(line)
-
-
-def _part(chunk: int) -> str:
-    return f"part-{chunk:05d}.jsonl"

@@ -4,7 +4,7 @@ Documents are taken a window at a time: their claims are read together (one
 BatchGetItem), and those already claimed are reported from their claim (a
 worker run again, or the same content uploaded again) without any write.
 Every other document is created (and issued) by the same services as the
-API, with its claim and the file's progress added to that very transaction
+API, with its claim and its chunk's count added to that very transaction
 (UnitOfWork's before_commit): the document, its claim and the count commit
 together or not at all. A refusal becomes the row's reason; a document of the
 other kind (a credit note in an invoice file) is skipped with its reason. With
@@ -12,7 +12,7 @@ other kind (a credit note in an invoice file) is skipped with its reason. With
 batch (import_customers.py), and the report notes it on the document's line.
 """
 from collections import defaultdict
-from typing import Any, List, Optional
+from typing import Any, Dict, List, Optional, Tuple
 
 from ..domain import documents as docs, vat
 from ..domain.errors import Conflict, DomainError
@@ -35,7 +35,7 @@ from ..services.tenants import TENANTS
 from ..store import keys
 from ..store.models import UniqueValueItem
 from ..store.unit_of_work import UnitOfWork, Writes
-from ..store.uploads import ImportClaimItem, ImportFileItem, claim_pk, get_claim, read_claims
+from ..store.uploads import ImportChunkItem, ImportClaimItem, ImportFileItem, claim_pk, get_claim, read_claims
 from .import_customers import NewCustomers
 from .import_lookups import Directory, account_ref_pk
 
@@ -46,16 +46,45 @@ class AlreadyImported(Conflict):
     """The document's claim exists: another run made it first."""
 
 
+class RowKeys:
+    """What names a row's document (its number) or product (its code) in a file of `kind`
+    (read by its header; JSON documents are whole already)."""
+
+    def __init__(self, kind: str, info: Dict[str, Any]):
+        self.kind = kind
+        self.columns = map_header(kind, info["headers"]) if "headers" in info else None  # None: JSON
+        targets = [c and c.target for c in self.columns.columns] if self.columns else []
+        self.number_at = targets.index("number") if kind in DOCUMENT_KINDS and "number" in targets else None
+        self.code_at = targets.index("code") if kind == PRODUCTS and "code" in targets else None
+
+    def number_of(self, record: Any) -> Optional[str]:
+        """The document number that groups rows."""
+        return self._cell(record, "number", self.number_at) if self.kind in DOCUMENT_KINDS else None
+
+    def code_of(self, record: Any) -> Optional[str]:
+        return self._cell(record, "code", self.code_at) if self.kind == PRODUCTS else None
+
+    def _cell(self, record: Any, name: str, at: Optional[int]) -> Optional[str]:
+        cells = record.cells
+        if self.columns is None:
+            value = cells.get(name) if isinstance(cells, dict) else None
+            return value if isinstance(value, str) else None
+        return cells[at] if at is not None and at < len(cells) else None
+
+    @staticmethod
+    def is_blank(record: Any) -> bool:
+        return isinstance(record.cells, list) and not any(record.cells)
+
+
 class Importer:
-    def __init__(self, item: ImportFileItem, tenant_id: str, batch_id: str):
+    def __init__(self, item: ImportFileItem, tenant_id: str, batch_id: str, counter: Tuple[str, str]):
+        """`counter`: the key of the item each made document is counted on (its chunk)."""
         info = item.info
-        self.item, self.tenant_id, self.batch_id = item, tenant_id, batch_id
+        self.item, self.tenant_id, self.batch_id, self.counter = item, tenant_id, batch_id, counter
         self.kind, self.etag, self.actor = info["kind"], info["etag"], Actor(info["actor"])
         self.keep_numbers = info["numbering"] == "keep"
-        self.columns = map_header(self.kind, info["headers"]) if "headers" in info else None  # None: JSON
-        targets = [c and c.target for c in self.columns.columns] if self.columns else []
-        self.number_at = targets.index("number") if "number" in targets else None
-        self.code_at = targets.index("code") if self.kind == PRODUCTS and "code" in targets else None
+        self.keys = RowKeys(self.kind, info)
+        self.columns = self.keys.columns
         tenant = TENANTS.store.read(tenant_id, tenant_id, use_cache=True).data
         self.base_currency, mapping = tenant["base_currency"], tenant.get("accounting_mapping")
         creates = info.get("customers") == "create" and self.kind in DOCUMENT_KINDS
@@ -66,20 +95,6 @@ class Importer:
         layout = self.columns.layout if self.columns else None
         self.lookups = Directory(tenant_id, self.new_customers.created if creates else None, mapping, refs,
                                  layout if layout in ACCOUNT_REF_LAYOUTS else None)
-
-    def number_of(self, record: Any) -> Optional[str]:
-        """The document number that groups rows (JSON documents are whole already)."""
-        if self.kind not in DOCUMENT_KINDS:
-            return None
-        if self.columns is None:
-            number = record.cells.get("number") if isinstance(record.cells, dict) else None
-            return number if isinstance(number, str) else None
-        cells = record.cells
-        return cells[self.number_at] if self.number_at is not None and self.number_at < len(cells) else None
-
-    @staticmethod
-    def is_blank(record: Any) -> bool:
-        return isinstance(record.cells, list) and not any(record.cells)
 
     def run(self, window: List[Any]) -> List[Outcome]:
         groups = [entry for entry in window if isinstance(entry, Group)]
@@ -163,20 +178,13 @@ class Importer:
                                    file_id=self.item.file_id, document_id=made.id,
                                    number=getattr(made, "number", None), line=group.line, note=note),
                    condition=ImportClaimItem.PK.does_not_exist(), on_fail=AlreadyImported("imported already"))
-        writes.add_to(ImportFileItem, self.item.PK, self.item.SK, {"imported": len(group.rows), "documents": 1})
+        writes.add_to(ImportChunkItem, *self.counter, {"imported": len(group.rows), "documents": 1})
 
     def _claim_pk(self, group: Group) -> str:
         """A document's claim is on its number (or line); a product's on its code, so that a code the
         file repeats finds the first's claim: the first wins, the others say so."""
-        code = self._code(group.rows[0]) if self.kind == PRODUCTS else None
+        code = self.keys.code_of(group.rows[0])
         return claim_pk(self.tenant_id, self.kind, self.etag, f"c:{code}" if code else group.key)
-
-    def _code(self, record: Any) -> Optional[str]:
-        if isinstance(record.cells, dict):  # JSON
-            code = record.cells.get("code")
-            return code if isinstance(code, str) else None
-        cells = record.cells
-        return cells[self.code_at] if self.code_at is not None and self.code_at < len(cells) else None
 
     def _claimed(self, group: Group, claim: ImportClaimItem) -> List[Outcome]:
         """A document made before: by this file (a run again), or by another with the same content."""

@@ -5,8 +5,9 @@ another shape, an unknown tenant or batch is logged and left alone. A file the
 worker has met before (a repeated event) is only nudged along. Otherwise the
 file is checked (its name, its first bytes, its size, its encoding, its
 header), XLSX and JSON are converted into rows that chunks can read by byte
-offsets, and the file item is written, with the batch of a dropped file and
-the claim on its content, in one transaction; then its first chunk is queued.
+offsets, a documents file is cut into chunks (import_split.py), and the file
+item is written, with the batch of a dropped file and the claim on its
+content, in one transaction; then its chunks are queued.
 A file that cannot be read gets its reason, and a report that says so.
 """
 import codecs
@@ -18,7 +19,7 @@ from typing import Any, Dict, Iterator, NamedTuple, Optional, Tuple
 
 from ..domain.errors import ConcurrentUpdate, NotFound
 from ..domain.records import Actor
-from ..domain.uploads import KINDS, MAX_BATCH_BYTES
+from ..domain.uploads import KINDS, MAX_BATCH_BYTES, USAGE
 from ..imports import sniff
 from ..imports.csv_source import BrokenFile, delimiter_of, detect_encoding, records
 from ..imports.json_source import elements
@@ -34,7 +35,9 @@ from ..store.unit_of_work import UnitOfWork, Writes
 from ..store.uploads import (PROCESSING, ImportClaimItem, ImportFileItem, batch_pk, content_pk,
                              drop_batch_id, file_id_of, get_claim, get_file)
 from . import gzip_uploads
-from .import_chunks import finish, queue_chunk, stalled
+from .import_chunks import queue_chunk, stalled, start_chunks
+from .import_reports import finish
+from .import_split import ranges_of
 from .upload_io import ObjectChanged, Upload, work_key
 
 HEAD_BYTES = 64 * 1024
@@ -93,7 +96,7 @@ def accept_upload(bucket: str, key: str, etag: str, size: int) -> None:
         logger.info("upload seen before", extra={"key": key, "file_id": arrival.file_id})
         return _nudge(existing, again=True)
     info, reason, start, line = _plan(arrival)
-    info.update(name=place.name, bucket=bucket, key=key, etag=etag, size=size, slot=place.slot, kind=place.kind,
+    info.update(name=place.name, size=size, slot=place.slot, kind=place.kind,
                 numbering=arrival.numbering, customers=arrival.customers, actor=arrival.actor,
                 reports={ext: arrival.work_key(f"report.{ext}") for ext in ("csv", "json")})
     item = _create(arrival, info, reason, start, line)
@@ -123,21 +126,24 @@ def _arrival(place: Place, upload: Upload, size: int) -> Optional[Arrival]:
 
 
 def _nudge(item: ImportFileItem, again: bool) -> None:
-    """Move a file on from wherever it stands: finish it, or queue its next chunk (met `again`,
-    only if nothing has moved it for a while: its first event's worker may have died before
-    queueing it; a chunk in flight needs no twin)."""
+    """Move a file on from wherever it stands: finish it, or queue its chunks (met `again`, only
+    those nothing has moved for a while: its first event's worker may have died before queueing
+    them; a chunk in flight needs no twin)."""
     if item.status != PROCESSING:
         return
-    if item.read_all:
+    if item.all_read():
         finish(item)
-    elif not again or stalled(item):
+    elif "ranges" in item.info:
+        start_chunks(item, again)
+    elif not again or stalled(item.updated_at):
         queue_chunk(item, int(item.next_chunk))
 
 
 def _plan(arrival: Arrival) -> Tuple[Dict[str, Any], Optional[str], int, int]:
     """What planning found (info), why the file is refused (or None), and where its rows start
     (the byte, and for a plain CSV the line)."""
-    info: Dict[str, Any] = {"warnings": []}
+    upload = arrival.upload
+    info: Dict[str, Any] = {"warnings": [], "bucket": upload.bucket, "key": upload.key, "etag": upload.etag}
     try:
         fmt = sniff.declared_format(arrival.place.name)
         if fmt is None:
@@ -151,6 +157,8 @@ def _plan(arrival: Arrival) -> Tuple[Dict[str, Any], Optional[str], int, int]:
         info["format"] = fmt
         planner = {sniff.CSV: _plan_csv, sniff.XLSX: _plan_xlsx, sniff.JSON: _plan_json}[fmt]
         start, line = planner(arrival, info)
+        if arrival.place.kind != USAGE:
+            info["ranges"] = ranges_of(arrival.place.kind, arrival.numbering, arrival.customers, info, start, line)
         return info, None, start, line
     except (Refused, ObjectChanged, HeaderError, BadWorkbook, BrokenFile, gzip_uploads.NotGzip) as refusal:
         return info, sentence(str(refusal)), 0, 0

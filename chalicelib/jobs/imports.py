@@ -29,7 +29,7 @@ def work(body: Dict[str, Any]) -> None:
     if body.get("Event") == "s3:TestEvent":
         return
     if body.get("kind") == CHUNK:
-        return run_chunk(body["tenant_id"], body["batch_id"], body["file_id"], int(body["chunk"]))
+        return run_chunk(body["tenant_id"], body["batch_id"], body["file_id"], int(body["chunk"]), body.get("piece"))
     if "Records" not in body:
         raise ValueError(f"not an S3 event nor a chunk: {sorted(body)}")
     for record in body["Records"]:

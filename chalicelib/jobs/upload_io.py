@@ -6,7 +6,7 @@ content that the claims (keyed on the ETag) do not describe.
 """
 import json
 from functools import lru_cache
-from typing import IO, Any, Dict, Iterator, NamedTuple
+from typing import IO, Any, Dict, Iterator, List, NamedTuple
 
 from .. import config
 from ..store import files
@@ -86,9 +86,13 @@ def open_work(key: str, start: int = 0) -> Any:
     return _get(config.documents_bucket(), key, start)
 
 
-def send(message: Dict[str, Any]) -> None:
-    """A message to the uploads queue (the next chunk of a file)."""
-    _sqs().send_message(QueueUrl=_queue_url(), MessageBody=json.dumps(message))
+def send_all(messages: List[Dict[str, Any]]) -> None:
+    """Messages to the uploads queue (chunks of a file), ten to a call."""
+    for at in range(0, len(messages), 10):
+        entries = [{"Id": str(n), "MessageBody": json.dumps(m)} for n, m in enumerate(messages[at:at + 10])]
+        failed = _sqs().send_message_batch(QueueUrl=_queue_url(), Entries=entries).get("Failed")
+        if failed:
+            raise RuntimeError(f"the uploads queue refused {len(failed)} message(s): {failed[0]}")
 
 
 @lru_cache(maxsize=None)

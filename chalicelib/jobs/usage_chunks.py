@@ -26,7 +26,8 @@ from ..store import files
 from ..store.clock import now, stamp
 from ..store.unit_of_work import Writes
 from ..store.uploads import PROCESSING, ImportFileItem, ids_of
-from .import_chunks import finish, queue_chunk, source_rows
+from .import_chunks import queue_chunk
+from .import_reports import finish, part_name, source_rows
 from .upload_io import ObjectChanged, work_key
 
 CHUNK_ROWS = 10000
@@ -39,7 +40,7 @@ def run_usage_chunk(item: ImportFileItem, chunk: int) -> None:
     unrated = [o for o in outcomes if isinstance(o, Unrated)]
     report = "".join(json.dumps(Outcome(o.line, REJECTED, o.id or None, column=o.field, reason=o.reason).as_json(),
                                 ensure_ascii=False) + "\n" for o in unrated)
-    files.put_bytes(work_key(tenant_id, batch_id, item.file_id, f"part-{chunk:05d}.jsonl"), report.encode(),
+    files.put_bytes(work_key(tenant_id, batch_id, item.file_id, part_name(chunk)), report.encode(),
                     "application/x-ndjson")
 
     def claim(writes: Writes, counted: Committed) -> None:

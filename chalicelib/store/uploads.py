@@ -3,6 +3,7 @@ every import happen once.
 
     T#<t>#UPLOAD#<batch>                       RECORD       the batch (a RecordItem; GSI1 lists them)
     T#<t>#UPLOAD#<batch>                       FILE#<file>  a file that arrived (ImportFileItem)
+    T#<t>#UPLOAD#<batch>                       CHUNK#<file>#<n>  how far chunk n of a documents file is
     T#<t>#IMPORTED#<kind>#<etag>#<group>       RECORD       a document made from that content (claim)
     T#<t>#IMPORTCONTENT#<kind>#<etag>          RECORD       the first file with that content
     T#<t>#IMPORTCUSTOMER#<batch>#<name digest> RECORD       a customer a batch created for a new name
@@ -24,6 +25,7 @@ from .models import Item
 
 UPLOAD_KIND = "UPLOAD"
 FILE_SK = "FILE#"
+CHUNK_SK = "CHUNK#"
 WAITING, PROCESSING, DONE, FAILED = "waiting", "processing", "done", "failed"
 COUNTS = ("rows", "imported", "rejected", "skipped", "duplicates")
 
@@ -31,9 +33,11 @@ COUNTS = ("rows", "imported", "rejected", "skipped", "duplicates")
 class ImportFileItem(Item):
     """A file being imported: where it is read from, how far, and what became of its rows.
 
-    `next_chunk` is the chunk the file waits for; finishing chunk n moves it to n + 1,
-    conditioned on it being n, so each chunk counts once. `info` holds what planning
-    found (name, format, encoding, header, warnings, duplicate_of...)."""
+    A documents file is cut into chunks before any runs: `info["ranges"]` holds the byte and line
+    each starts at, and `chunks_done` counts those finished (ImportChunkItem holds each one's
+    progress). A usage file goes chunk after chunk: `next_chunk` is the chunk it waits for;
+    finishing chunk n moves it to n + 1, conditioned on it being n, so each chunk counts once.
+    `info` holds what planning found (name, format, encoding, header, warnings, duplicate_of...)."""
     file_id = UnicodeAttribute()
     status = UnicodeAttribute()
     reason = UnicodeAttribute(null=True)
@@ -42,6 +46,7 @@ class ImportFileItem(Item):
     next_start = ExactNumber()
     next_line = ExactNumber()
     read_all = BooleanAttribute(null=True)
+    chunks_done = ExactNumber(null=True)
     rows = ExactNumber(null=True)
     imported = ExactNumber(null=True)  # added in each document's own transaction
     documents = ExactNumber(null=True)
@@ -53,6 +58,24 @@ class ImportFileItem(Item):
 
     def counts(self) -> Dict[str, int]:
         return {name: int(getattr(self, name) or 0) for name in COUNTS}
+
+    def all_read(self) -> bool:
+        """Nothing of the file is left to read: refused, its last chunk done, or every chunk done."""
+        ranges = self.info.get("ranges")
+        return bool(self.read_all) or (ranges is not None and int(self.chunks_done or 0) >= len(ranges))
+
+
+class ImportChunkItem(Item):
+    """Chunk n of a documents file: the pieces it has done (a piece stops at its time limit and the
+    next goes on from `next_start`), whether it is done, and the documents made from its rows
+    (added in each document's own transaction)."""
+    piece = ExactNumber(null=True)
+    next_start = ExactNumber(null=True)
+    next_line = ExactNumber(null=True)
+    done = BooleanAttribute(null=True)
+    imported = ExactNumber(null=True)
+    documents = ExactNumber(null=True)
+    updated_at = UnicodeAttribute(null=True)
 
 
 class ImportClaimItem(Item):
@@ -115,6 +138,24 @@ def files_of(tenant_id: str, batch_id: str) -> List[ImportFileItem]:
     found = ImportFileItem.query(batch_pk(tenant_id, batch_id), ImportFileItem.SK.startswith(FILE_SK),
                                  consistent_read=True)
     return sorted(found, key=lambda item: item.created_at)
+
+
+def chunk_key(tenant_id: str, batch_id: str, file_id: str, chunk: int) -> Tuple[str, str]:
+    return batch_pk(tenant_id, batch_id), f"{CHUNK_SK}{file_id}#{chunk:05d}"
+
+
+def chunks_of(tenant_id: str, batch_id: str, file_id: str) -> Dict[int, ImportChunkItem]:
+    """The chunks of a file that have started, by number."""
+    found = ImportChunkItem.query(batch_pk(tenant_id, batch_id),
+                                  ImportChunkItem.SK.startswith(f"{CHUNK_SK}{file_id}#"), consistent_read=True)
+    return {int(item.SK.rsplit("#", 1)[1]): item for item in found}
+
+
+def get_chunk(tenant_id: str, batch_id: str, file_id: str, chunk: int) -> Optional[ImportChunkItem]:
+    try:
+        return ImportChunkItem.get(*chunk_key(tenant_id, batch_id, file_id, chunk), consistent_read=True)
+    except ImportChunkItem.DoesNotExist:
+        return None
 
 
 def get_claim(pk: str) -> Optional[ImportClaimItem]:

@@ -135,12 +135,13 @@ def test_rows_refused_before_are_imported_when_the_same_content_comes_again(tena
                                   "before the first is queued"])
 def test_a_worker_killed_midway_and_run_again_makes_every_document_once(tenant_id, monkeypatch, kill):
     monkeypatch.setattr(import_chunks, "CHUNK_ROWS", 10)  # 60 rows: six chunks of five invoices
+    monkeypatch.setattr(import_chunks, "CHUNK_SECONDS", 0)  # each piece of a chunk makes one invoice
     monkeypatch.setattr(import_chunks, "STALL_SECONDS", 0)
     dropped = drop(tenant_id, "invoices", "big.csv", invoices_csv(30))
     target = {"after a document": (import_documents.Importer, "_create", 13),
               "before the chunk is recorded": (import_chunks, "_complete", 3),
               "before the next is queued": (import_chunks, "queue_chunk", 3),
-              "before the first is queued": (import_files, "queue_chunk", 1)}[kill]
+              "before the first is queued": (import_files, "start_chunks", 1)}[kill]
     calls = {"n": 0}
     real = getattr(*target[:2])
 
