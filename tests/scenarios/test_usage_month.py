@@ -64,7 +64,7 @@ NEW_YORK = Tenant("New York Calls Inc", "America/New_York", "invoice", "down", "
                   tuple(datetime(2026, m, 1, 4, tzinfo=timezone.utc) for m in (4, 5, 6)))
 VOICE_1000 = Package("Voice 1000", 3000, "44", 1000, "UK")
 VOICE_20000 = Package("Voice 20000", 4500, "44", 20000, "UK")
-NANP_500 = Package("NANP 500", 2500, "1", 500, "NANP")
+NANP_500 = Package("NANP 500", 2505, "1", 500, "NANP")
 SUBSCRIPTIONS = [Subscription("ACME-D", LONDON, VOICE_1000, date(2026, 3, 15), None, 4000, 1),
                  Subscription("ACME-Y", LONDON, VOICE_20000, date(2026, 3, 20), "day", 3000, 2),
                  Subscription("NY-1", NEW_YORK, NANP_500, date(2026, 3, 10), None, 3000, 3)]
@@ -174,6 +174,11 @@ def check_premises(calls) -> None:
         value, used[s.account] = oracle.covered(usage, s.package.prefix, s.package.minutes * 60)
         assert max(day for day, _ in value) < "2026-03-31" or used[s.account] < s.package.minutes * 60
     assert used == {"ACME-D": 60_000, "ACME-Y": used["ACME-Y"], "NY-1": 30_000} and 0 < used["ACME-Y"] < 1_200_000
+    for s in (SUBSCRIPTIONS[0], SUBSCRIPTIONS[2]):  # each tenant's VAT policy gives another total than half-up's
+        nets = [line.net for line in expected_month(s, calls[s.account], MARCH)]
+        ours = oracle.vat_total(nets, VAT_PERCENT, s.tenant.vat_level, s.tenant.rounding)
+        assert ours not in {oracle.vat_total(nets, VAT_PERCENT, level, "half_up") for level in ("line", "invoice")
+                            if (level, "half_up") != (s.tenant.vat_level, s.tenant.rounding)}
     rated = [oracle.rate(CARD, c["destination"], c["duration_seconds"]) for made in calls.values() for c in made]
     charges = {(r[0].prefix, r[2]) for r in rated if r}
     assert {("447", 70_000), ("1", 5_000)} <= charges  # the minimums
