@@ -1,7 +1,7 @@
 """Schemas of answers that hold more than their request: what the server computes for them."""
 from decimal import Decimal
 
-from .schema import Amount, Array, Date, Object
+from .schema import Amount, Array, Object
 
 _COMPUTED_LINE_FIELDS = {
     "discount_amount": "The discount taken off the line, in the document's currency",
@@ -12,16 +12,12 @@ _COMPUTED_LINE_FIELDS = {
 }
 
 
-LINE_PERIOD = Object({"start": Date(required=True), "end": Date(required=True)},
-                     description="The days the line bills (a subscription's invoice: its fee and usage lines)")
-
-
 def priced(body: Object, with_lines: bool = True) -> Object:
     """A document as answered: its request's fields, each line with the amounts priced from it.
     Lists leave the lines out unless asked to include them (`with_lines` False)."""
     lines = body.fields["lines"]
     line = Object({**lines.item.fields, **{
         name: Amount(minimum=-Decimal("999999999999"), places=4, description=text)
-        for name, text in _COMPUTED_LINE_FIELDS.items()}, "period": LINE_PERIOD}, description=lines.item.description)
+        for name, text in _COMPUTED_LINE_FIELDS.items()}}, description=lines.item.description)
     answered_lines = Array(line, min_items=lines.min_items, max_items=lines.max_items, required=with_lines)
     return Object({**body.fields, "lines": answered_lines}, description=body.description)

@@ -6,6 +6,11 @@ from ..domain.timeframes import PRESETS
 from .schema import Amount, Choice, Date, Integer, Object, String
 
 
+LINE_PERIOD = Object({"start": Date(required=True), "end": Date(required=True, description="On or after the start")},
+                     description="The days the line bills, first and last (EN 16931's line period): a subscription's "
+                                 "fee and usage lines have one; the PDF and the e-invoice show it")
+
+
 class Checked(String):
     """A string that must also pass a domain rule: `check(value)` says why not, or None."""
 

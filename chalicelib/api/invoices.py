@@ -5,7 +5,7 @@ from ..domain.documents import INVOICE_STATUSES, OVERDUE
 from ..domain.timeframes import PRESETS
 from ..lazy import lazy
 from .document_routes import register_document_routes, tenant_timeframe
-from .fields import NOTES, VAT_CATEGORY, VAT_RATE
+from .fields import LINE_PERIOD, NOTES, VAT_CATEGORY, VAT_RATE
 from .routing import RequestContext, route
 from .schema import Amount, Array, Boolean, Choice, CurrencyCode, Date, Integer, Object, String
 
@@ -13,7 +13,8 @@ invoices = Blueprint(__name__)
 INVOICE = lazy("chalicelib.services.document_types", "INVOICE")
 dashboard = lazy("chalicelib.services.dashboard", "dashboard")
 
-LINE = Object({
+# A recurring template's line has no period: each invoice it makes bills other days.
+TEMPLATE_LINE = Object({
     "product_id": String(max_length=40, description="Copies the product's name, price, unit and VAT "
                                                     "into the line; the line may override each"),
     "description": String(max_length=1000),
@@ -26,13 +27,20 @@ LINE = Object({
     "vat_category": VAT_CATEGORY,
     "vat_rate": VAT_RATE,
 })
+LINE = Object({**TEMPLATE_LINE.fields, "period": LINE_PERIOD})
+
+
+def lines_of(line: Object) -> Array:
+    return Array(line, min_items=1, max_items=500, required=True)
+
+
 COMMON = {
     "currency": CurrencyCode(description="Defaults to the customer's currency"),
     "issue_date": Date(description="Set when issued if left out (today, tenant's time zone)"),
     "reference": String(max_length=100, description="Purchase order or other reference"),
     "notes": NOTES,
     "prices_include_vat": Boolean(description="Unit prices include VAT (default false)"),
-    "lines": Array(LINE, min_items=1, max_items=500, required=True),
+    "lines": lines_of(LINE),
 }
 INVOICE_BODY = Object({
     "customer_id": String(required=True, max_length=40),

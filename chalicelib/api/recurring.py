@@ -4,7 +4,7 @@ from chalice import Blueprint
 from ..domain.schedules import UNITS
 from ..lazy import lazy
 from .fields import list_query
-from .invoices import COMMON
+from .invoices import COMMON, TEMPLATE_LINE, lines_of
 from .record_routes import HISTORY_QUERY, history_page, page, present_record
 from .routing import RequestContext, route
 from .schema import Choice, Date, Integer, Object, String, TimeZone
@@ -36,6 +36,7 @@ TEMPLATE = Object({
     "name": String(required=True, example="Monthly bookkeeping retainer"),
     "customer_id": String(required=True, max_length=40),
     **{k: v for k, v in COMMON.items() if k != "issue_date"},
+    "lines": lines_of(TEMPLATE_LINE),
     "payment_terms_days": Integer(minimum=0, maximum=365),
     "schedule": Object(SCHEDULE.fields, required=True),
     "action": Choice(("draft", "issue", "issue_and_send"), nullable=False,

@@ -28,7 +28,8 @@ FIXED_ON_ISSUE = ("customer_id", "currency", "issue_date")
 
 def complete_lines(lines: Sequence[Dict[str, Any]], products: Dict[str, Dict[str, Any]],
                    currency: str) -> List[Dict[str, Any]]:
-    """Fill each line from its product (name, price, unit, VAT) where the line leaves them out."""
+    """Fill each line from its product (name, price, unit, VAT) where the line leaves them out.
+    A line's period (the days it bills) is kept as ISO dates, its end on or after its start."""
     problems = []
     completed = []
     for i, line in enumerate(lines):
@@ -57,6 +58,10 @@ def complete_lines(lines: Sequence[Dict[str, Any]], products: Dict[str, Dict[str
         problem = _discount_problem(filled.get("discount"), currency)
         if problem:
             problems.append((f"lines[{i}].discount.value", problem))
+        if filled.get("period"):
+            filled["period"] = {"start": str(filled["period"]["start"]), "end": str(filled["period"]["end"])}
+            if filled["period"]["end"] < filled["period"]["start"]:  # ISO dates sort as the days do
+                problems.append((f"lines[{i}].period.end", "must be on or after the period's start (EN 16931 BR-30)"))
         completed.append({k: v for k, v in filled.items() if v is not None})
     if problems:
         raise ValidationError(f"{problems[0][0]}: {problems[0][1]}", problems)

@@ -13,8 +13,8 @@ DOCUMENT = ("number", "issue_date", "due_date", "invoice_number", "invoice_issue
             "currency", "prices_include_vat", "totals", "amount_paid", "amount_credited", "outstanding",
             "vat_in_base_currency", "base_currency", "exchange_rate", "exchange_rate_source", "exchange_rate_date",
             "reason", "void_reason", "notes")
-LINE = ("description", "discount", "discount_amount", "unit_price", "vat_category", "vat_rate", "quantity", "unit",
-        "net")
+LINE = ("description", "period", "discount", "discount_amount", "unit_price", "vat_category", "vat_rate", "quantity",
+        "unit", "net")
 SUPPLIER = ("legal_name", "trading_name", "address", "vat_number", "email", "phone", "company_number",
             "payment_details")
 CUSTOMER = ("name", "company", "billing_address", "vat_number")

@@ -52,6 +52,12 @@ def day(iso: Optional[str]) -> str:
     return f"{parsed.day} {parsed.strftime('%b')} {parsed.year}"
 
 
+def period(days: Dict[str, str]) -> str:
+    """The days a line bills: "1 Mar 2026 – 31 Mar 2026", or one day alone: "20 Mar 2026"."""
+    first, last = day(days["start"]), day(days["end"])
+    return first if first == last else f"{first} – {last}"
+
+
 def rate(category: str, vat_rate: str) -> str:
     if category in ("standard", "reduced"):
         return f"{Decimal(vat_rate).normalize():f}%"

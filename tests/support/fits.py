@@ -20,6 +20,8 @@ def fit_line(line, currency, product_id):
     """A generated line made to agree with the rules across its fields and with what it names."""
     line["product_id"] = product_id
     fit_vat(line)
+    if line.get("period"):  # its end on or after its start (EN 16931 BR-30)
+        fit_order(line["period"], "start", "end")
     if Decimal(line["quantity"]) * Decimal(line["unit_price"]) > LARGE_LINE:  # totals at most 999,999,999,999
         line["quantity"], line["unit_price"] = "1", str(min(Decimal(line["unit_price"]), LARGE_LINE))
     value = Decimal(line["discount"]["value"])

@@ -113,3 +113,18 @@ def test_a_tax_inclusive_invoice_prints_unit_prices_without_vat():
     assert rows == [["Tickets", "3", "£100.00", "20%", "£300.00"], ["Pens", "3", "£8.3333", "20%", "£25.00"]]
     text = pages_text(pdf)[0]
     assert "£120.00 each including VAT" in text and "£10.00 each including VAT" in text
+
+
+def test_a_line_prints_the_days_it_bills_under_its_description_once():
+    lines = copy.deepcopy(SAMPLE["lines"])
+    lines[0]["period"] = {"start": "2026-03-01", "end": "2026-03-31"}
+    lines[1]["period"] = {"start": "2026-03-20", "end": "2026-03-20"}
+    lines[2].update(description="Voice 1000, 15 Mar 2026 - 31 Mar 2026 (17 of 31 days)",
+                    period={"start": "2026-03-15", "end": "2026-03-31"})
+    shown = runs(render_document_pdf(sample(lines=lines), "INVOICE"))
+    at = {text: (x, y) for _, text, _, x, y in shown}
+    for description, days in (("Consulting", "1 Mar 2026 – 31 Mar 2026"), ("Books", "20 Mar 2026")):
+        (x, y), (days_x, days_y) = at[description], at[days]
+        assert abs(days_x - x) < 0.1 and 0 < days_y - y < 6, (description, days)  # the next line, same column
+    # a description that already names its days (a subscription's fee line) does not repeat them
+    assert not [text for _, text, _, _, _ in shown if "15 Mar 2026 –" in text]

@@ -39,6 +39,7 @@ def test_what_the_pdf_does_not_print_keeps_its_name(path, value):
     (("lines", 0, "description"), "Advice", "Advice"), (("customer", "name"), "Acme Holdings", "Acme Holdings"),
     (("supplier", "vat_number"), "GB111222333", "GB111222333"), (("status",), "void", "VOID"),
     (("notes",), "Thank you", "Thank you"), (("due_date",), "2027-01-31", "31 Jan 2027"),
+    (("lines", 0, "period"), {"start": "2026-03-01", "end": "2026-03-31"}, "1 Mar 2026 – 31 Mar 2026"),
 ])
 def test_what_the_pdf_prints_changes_its_name(path, value, shown):
     document = changed(path, value)
