@@ -1,6 +1,9 @@
-"""DynamoDB request units per operation, as DynamoDB reports them (ReturnConsumedCapacity=TOTAL,
-table and indexes), through the whole app (gateway, authorizer, validation, services) and the
-jobs it queues. The figures the cost model in infra/README.md is built from.
+"""DynamoDB request units per operation through the whole app (gateway, authorizer, validation,
+services) and the jobs it queues. The figures the cost model in infra/README.md is built from.
+
+Read units as DynamoDB Local reports them (ReturnConsumedCapacity=TOTAL, table and indexes); write
+units worked out from the sizes of the items written (write_units.py), as DynamoDB Local reports
+one item's units for a whole TransactWriteItems.
 
     python bench/units.py [--repeat 20]
 """
@@ -10,6 +13,10 @@ from statistics import median
 from stack import local_stack  # sets the environment: import it before chalicelib
 
 import capacity  # noqa: E402
+from seed_templates import AS_OF, seed  # noqa: E402
+from write_units import WriteUnits  # noqa: E402
+
+from chalicelib.jobs.recurring import generate_due  # noqa: E402
 
 LINES = 10
 
@@ -21,7 +28,7 @@ def main() -> None:
         from tests.support.api import Api, gateway_client
         from tests.support.jobs import drain_jobs_queue
 
-        meter = capacity.install()
+        meter, units = capacity.install(), WriteUnits()
         with gateway_client(app) as client:
             admin = Api(client, "bench-admin-key")
             tenant = admin.post("/tenants", {"legal_name": "Bench Ltd"}).body
@@ -41,9 +48,9 @@ def main() -> None:
                 figures = []
                 for _ in range(repeat):
                     prepare()
-                    with meter.measuring() as counts:
+                    with meter.measuring() as counts, units.counting() as written:
                         action()
-                    figures.append((counts["rcu"], counts["wcu"]))
+                    figures.append((counts["rcu"], written["units"]))
                 rows.append((label, median(f[0] for f in figures), median(f[1] for f in figures)))
 
             invoices = []
@@ -57,14 +64,26 @@ def main() -> None:
                     prepare=lambda: _ok(api.post(f"/invoices/{next(more)}/issue", {})))
             sent = iter(list(invoices))
             measure("POST /invoices/{id}/send (email with PDF)", lambda: _ok(api.post(f"/invoices/{next(sent)}/send", {})))
+            templates = iter(_recurring(app, repeat, units))
+            measure("recurring invoice generated and issued (jobs worker, 5-line template)",
+                    lambda: generate_due(*next(templates), AS_OF))
             measure("GET /invoices/{id}", lambda: _ok(api.get(f"/invoices/{first}")))
             measure("GET /invoices?limit=50", lambda: _ok(api.get("/invoices?limit=50")))
             measure("GET /customers/{id}", lambda: _ok(api.get(f"/customers/{cid}")))
-        print(f"Request units per operation, median of {repeat} (RRU: reads, WRU: writes, table and indexes):")
+        print(f"Request units per operation, median of {repeat} (table and indexes; writes from item sizes):")
         print("| operation | read units | write units |")
         print("|---|---|---|")
         for label, rcu, wcu in rows:
             print(f"| {label} | {rcu:.1f} | {wcu:.1f} |")
+
+
+def _recurring(app, count: int, units: WriteUnits):
+    """(tenant id, template id) of `count` due templates of one tenant, whose number series exists."""
+    seeded = seed(app, count + 1, "Recurring Ltd")
+    units.remember(seeded.items)
+    (first, tenant_id), *rest = seeded.templates.items()
+    generate_due(tenant_id, first, AS_OF)  # the first issue creates the number series
+    return [(tenant_id, template_id) for template_id, _ in rest]
 
 
 def _ok(answer):
