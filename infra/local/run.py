@@ -21,6 +21,7 @@ from infra.local.services import ROOT, api_server_argv, start_aws_stand_ins
 DATA_DIR = ROOT / ".data"
 TABLE_NAME = "invoicing"
 STAGE = "local"
+POLLERS = 2  # copies of each queue's handler at once, as Lambda's: one uploaded file's chunks run two at a time
 STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
 
 
@@ -62,7 +63,7 @@ def main() -> int:
         from infra.local.pump import DevPump
         from infra.local.resources import create_resources
         create_resources(app)
-        pump = DevPump(app, stage=STAGE)
+        pump = DevPump(app, stage=STAGE, pollers=POLLERS)
         pump.start()
         # Last, so that once the API answers, everything behind it is ready.
         api = start_child("API server", api_server_argv(api_port, STAGE), api_port, cwd=ROOT)

@@ -1,6 +1,7 @@
 """The local stack over the wire: DynamoDB Local, moto, the resources and the dev pump."""
 import json
 import logging
+import threading
 import time
 import uuid
 from datetime import datetime, timezone
@@ -292,3 +293,50 @@ def test_pump_works_one_groups_messages_in_order_one_batch_at_a_time_and_groups_
     first_a = min((s for s in spans if s[0] == {"a"}), key=lambda s: s[2])
     first_b = min((s for s in spans if s[0] == {"b"}), key=lambda s: s[2])
     assert first_b[2] < first_a[3] and first_a[2] < first_b[3]  # the groups overlapped
+
+
+def test_two_pollers_work_the_chunks_of_one_dropped_file_at_once(running_pumps, monkeypatch):
+    """The uploads queue under the pump with two pollers (make run's), as two Lambda copies: two
+    chunks of one file are read at the same time, and the file is imported whole, once."""
+    from chalicelib.jobs import import_chunks
+    from chalicelib.jobs.imports import handle
+    from chalicelib.services.customers import CUSTOMERS
+    from chalicelib.services.records import create_record
+    from chalicelib.services.tenants import create_tenant
+    from chalicelib.services.uploads import show_batch
+    from chalicelib.store.unit_of_work import UnitOfWork
+    from chalicelib.domain.errors import NotFound
+    from chalicelib.domain.records import Actor
+    from tests.support.uploads import drop, invoices_csv
+
+    monkeypatch.setattr(import_chunks, "CHUNK_ROWS", 10)  # 40 invoices of 2 rows: eight chunks
+    together = threading.Barrier(2, timeout=30)  # broken unless two chunks are read at once
+    workers = set()
+    real = import_chunks.read_piece
+
+    def meeting(item, state, importer):
+        workers.add(threading.current_thread().ident)
+        if state.chunk < 2 and not together.broken:
+            together.wait()
+        return real(item, state, importer)
+
+    monkeypatch.setattr(import_chunks, "read_piece", meeting)
+    app = Chalice(app_name="pump-uploads")
+    app.on_sqs_message(queue=config.uploads_queue(), batch_size=1)(
+        lambda event: handle({"messageId": r.to_dict()["messageId"], "body": r.body} for r in event))
+    create_resources(app)
+    tenant = create_tenant(UnitOfWork(), Actor("test"), {"legal_name": "Pumped Ltd"})
+    create_record(UnitOfWork(), CUSTOMERS, tenant.id, Actor("test"),
+                  {"name": "Bright Bakery", "currency": "GBP", "payment_terms_days": 14})
+    dropped = drop(tenant.id, "invoices", "pumped.csv", invoices_csv(40))
+    running_pumps(app, pollers=2)
+    def done():
+        try:
+            return show_batch(tenant.id, dropped["batch_id"])["files"][0]["status"] == "done"
+        except NotFound:  # the S3 event is not worked yet: a dropped file's batch is made from it
+            return False
+
+    wait_for(done, timeout=180)
+    assert not together.broken and len(workers) == 2
+    assert show_batch(tenant.id, dropped["batch_id"])["files"][0]["counts"] == {
+        "rows": 80, "imported": 80, "rejected": 0, "skipped": 0, "duplicates": 0}
