@@ -1,5 +1,6 @@
 """pynamodb models of the one table. Key layouts are built in store/keys.py."""
 from pynamodb.attributes import TTLAttribute, UnicodeAttribute, VersionAttribute
+from pynamodb.exceptions import AttributeNullError
 from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
 from pynamodb.models import Model
 
@@ -41,6 +42,21 @@ class Item(Model):
             _shared_connection = Model._get_connection.__func__(DocumentItem)
             take_items_as_sent(_shared_connection.connection.client)
         return _shared_connection
+
+    def serialize(self, null_check: bool = True) -> dict:
+        """pynamodb's own result, made without its per-attribute descriptor lookups and container
+        checks, which cost more than the values: each of a transaction's items passes here (our
+        models hold no Map or List attribute, which that code serves)."""
+        values, serialized = self.attribute_values, {}
+        for name, attribute in self.get_attributes().items():
+            value = values.get(name)
+            if value is not None:
+                value = attribute.serialize(value)
+            if value is not None:
+                serialized[attribute.attr_name] = {attribute.attr_type: value}
+            elif null_check and not attribute.null:
+                raise AttributeNullError(name)
+        return serialized
 
 
 class EntityItem(Item):

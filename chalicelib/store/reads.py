@@ -8,8 +8,11 @@ acted on: the transaction is refused, the item is read again, and the use case
 runs once more. A warm Lambda that bills the same tenant, customer and
 products again and again thus needs one call per invoice instead of two.
 """
+import copy
 import threading
 from collections import OrderedDict
+from datetime import datetime
+from decimal import Decimal
 from typing import Dict, Iterable, Optional, Tuple, Type
 
 from pynamodb.transactions import TransactGet
@@ -29,10 +32,14 @@ class StaleRead(ConcurrentUpdate):
 
 
 class _Cache:
-    """Serialized items by key, least recently used dropped first. Thread-safe."""
+    """Items by key, least recently used dropped first. Thread-safe.
+
+    Each is kept as stored (DynamoDB's form, as a read answered or a write sent it) and, from its
+    first use, as the values pynamodb made of that: every later use copies those values (plain
+    containers of immutable scalars) instead of turning the stored form into objects again."""
 
     def __init__(self, size: int):
-        self._items: "OrderedDict[Tuple[str, str], Tuple[Type, dict]]" = OrderedDict()
+        self._items: "OrderedDict[Tuple[str, str], list]" = OrderedDict()  # [model, stored, values]
         self._size = size
         self._lock = threading.Lock()
 
@@ -42,7 +49,11 @@ class _Cache:
             if entry is None or entry[0] is not model:
                 return None
             self._items.move_to_end((pk, sk))
-        return model.from_raw_data(entry[1])  # a fresh copy: callers may change it
+        if entry[2] is None:
+            entry[2] = model.from_raw_data(entry[1]).attribute_values
+        item = model.__new__(model)  # what from_raw_data gives, as a copy: callers may change it
+        item.attribute_values = {name: _copy(value) for name, value in entry[2].items()}
+        return item
 
     def put(self, item, stored: Optional[dict] = None) -> None:
         """`stored`: the item as serialized already (as a write sent it), if at hand."""
@@ -50,7 +61,7 @@ class _Cache:
 
     def keep(self, model: Type, pk: str, sk: str, stored: dict) -> None:
         with self._lock:
-            self._items[(pk, sk)] = (model, stored)
+            self._items[(pk, sk)] = [model, stored, None]
             self._items.move_to_end((pk, sk))
             while len(self._items) > self._size:
                 self._items.popitem(last=False)
@@ -62,6 +73,19 @@ class _Cache:
     def clear(self) -> None:
         with self._lock:
             self._items.clear()
+
+
+_IMMUTABLE = frozenset({str, int, bool, Decimal, float, type(None), datetime})
+
+
+def _copy(value):
+    """A deep copy of an attribute's value: dicts and lists rebuilt, immutable scalars shared."""
+    kind = type(value)
+    if kind is dict:
+        return {name: _copy(inner) for name, inner in value.items()}
+    if kind is list:
+        return [_copy(inner) for inner in value]
+    return value if kind in _IMMUTABLE else copy.deepcopy(value)
 
 
 CACHE = _Cache(_CACHE_SIZE)

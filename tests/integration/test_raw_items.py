@@ -56,3 +56,28 @@ def test_pages_keep_their_last_key_and_consumed_capacity():
     answered = connection().client.query(TableName=config.table_name(), **asked)
     for name in ("Items", "Count", "ScannedCount", "LastEvaluatedKey", "ConsumedCapacity"):
         assert answered[name] == expected[name], name
+
+
+def test_a_batch_get_answers_items_as_botocore_parses_them_without_its_parsing():
+    """BatchGetItem's items by table (the recurring worker's read of a batch's templates) are taken
+    as sent: botocore is left only the rest of the answer; with a binary value, it parses it all."""
+    plain = _plain_client()
+    plain.put_item(TableName=config.table_name(), Item=EVERY_TYPE)
+    plain.put_item(TableName=config.table_name(), Item=WITH_BINARY)
+    shortcut = connection().client
+    left_to_botocore = []
+    shortcut.meta.events.register_last("before-parse.dynamodb.BatchGetItem",
+                                       lambda response_dict, **_: left_to_botocore.append(response_dict["body"]))
+    table = config.table_name()
+    for sks in (["A"], ["A", "B"]):
+        keys = {table: {"Keys": [{"PK": {"S": PK}, "SK": {"S": sk}} for sk in sks] + [
+            {"PK": {"S": PK}, "SK": {"S": "absent"}}], "ConsistentRead": True}}
+        expected = plain.batch_get_item(RequestItems=keys, ReturnConsumedCapacity="TOTAL")
+        answered = shortcut.batch_get_item(RequestItems=keys, ReturnConsumedCapacity="TOTAL")
+        ordered = [sorted(answer["Responses"][table], key=lambda item: item["SK"]["S"])
+                   for answer in (expected, answered)]
+        assert ordered[0] == ordered[1] and len(ordered[0]) == len(sks)
+        assert answered["UnprocessedKeys"] == expected["UnprocessedKeys"]
+        assert answered["ConsumedCapacity"] == expected["ConsumedCapacity"]
+    text_only, with_binary = left_to_botocore
+    assert b"Responses" not in text_only and b"Responses" in with_binary

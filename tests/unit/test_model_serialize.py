@@ -1,0 +1,51 @@
+"""Our models' serialize (store/models.py Item) gives what pynamodb's own code gives, for every model
+of the table and any set or missing attributes, and refuses a missing required attribute alike."""
+from datetime import datetime, timezone
+
+import pytest
+from hypothesis import given, strategies as st
+from pynamodb.attributes import AttributeContainer, ListAttribute, MapAttribute, TTLAttribute, UnicodeAttribute, \
+    VersionAttribute
+from pynamodb.exceptions import AttributeNullError
+
+from chalicelib.store import models
+from chalicelib.store.attributes import ExactNumber, RecordAttribute
+
+MODELS = sorted((cls for cls in vars(models).values()
+                 if isinstance(cls, type) and issubclass(cls, models.Item) and cls is not models.Item),
+                key=lambda cls: cls.__name__)
+_decimals = st.decimals(allow_nan=False, allow_infinity=False, places=3, min_value=-10 ** 9, max_value=10 ** 9)
+_data = st.dictionaries(st.sampled_from(["lines", "next", "name", "unit_price"]),
+                        st.none() | st.text(max_size=3) | _decimals | st.integers(0, 99) | st.lists(_decimals, max_size=2),
+                        max_size=3)
+_BY_TYPE = {UnicodeAttribute: st.text(max_size=4), VersionAttribute: st.integers(1, 10 ** 6),
+            RecordAttribute: _data, ExactNumber: _decimals,
+            TTLAttribute: st.datetimes(min_value=datetime(2000, 1, 1), max_value=datetime(2100, 1, 1),
+                                       timezones=st.just(timezone.utc))}
+
+
+def _values(model):
+    return st.fixed_dictionaries({}, optional={name: _BY_TYPE[type(attribute)]
+                                               for name, attribute in model.get_attributes().items()})
+
+
+def _result(serialize, null_check):
+    try:
+        return serialize(null_check=null_check)
+    except AttributeNullError as error:
+        return ("refused", str(error))
+
+
+@pytest.mark.parametrize("model", MODELS, ids=lambda model: model.__name__)
+def test_no_model_holds_an_attribute_that_pynamodbs_container_code_serves(model):
+    assert not [name for name, attribute in model.get_attributes().items()
+                if isinstance(attribute, (MapAttribute, ListAttribute)) or type(attribute) not in _BY_TYPE]
+
+
+@pytest.mark.parametrize("model", MODELS, ids=lambda model: model.__name__)
+@given(data=st.data())
+def test_serialize_gives_what_pynamodb_gives(model, data):
+    item = model(**data.draw(_values(model)))
+    for null_check in (True, False):
+        assert _result(item.serialize, null_check) == _result(
+            lambda **kw: AttributeContainer._container_serialize(item, **kw), null_check)
