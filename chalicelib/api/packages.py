@@ -27,6 +27,17 @@ ALLOWANCE = Object({
                        description="Billable minutes included each period"),
     "label": String(required=True, max_length=100, example="UK destinations"),
 })
+METRIC_PRICE = Object({
+    "metric": String(required=True, max_length=64, pattern=r"[A-Za-z0-9_.\-]+", example="api_calls",
+                     description="The metric code of the metered events it prices"),
+    "unit_price": Amount(required=True, places=8, maximum=1000000, example="0.0015",
+                         description="Tax-exclusive price per unit of quantity (up to 8 decimals)"),
+    "included": Amount(places=6, maximum=999999999, example="1000",
+                       description="Quantity included each period before any is charged (default 0)"),
+    "unit": String(max_length=20, example="requests", description="The quantity's unit, shown on the invoice"),
+    "description": String(max_length=100, example="API requests",
+                          description="The invoice line's text (default: the metric code)"),
+})
 PACKAGE = Object({
     "name": String(required=True, example="Voice 1000"),
     "description": String(max_length=2000),
@@ -36,7 +47,9 @@ PACKAGE = Object({
     "vat_category": VAT_CATEGORY,
     "vat_rate": VAT_RATE,
     "allowances": Array(ALLOWANCE, max_items=20),
-    "rate_card_id": String(max_length=40, description="The rate card that prices usage, in the package's currency"),
+    "rate_card_id": String(max_length=40, description="The rate card that prices calls, in the package's currency"),
+    "metrics": Array(METRIC_PRICE, max_items=40,
+                     description="Prices of metered events by metric; events of other metrics are kept unrated"),
     "usage_grouping": Choice(GROUPINGS, nullable=False,
                              description="Usage lines on the invoice: one per destination, per day, per destination "
                                          "and day, or a single line (default: the tenant's usage_grouping)"),

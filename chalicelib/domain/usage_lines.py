@@ -75,11 +75,14 @@ class Line:
     period_end: date
     deducted: Decimal = Decimal(0)  # allowance deducted, a discount of this amount
     quantity: Decimal = field(default=Decimal(1))
+    unit: str = ""  # the quantity's unit (metered usage)
 
     def as_invoice_line(self) -> Dict[str, Any]:
         line = {"description": self.description, "quantity": self.quantity, "unit_price": self.unit_price,
                 "vat_category": self.tax.category, "vat_rate": self.tax.rate,
                 "period": {"start": self.period_start.isoformat(), "end": self.period_end.isoformat()}}
+        if self.unit:
+            line["unit"] = self.unit
         if self.deducted:
             line["discount"] = {"type": "amount", "value": self.deducted}
         return line
@@ -97,7 +100,7 @@ def _minutes(seconds: int) -> str:
     return f"{(Decimal(seconds) / 60).quantize(Decimal('0.01'), ROUND_HALF_UP):,} min"
 
 
-def _with_label(label: str, phrase: str) -> str:
+def with_label(label: str, phrase: str) -> str:
     return f"{label}, {phrase}" if label else phrase[0].upper() + phrase[1:]
 
 
@@ -151,12 +154,12 @@ def usage_lines(totals: Sequence[Any], grouping: str, allowances: Sequence[Allow
         calls, seconds = sum(t.calls for t in group), sum(t.seconds for t in group)
         phrase = f"{text(group[0])}: {calls:,} call{'s' if calls != 1 else ''}, {_minutes(seconds)}"
         span = Period(*(date.fromisoformat(group[0].day),) * 2) if grouping in BY_DAY else period
-        lines.append(Line(_with_label(label, phrase), micros_to_money(sum(t.amount_micros for t in group), currency),
+        lines.append(Line(with_label(label, phrase), micros_to_money(sum(t.amount_micros for t in group), currency),
                           tax, span.start, span.end,
                           deducted=micros_to_money(sum(covered.get(id(t), 0) for t in group), currency)))
     for allowance, seconds in zip(allowances, used):
         phrase = f"included in the package: {allowance.minutes:,} min to {allowance.label}; {_minutes(seconds)} used"
-        lines.append(Line(_with_label(label, phrase), Decimal(0), tax, period.start, period.end))
+        lines.append(Line(with_label(label, phrase), Decimal(0), tax, period.start, period.end))
     return lines
 
 

@@ -84,9 +84,10 @@ def _bill(tenant_id: str, subscription_id: str, n: int) -> Optional[str]:
             return None  # billed (or stopped) meanwhile
         period_start = periods.period(plan_of(item.data, _package(tenant_id, item)), n).start.isoformat()
         usage = usage_store.usage_to_bill(tenant_id, item.id, period_start)
-        writes = Writes()
-        invoice = new_draft(INVOICE, tenant_id, SCHEDULER, invoice_fields(tenant_id, item, n, usage), writes,
-                            use_cache)
+        writes, fields = Writes(), invoice_fields(tenant_id, item, n, usage)
+        unpriced = fields.pop("unpriced")  # metered usage no package prices: for a person to price
+        not_issued = not_issued or ("; ".join(unpriced) if unpriced else None)
+        invoice = new_draft(INVOICE, tenant_id, SCHEDULER, fields, writes, use_cache)
         invoice.data["subscription"] = {"subscription_id": item.id, "period": n, "period_start": period_start,
                                         "late_period": usage.late_period}
         if not_issued:

@@ -3,21 +3,25 @@
 The invoice of period n: one fee line per package held in the period (prorated
 by day where held for part of it, a change of package shown as such), then the
 period's usage grouped as the subscription (or its package) says, its
-allowances deducted, then any usage of earlier periods that arrived after they
-were billed, labelled with its period, with what allowance those invoices left.
+allowances deducted, then its metered events priced per metric by the package
+held on their day (domain/metered.py), the included quantities deducted, then
+any usage of earlier periods that arrived after they were billed, labelled with
+its period, with what allowances and included quantities those invoices left.
+Metered totals no package prices are put at no charge and named in `unpriced`:
+the billing run then makes the invoice a draft marked not_issued.
 """
 from datetime import date, timedelta
-from itertools import groupby
 from typing import Any, Dict, List, Sequence
 
 from ..domain import billing_periods as periods
 from ..domain import documents as docs
 from ..domain.errors import Conflict, NotFound
+from ..domain.metered import metric_lines
 from ..domain.usage_lines import FeeSpan, Period, fee_lines, usage_lines
 from ..store import usage_totals as usage_store
 from ..store.models import RecordItem
 from .document_inputs import references, rounding_policy
-from .packages import PACKAGES, allowances, tax_of
+from .packages import PACKAGES, allowances, metric_prices, tax_of
 from .subscriptions import SUBSCRIPTIONS, plan_of, package_on
 
 
@@ -56,37 +60,64 @@ def invoice_fields(tenant_id: str, item: RecordItem, n: int, usage: Any) -> Dict
     grouping = item.data.get("usage_grouping") or package.get("usage_grouping") or tenant.get("usage_grouping") \
         or "destination"
     lines += usage_lines(usage.totals, grouping, allowances(package), tax_of(package), package["currency"], period)
-    lines += _late_lines(tenant_id, item, plan, usage.late, grouping, packages)
+    metered, unpriced = _metered(item, packages, usage.metrics, period)
+    late, late_unpriced = _late_lines(tenant_id, item, plan, usage, grouping, packages)
     return {"customer_id": item.data["customer_id"], "currency": package["currency"],
             "issue_date": period.end + timedelta(1),
             "reference": item.data.get("account_reference") or item.id,
             "notes": f"Period {_long(period.start)} - {_long(period.end)}",
-            "lines": [line.as_invoice_line() for line in lines]}
+            "lines": [line.as_invoice_line() for line in lines + metered + late],
+            "unpriced": unpriced + late_unpriced}
 
 
-def _late_lines(tenant_id: str, item: RecordItem, plan: periods.Plan, late: Sequence[Any], grouping: str,
-                packages: Dict[str, Dict[str, Any]]) -> List[Any]:
-    """Late usage by the period it belongs to, with the allowance that period's invoices left."""
-    lines = []
-    by_period = groupby(sorted(late, key=lambda t: t.day), key=lambda t: periods.period_index(plan, date.fromisoformat(t.day)))
-    for n, totals in by_period:
-        totals = list(totals)
+def _metered(item: RecordItem, packages: Dict[str, Dict[str, Any]], totals: Sequence[Any], period: Period,
+             earlier: Sequence[Any] = (), label: str = "", only_used: bool = False):
+    """Metric lines of the period: each total priced by the package held on its day; the included
+    quantities of the package held at the period's end (with `only_used`, of the metrics in totals)."""
+    def price_of(total):
+        package = packages[package_on(item.data, date.fromisoformat(total.day))]
+        return package["name"], metric_prices(package).get(total.metric)
+
+    package = packages[package_on(item.data, period.end)]
+    included = {metric: price for metric, price in metric_prices(package).items()
+                if not only_used or any(t.metric == metric for t in totals)}
+    return metric_lines(totals, price_of, included, tax_of(package), package["currency"], period, earlier, label)
+
+
+def _late_lines(tenant_id: str, item: RecordItem, plan: periods.Plan, usage: Any, grouping: str,
+                packages: Dict[str, Dict[str, Any]]):
+    """Late usage by the period it belongs to, with the allowances that period's invoices left."""
+    lines, unpriced = [], []
+    in_period = lambda t: periods.period_index(plan, date.fromisoformat(t.day))  # noqa: E731
+    for n in sorted({in_period(t) for t in list(usage.late) + list(usage.late_metrics)}):
+        calls = [t for t in usage.late if in_period(t) == n]
+        metrics = [t for t in usage.late_metrics if in_period(t) == n]
         period = periods.period(plan, n)
         package = packages[package_on(item.data, period.end)]
         label = f"Late usage of {_long(period.start)} - {_long(period.end)}"
-        lines += usage_lines(totals, grouping, allowances(package), tax_of(package), package["currency"], period,
-                             earlier=_billed_before(tenant_id, item, plan, n, period), label=label)
-    return lines
+        if calls:
+            lines += usage_lines(calls, grouping, allowances(package), tax_of(package), package["currency"], period,
+                                 earlier=_billed_before(tenant_id, item, plan, n, period), label=label)
+        if metrics:
+            metered, not_priced = _metered(item, packages, metrics, period, _billed_before(
+                tenant_id, item, plan, n, period, metrics=True), label, only_used=True)
+            lines += metered
+            unpriced += not_priced
+    return lines, unpriced
 
 
-def _billed_before(tenant_id: str, item: RecordItem, plan: periods.Plan, n: int, period: Period) -> List[Any]:
-    """What of period n's usage earlier invoices billed: its own totals, and late totals billed since
-    (kept under each later period billed before this invoice's)."""
-    billed = list(usage_store.usage_totals(tenant_id, item.id, period.start.isoformat()))
+def _billed_before(tenant_id: str, item: RecordItem, plan: periods.Plan, n: int, period: Period,
+                   metrics: bool = False) -> List[Any]:
+    """What of period n's usage (calls, or metered totals) earlier invoices billed: its own totals,
+    and late totals billed since (kept under each later period billed before this invoice's)."""
+    start = period.start.isoformat()
+    billed = list(usage_store.metric_totals(tenant_id, item.id, start) if metrics
+                  else usage_store.usage_totals(tenant_id, item.id, start))
     for later in range(n, int(item.data.get("next", 0)) - 1):
-        billed += [t for t in usage_store.late_usage_totals(tenant_id, item.id, periods.period(plan, later).start
-                                                            .isoformat())
-                   if period.start.isoformat() <= t.day <= period.end.isoformat()]
+        late_start = periods.period(plan, later).start.isoformat()
+        late = usage_store.metric_totals(tenant_id, item.id, late_start, late=True) if metrics \
+            else usage_store.late_usage_totals(tenant_id, item.id, late_start)
+        billed += [t for t in late if start <= t.day <= period.end.isoformat()]
     return billed
 
 
@@ -101,6 +132,7 @@ def upcoming_invoice(tenant_id: str, subscription_id: str) -> Dict[str, Any]:
     period = periods.period(plan, n)
     usage = usage_store.usage_to_bill(tenant_id, item.id, period.start.isoformat())
     fields = invoice_fields(tenant_id, item, n, usage)
+    unpriced = fields.pop("unpriced")
     tenant = references(tenant_id, None, [])["tenant"]
     lines = docs.complete_lines(fields["lines"], {}, fields["currency"])
     totals = docs.price(lines, fields["currency"], rounding_policy(tenant, False))
@@ -108,7 +140,8 @@ def upcoming_invoice(tenant_id: str, subscription_id: str) -> Dict[str, Any]:
     return {"subscription_id": item.id, "period": {"start": period.start.isoformat(), "end": period.end.isoformat()},
             "customer_id": fields["customer_id"], "currency": currency, "issue_date": fields["issue_date"].isoformat(),
             "lines": [docs.present_line(line, currency) for line in docs.priced_lines(lines, totals)],
-            "totals": docs.present_totals(docs.totals_record(totals), currency)}
+            "totals": docs.present_totals(docs.totals_record(totals), currency),
+            **({"unpriced": unpriced} if unpriced else {})}
 
 
 def usage_csv_link(tenant_id: str, invoice_id: str) -> Dict[str, Any]:

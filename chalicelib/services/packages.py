@@ -1,4 +1,5 @@
-"""Packages: a fee per billing period, VAT, included allowances and the rate card that prices usage.
+"""Packages: a fee per billing period, VAT, included allowances, the rate card that prices calls and
+the prices of metered events' metrics (domain/metered.py).
 
 A package is a record (history kept; archived, never deleted). Its rate card must
 be one of the tenant's active cards, in the package's currency.
@@ -8,6 +9,7 @@ from typing import Any, Dict, List, Optional
 
 from ..domain import vat
 from ..domain.errors import InvalidReference, NotFound, ValidationError, fields_under, invalid
+from ..domain.metered import MetricPrice
 from ..domain.money import check_places, format_amount
 from ..domain.usage_lines import Allowance, Tax
 from ..store.records import RecordStore
@@ -27,12 +29,17 @@ def _check(data: dict) -> None:
         raise invalid("vat_rate", problem)
     check_places(data["fee"], data["currency"], "fee")
     allowances(data)
+    metric_prices(data)
 
 
 def _present(data: dict) -> dict:
     shown = dict(data)
     shown["fee"] = format_amount(data["fee"], data["currency"])
     shown["vat_rate"] = str(data["vat_rate"])
+    if data.get("metrics"):
+        shown["metrics"] = [{**price, "unit_price": str(price["unit_price"]),
+                             **({"included": str(price["included"])} if "included" in price else {})}
+                            for price in data["metrics"]]
     return shown
 
 
@@ -58,6 +65,19 @@ def allowances(data: Dict[str, Any]) -> List[Allowance]:
     for index, prefix in enumerate(prefixes):
         if prefix in prefixes[:index]:
             raise invalid(f"allowances[{index}].prefix", "is the prefix of another allowance")
+    return made
+
+
+def metric_prices(data: Dict[str, Any]) -> Dict[str, MetricPrice]:
+    """The package's metric prices by metric code; each metric once."""
+    made: Dict[str, MetricPrice] = {}
+    for index, given in enumerate(data.get("metrics") or []):
+        with fields_under(f"metrics[{index}]"):
+            price = MetricPrice(given["metric"], Decimal(given["unit_price"]), Decimal(given.get("included") or 0),
+                                given.get("unit") or "", given.get("description") or "")
+        if price.metric in made:
+            raise invalid(f"metrics[{index}].metric", f"{price.metric} is priced already by another entry")
+        made[price.metric] = price
     return made
 
 

@@ -10,7 +10,7 @@ usage record naming the customer's id finds them with one Query; an
 `account_reference` (unique per tenant) finds its subscription with one read.
 """
 from datetime import date, datetime, timedelta
-from typing import Any, Dict, List, NamedTuple, Optional
+from typing import Any, Dict, FrozenSet, List, NamedTuple, Optional
 
 from ..domain import billing_periods as periods
 from ..domain.errors import Conflict, InvalidReference, NotFound, invalid
@@ -36,7 +36,8 @@ class SubscriptionAtTime(NamedTuple):
     customer_id: str
     period_start: str  # YYYY-MM-DD
     time_zone: str
-    card: RateCard
+    card: Optional[RateCard]  # None: the package prices no calls that day
+    metrics: FrozenSet[str]  # the metric codes the package prices
     since: datetime  # [since, until): the span in which the same answer holds (period, package, card)
     until: datetime
 
@@ -205,7 +206,8 @@ def _by_account(tenant_id: str, account: str) -> List[RecordItem]:
 
 def subscription_at(tenant_id: str, account: str, at: datetime) -> Optional[SubscriptionAtTime]:
     """The subscription `account` (an account_reference, or a customer's id) held at `at`, with the
-    rate card in force that day; None when it held none (or its package prices no usage then)."""
+    rate card in force that day and the metrics its package prices; None when it held none (or its
+    package prices no usage then)."""
     for item in _by_account(tenant_id, account):
         if item.status != ACTIVE:
             continue
@@ -216,20 +218,23 @@ def subscription_at(tenant_id: str, account: str, at: datetime) -> Optional[Subs
         if n is None:
             continue
         span = card_span(tenant_id, package["rate_card_id"], day.isoformat()) if package.get("rate_card_id") else None
-        if span is None:
+        metrics = frozenset(price["metric"] for price in package.get("metrics") or ())
+        if span is None and not metrics:
             return None
-        return _at_time(item, plan, n, day, span)
+        return _at_time(item, plan, n, day, span, metrics)
     return None
 
 
-def _at_time(item: RecordItem, plan: periods.Plan, n: int, day: date, span) -> SubscriptionAtTime:
-    """The answer and the local days it holds for: its period, its package's days, its card version's."""
+def _at_time(item: RecordItem, plan: periods.Plan, n: int, day: date, span, metrics) -> SubscriptionAtTime:
+    """The answer and the local days it holds for: its period, its package's days, its card version's
+    (without a card in force, that day only: a card's first version may start the next)."""
     period = periods.period(plan, n)
     changes = [date.fromisoformat(entry["from"]) for entry in item.data["packages"]]
-    first = max([period.start, plan.start, date.fromisoformat(span.since)] + [d for d in changes if d <= day])
+    card_since, card_until = (span.since, span.until) if span else (day.isoformat(), (day + timedelta(1)).isoformat())
+    first = max([period.start, plan.start, date.fromisoformat(card_since)] + [d for d in changes if d <= day])
     ends = [period.end + timedelta(1)] + [d for d in changes if d > day]
     ends += [plan.end + timedelta(1)] if plan.end else []
-    ends += [date.fromisoformat(span.until)] if span.until else []
+    ends += [date.fromisoformat(card_until)] if card_until else []
     zone = item.data["time_zone"]
-    return SubscriptionAtTime(item.id, item.data["customer_id"], period.start.isoformat(), zone, span.card,
-                              day_start(first, zone), day_start(min(ends), zone))
+    return SubscriptionAtTime(item.id, item.data["customer_id"], period.start.isoformat(), zone,
+                              span.card if span else None, metrics, day_start(first, zone), day_start(min(ends), zone))

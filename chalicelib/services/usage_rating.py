@@ -3,7 +3,10 @@
 A call is priced with the catalogue's `rate_call` against the rate card of the
 subscription in force at its start (`subscriptions.subscription_at`), and lands
 on that subscription's period and the tenant-local day it started. A metered
-event is counted under its metric (pricing it is the package's business).
+event is counted under its metric when the package held at its time prices
+that metric (the billing run prices the metric's totals); one it does not price
+is kept unrated with the reason, like a call no prefix matches, so it is listed
+at once and counts when sent again once the package prices it.
 The subscription found for an account holds for a span of time ([since,
 until): its period, its card), so a chunk asks once per account and period,
 not once per record.
@@ -19,6 +22,8 @@ from ..domain.usage_records import Call, Record, record_from
 
 NO_SUBSCRIPTION = "no subscription for this account at that time"
 NO_PREFIX = "no prefix of the rate card matches the destination"
+NO_CARD = "the package held at that time has no rate card in force: it prices no calls"
+NOT_PRICED = "the package held at that time does not price the metric {metric}"
 _NONE_SLOT_SECONDS = 900  # every time zone's offset is a whole number of quarter hours
 
 
@@ -81,8 +86,12 @@ class Rater:
             return Unrated(record.id, NO_SUBSCRIPTION, None, fields, line)
         day = record.at.astimezone(self._zone(found.time_zone)).date().isoformat()
         if not isinstance(record, Call):
+            if record.metric not in found.metrics:
+                return Unrated(record.id, NOT_PRICED.format(metric=record.metric), "metric", fields, line)
             return Rated(record, found.subscription_id, found.period_start, day, record.metric, record.metric,
                          quantity=record.quantity)
+        if found.card is None:
+            return Unrated(record.id, NO_CARD, None, fields, line)
         try:
             rated = rate_call(record.destination, record.duration, found.card)
         except ValidationError as error:

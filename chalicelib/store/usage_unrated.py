@@ -36,15 +36,17 @@ def unrated_pk(tenant_id: str) -> str:
 
 
 def keep_unrated(tenant_id: str, source: str, unrated: Iterable[Any]) -> int:
-    """Put each unrated record (services.usage_rating.Unrated) by its id; returns how many."""
-    at, count = stamp(now()), 0
+    """Put each unrated record (services.usage_rating.Unrated) by its id; returns how many were given.
+    A record given twice (one id twice in a batch) is put once: a batch write refuses a key twice."""
+    at, by_key, count = stamp(now()), {}, 0
+    for record in unrated:
+        by_key[record.id or f"~{source}#{record.line}"] = record
+        count += 1
     with UnratedItem.batch_write() as batch:
-        for record in unrated:
-            sk = record.id or f"~{source}#{record.line}"
+        for sk, record in by_key.items():
             batch.save(UnratedItem(unrated_pk(tenant_id), sk, record_id=record.id or None, reason=record.reason,
                                    field=record.field, record=_plain(record.fields), source=source,
                                    line=record.line, at=at))
-            count += 1
     return count
 
 

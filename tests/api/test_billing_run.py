@@ -108,7 +108,8 @@ def test_usage_is_grouped_as_the_subscription_else_the_package_else_the_tenant_s
     from chalicelib.services.subscriptions import SUBSCRIPTIONS
     from chalicelib.store.usage_totals import UsageTotal
 
-    usage = type("Usage", (), {"totals": [UsageTotal("UK", "44", "2026-03-20", 2, 120, 30_000)], "late": []})
+    usage = type("Usage", (), {"totals": [UsageTotal("UK", "44", "2026-03-20", 2, 120, 30_000)], "late": [],
+                               "metrics": [], "late_metrics": []})
     card_id = card(tenant)
     plain = package(tenant, card_id, allowances=[])
     by_day = package(tenant, card_id, allowances=[], usage_grouping="day")

@@ -19,7 +19,8 @@ def subscribed(tenant):
                           {"effective_from": "2026-01-01", "rows": CARD_ROWS})
     assert version.status == 201, version.body
     package = tenant.post("/packages", {"name": "Voice", "fee": "10.00", "period": {"unit": "month", "interval": 1},
-                                        "rate_card_id": card.body["id"]})
+                                        "rate_card_id": card.body["id"],
+                                        "metrics": [{"metric": "sms", "unit_price": "0.04"}]})
     assert package.status == 201, package.body
     subscription = tenant.post("/subscriptions", {"customer_id": customer["id"], "package_id": package.body["id"],
                                                   "start_date": "2026-03-01", "account_reference": "ACME-1"})

@@ -35,6 +35,7 @@ class Found:
     card: RateCard
     since: datetime
     until: datetime
+    metrics: frozenset = frozenset()  # the metric codes its package prices (none: events are unrated)
 
 
 class Subscriptions:
