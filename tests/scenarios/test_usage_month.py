@@ -14,49 +14,16 @@ April's invoices as labelled late usage, once (May's invoices carry none). Each 
 CSV in S3 reconciles with its lines.
 """
 import gzip
-from dataclasses import dataclass
 from datetime import date, datetime, timezone
-from typing import List, Optional
+from typing import List
 from zoneinfo import ZoneInfo
 
 from tests.support import usage_oracle as oracle
 from tests.support.api import Api, gateway_client
 from tests.support.uploads import drain_uploads_queue, drop
-from tests.support.usage_month import (CARD, csv_records, csv_totals, generated_calls, paged, post_in_batches, records_csv,
+from tests.support.usage_month import (CARD, VAT_PERCENT, Package, Subscription, Tenant, check_invoice, csv_records, csv_totals,
+                                       expected_month, generated_calls, paged, post_in_batches, records_csv,
                                        template_csv, tick_and_work)
-
-VAT_PERCENT = 20
-
-
-@dataclass(frozen=True)
-class Package:
-    name: str
-    fee: int  # pennies a month
-    prefix: str
-    minutes: int
-    label: str
-
-
-@dataclass(frozen=True)
-class Tenant:
-    name: str
-    zone: str
-    vat_level: str
-    rounding: str
-    grouping: str
-    midnights: tuple  # the UTC instants that end March, April and May where the tenant is
-
-
-@dataclass(frozen=True)
-class Subscription:
-    account: str
-    tenant: Tenant
-    package: Package
-    start: date
-    grouping: Optional[str]  # its own setting, else the tenant's
-    calls: int
-    seed: int
-
 
 LONDON = Tenant("London Calls Ltd", "Europe/London", "line", "half_up", "destination",
                 tuple(datetime(2026, m, d, 23, tzinfo=timezone.utc) for m, d in ((3, 31), (4, 30), (5, 31))))
@@ -69,10 +36,6 @@ SUBSCRIPTIONS = [Subscription("ACME-D", LONDON, VOICE_1000, date(2026, 3, 15), N
                  Subscription("ACME-Y", LONDON, VOICE_20000, date(2026, 3, 20), "day", 3000, 2),
                  Subscription("NY-1", NEW_YORK, NANP_500, date(2026, 3, 10), None, 3000, 3)]
 MARCH, APRIL, MAY = [(date(2026, m, 1), date(2026, m, d)) for m, d in ((3, 31), (4, 30), (5, 31))]
-
-
-def shown(day: date) -> str:
-    return f"{day.day} {day:%b %Y}"
 
 
 def set_up(admin: Api, tenant: Tenant):
@@ -104,51 +67,6 @@ def subscribe(api: Api, package_id: str, sub: Subscription) -> str:
     made = api.post("/subscriptions", {**body, **({"usage_grouping": sub.grouping} if sub.grouping else {})})
     assert made.status == 201, made.body
     return made.body["id"]
-
-
-def expected_month(sub: Subscription, calls: List[dict], month, late: List[dict] = ()) -> List[oracle.Line]:
-    """The invoice of a month: the fee (prorated in the first), usage grouped, its allowance, and March's
-    late calls with what the allowance left them."""
-    zone, first, last = ZoneInfo(sub.tenant.zone), max(month[0], sub.start), month[1]
-    fee_text = f"{sub.package.name}, {shown(first)} - {shown(last)}"
-    held, days = (last - first).days + 1, (last - month[0]).days + 1
-    if held < days:
-        fee_text += f" ({held} of {days} days)"
-    by = sub.grouping or sub.tenant.grouping
-    usage = oracle.totals(CARD, calls, zone, first, last)
-    value, used = oracle.covered(usage, sub.package.prefix, sub.package.minutes * 60)
-    lines = [oracle.Line(fee_text, oracle.prorated(sub.package.fee, held, days)),
-             *oracle.usage_lines(CARD, usage, value, by),
-             oracle.allowance_line(sub.package.minutes, sub.package.label, used)]
-    if late:
-        march = oracle.totals(CARD, calls, zone, max(MARCH[0], sub.start), MARCH[1])
-        _, used_in_march = oracle.covered(march, sub.package.prefix, sub.package.minutes * 60)
-        late_usage = oracle.totals(CARD, late, zone, *MARCH)
-        left = sub.package.minutes * 60 - used_in_march
-        value, used = oracle.covered(late_usage, sub.package.prefix, left)
-        label = f"Late usage of {shown(MARCH[0])} - {shown(MARCH[1])}, "
-        lines += [*oracle.usage_lines(CARD, late_usage, value, by, label),
-                  oracle.allowance_line(sub.package.minutes, sub.package.label, used, label)]
-    return lines
-
-
-def check_invoice(invoice: dict, expected: List[oracle.Line], tenant: Tenant) -> None:
-    """Every figure of every line (quantity, amount, allowance deduction, net, VAT, gross) and the totals."""
-    got = [(l["description"], l["quantity"], l["unit_price"], l.get("discount_amount", "0.00"), l["net"])
-           for l in invoice["lines"]]
-    assert got == [(e.description, "1", oracle.money(e.amount), oracle.money(e.discount), oracle.money(e.net))
-                   for e in expected]
-    nets = [e.net for e in expected]
-    vats = [oracle.scaled(l["vat"], 2) for l in invoice["lines"]]
-    bounds = oracle.vat_per_line(nets, VAT_PERCENT, tenant.vat_level, tenant.rounding)
-    assert all(low <= vat <= high for vat, (low, high) in zip(vats, bounds)), (vats, bounds)
-    assert [l["gross"] for l in invoice["lines"]] == [oracle.money(n + v) for n, v in zip(nets, vats)]
-    vat = oracle.vat_total(nets, VAT_PERCENT, tenant.vat_level, tenant.rounding)
-    assert sum(vats) == vat
-    totals = (oracle.money(sum(nets)), oracle.money(vat), oracle.money(sum(nets) + vat))
-    assert (invoice["totals"]["net"], invoice["totals"]["vat"], invoice["totals"]["gross"]) == totals
-    assert [(r["vat_category"], r["vat_rate"], r["net"], r["vat"], r["gross"]) for r in invoice["totals"]["rates"]] == [
-        ("standard", str(VAT_PERCENT), *totals)]
 
 
 def check_records_csv(api: Api, invoice: dict, sub: Subscription, calls: List[dict], month) -> List[dict]:
@@ -213,6 +131,37 @@ def file_counts(api: Api, dropped) -> dict:
     return file["counts"]
 
 
+def kept_unrated(calls: List[dict], unrated) -> int:
+    return sum(1 for c in calls if any(c["id"] in ids for ids in unrated[c["account"]]))
+
+
+def send_again(api: Api, sent, unrated) -> None:
+    """The London file again: the same object put again (one file, nothing new), and gzipped under another
+    name (every rated row a duplicate, the unrated kept again); an API batch sent again."""
+    dropped, content, by_file, batches = sent
+    kept = kept_unrated(by_file, unrated)
+    assert drop(api.tenant_id, "usage", "march.csv", content) == dropped
+    again = drop(api.tenant_id, "usage", "march-again.csv.gz", gzip.compress(content))
+    drain_uploads_queue()
+    assert file_counts(api, dropped)["imported"] == len(by_file) - kept
+    assert file_counts(api, again) == {"rows": len(by_file), "imported": 0, "rejected": kept, "skipped": 0,
+                                       "duplicates": len(by_file) - kept}
+    resent = api.post("/usage-records", {"records": batches[1]}).body
+    assert (resent["counted"], resent["duplicates"]) == (0, len(batches[1]) - kept_unrated(batches[1], unrated))
+
+
+def check_unrated(api: Api, tenant: Tenant, unrated) -> None:
+    """Each call before a start or to no prefix listed once, with one reason for each kind."""
+    listed = paged(api, "/usage-records/unrated")
+    reasons = {}
+    for record in listed:
+        reasons.setdefault(record["reason"], set()).add(record["id"])
+    expected = [ids for s in SUBSCRIPTIONS if s.tenant == tenant for ids in unrated[s.account]]
+    assert len(listed) == sum(map(len, expected))
+    assert sorted(map(sorted, reasons.values())) == sorted(
+        map(sorted, [set().union(*expected[0::2]), set().union(*expected[1::2])]))
+
+
 def test_a_billing_month_of_10000_calls_by_file_and_api(local_aws):
     from app import app
 
@@ -231,33 +180,13 @@ def test_a_billing_month_of_10000_calls_by_file_and_api(local_aws):
 
         unrated = {s.account: unrated_by_oracle(s, calls[s.account]) for s in SUBSCRIPTIONS}
         for tenant, (dropped, _, by_file, _) in sent.items():
-            kept = sum(1 for c in by_file if any(c["id"] in ids_ for ids_ in unrated[c["account"]]))
+            kept = kept_unrated(by_file, unrated)
             assert file_counts(apis[tenant], dropped) == {"rows": len(by_file), "imported": len(by_file) - kept,
                                                           "rejected": kept, "skipped": 0, "duplicates": 0}
 
-        # The London file again: the same object put again (one file, nothing new), and gzipped under
-        # another name (every rated row a duplicate); an API batch sent again.
-        api, (dropped, content, by_file, batches) = apis[LONDON], sent[LONDON]
-        kept = sum(1 for c in by_file if any(c["id"] in ids_ for ids_ in unrated[c["account"]]))
-        assert drop(api.tenant_id, "usage", "march.csv", content) == dropped
-        again = drop(api.tenant_id, "usage", "march-again.csv.gz", gzip.compress(content))
-        drain_uploads_queue()
-        assert file_counts(api, dropped)["imported"] == len(by_file) - kept
-        assert file_counts(api, again) == {"rows": len(by_file), "imported": 0, "rejected": kept, "skipped": 0,
-                                           "duplicates": len(by_file) - kept}
-        resent = api.post("/usage-records", {"records": batches[1]}).body
-        kept = sum(1 for c in batches[1] if any(c["id"] in ids_ for ids_ in unrated[c["account"]]))
-        assert (resent["counted"], resent["duplicates"]) == (0, len(batches[1]) - kept)
-
-        for tenant in (LONDON, NEW_YORK):  # kept unrated with their reason, each once
-            listed = paged(apis[tenant], "/usage-records/unrated")
-            reasons = {}
-            for record in listed:
-                reasons.setdefault(record["reason"], set()).add(record["id"])
-            expected = [ids_ for s in SUBSCRIPTIONS if s.tenant == tenant for ids_ in unrated[s.account]]
-            assert len(listed) == sum(map(len, expected))
-            assert sorted(map(sorted, reasons.values())) == sorted(
-                map(sorted, [set().union(*expected[0::2]), set().union(*expected[1::2])]))
+        send_again(apis[LONDON], sent[LONDON], unrated)
+        for tenant in (LONDON, NEW_YORK):
+            check_unrated(apis[tenant], tenant, unrated)
 
         subs = {s.account: s for s in SUBSCRIPTIONS}
         for s in SUBSCRIPTIONS:  # the period so far, priced as its invoice will be
@@ -278,7 +207,7 @@ def test_a_billing_month_of_10000_calls_by_file_and_api(local_aws):
         april = bill_at(apis, ids, 1)
         for account, invoice in april.items():
             s = subs[account]
-            check_invoice(invoice, expected_month(s, calls[account], APRIL, late.get(account, [])), s.tenant)
+            check_invoice(invoice, expected_month(s, calls[account], APRIL, late.get(account, []), MARCH), s.tenant)
             rows = check_records_csv(apis[s.tenant], invoice, s, calls[account], APRIL)
             late_rows = [(r["id"], int(r["billable_seconds"]), oracle.scaled(r["amount"], 6)) for r in rows
                          if r["late_after"]]
@@ -308,12 +237,12 @@ def bill_at(apis, ids, month: int):
     """The tick at each tenant's midnight ending the month (0: March); each subscription's one invoice of it."""
     invoices = {}
     for tenant in (LONDON, NEW_YORK):
-        ours = [s.account for s in SUBSCRIPTIONS if s.tenant == tenant]
-        progress = lambda: {a: apis[tenant].get(f"/subscriptions/{ids[a]}").body for a in ours}  # noqa: E731
-        assert {a: made["next_period"] for a, made in progress().items()} == dict.fromkeys(ours, month)
+        api, ours = apis[tenant], [s.account for s in SUBSCRIPTIONS if s.tenant == tenant]
+        assert {a: api.get(f"/subscriptions/{ids[a]}").body["next_period"] for a in ours} == dict.fromkeys(ours, month)
         tick_and_work(tenant.midnights[month])
-        for account, made in progress().items():
+        for account in ours:
+            made = api.get(f"/subscriptions/{ids[account]}").body
             assert made["next_period"] == month + 1, made
-            invoices[account] = apis[tenant].get(f"/invoices/{made['last_invoice_id']}").body
-        assert len(paged(apis[tenant], "/invoices")) == len(ours) * (month + 1)  # one invoice a period
+            invoices[account] = api.get(f"/invoices/{made['last_invoice_id']}").body
+        assert len(paged(api, "/invoices")) == len(ours) * (month + 1)  # one invoice a period
     return invoices

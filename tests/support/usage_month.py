@@ -1,13 +1,17 @@
-"""The inputs and the plumbing of the usage month scenario (tests/scenarios/test_usage_month.py):
-its card, generated calls, our CSV template, the records CSV behind an invoice, and the tick."""
+"""The inputs, expectations and plumbing of the usage month scenario (tests/scenarios/test_usage_month.py):
+its card, generated calls, our CSV template, each invoice as the oracle (usage_oracle.py) makes it and
+the check of every figure, the records CSV behind an invoice, and the tick."""
 import csv
 import io
 import random
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone
-from typing import Dict, List
+from typing import Dict, List, Optional
+from zoneinfo import ZoneInfo
 
 import requests
 
+from tests.support import usage_oracle as oracle
 from tests.support.usage_oracle import Row, Totals, Usage, scaled
 
 CARD = [
@@ -19,8 +23,43 @@ CARD = [
 NUMBERS = [("+44 20 7946 {:04d}", 4), ("0044 7700 9{:05d}", 2), ("447700 9{:05d}", 1), ("+1 212 555 {:04d}", 3),
            ("001 415 555 {:04d}", 1), ("+81 3 1234 {:04d}", 1)]
 DURATIONS = [0, 1, 3, 7, 9, 29, 30, 31, 36, 37, 45, 59, 60, 61, 95, 125, 600, 1201, 3600]
+VAT_PERCENT = 20  # the packages' standard rate
 TEMPLATE_COLUMNS = ["id", "account", "start", "duration_seconds", "destination", "direction", "caller", "trunk",
                     "metric", "quantity"]
+
+
+@dataclass(frozen=True)
+class Package:
+    name: str
+    fee: int  # pennies a month
+    prefix: str
+    minutes: int
+    label: str
+
+
+@dataclass(frozen=True)
+class Tenant:
+    name: str
+    zone: str
+    vat_level: str
+    rounding: str
+    grouping: str
+    midnights: tuple  # the UTC instants that end March, April and May where the tenant is
+
+
+@dataclass(frozen=True)
+class Subscription:
+    account: str
+    tenant: Tenant
+    package: Package
+    start: date
+    grouping: Optional[str]  # its own setting, else the tenant's
+    calls: int
+    seed: int
+
+
+def shown(day: date) -> str:
+    return f"{day.day} {day:%b %Y}"
 
 
 def generated_calls(account: str, count: int, seed: int, start: date) -> List[dict]:
@@ -103,3 +142,49 @@ def tick_and_work(as_of: datetime) -> None:
     for _ in range(2):
         tick(as_of)
         drain_jobs_queue()
+
+
+def expected_month(sub: Subscription, calls: List[dict], month, late: List[dict] = (),
+                   late_month=None) -> List[oracle.Line]:
+    """The invoice of a month: the fee (prorated in the first), usage grouped, its allowance, and the late
+    calls of `late_month` (billed before) with what its allowance left them."""
+    zone, first, last = ZoneInfo(sub.tenant.zone), max(month[0], sub.start), month[1]
+    fee_text = f"{sub.package.name}, {shown(first)} - {shown(last)}"
+    held, days = (last - first).days + 1, (last - month[0]).days + 1
+    if held < days:
+        fee_text += f" ({held} of {days} days)"
+    by = sub.grouping or sub.tenant.grouping
+    usage = oracle.totals(CARD, calls, zone, first, last)
+    value, used = oracle.covered(usage, sub.package.prefix, sub.package.minutes * 60)
+    lines = [oracle.Line(fee_text, oracle.prorated(sub.package.fee, held, days)),
+             *oracle.usage_lines(CARD, usage, value, by),
+             oracle.allowance_line(sub.package.minutes, sub.package.label, used)]
+    if late:
+        billed = oracle.totals(CARD, calls, zone, max(late_month[0], sub.start), late_month[1])
+        _, used_before = oracle.covered(billed, sub.package.prefix, sub.package.minutes * 60)
+        late_usage = oracle.totals(CARD, late, zone, *late_month)
+        left = sub.package.minutes * 60 - used_before
+        value, used = oracle.covered(late_usage, sub.package.prefix, left)
+        label = f"Late usage of {shown(late_month[0])} - {shown(late_month[1])}, "
+        lines += [*oracle.usage_lines(CARD, late_usage, value, by, label),
+                  oracle.allowance_line(sub.package.minutes, sub.package.label, used, label)]
+    return lines
+
+
+def check_invoice(invoice: dict, expected: List[oracle.Line], tenant: Tenant) -> None:
+    """Every figure of every line (quantity, amount, allowance deduction, net, VAT, gross) and the totals."""
+    got = [(l["description"], l["quantity"], l["unit_price"], l.get("discount_amount", "0.00"), l["net"])
+           for l in invoice["lines"]]
+    assert got == [(e.description, "1", oracle.money(e.amount), oracle.money(e.discount), oracle.money(e.net))
+                   for e in expected]
+    nets = [e.net for e in expected]
+    vats = [oracle.scaled(l["vat"], 2) for l in invoice["lines"]]
+    bounds = oracle.vat_per_line(nets, VAT_PERCENT, tenant.vat_level, tenant.rounding)
+    assert all(low <= vat <= high for vat, (low, high) in zip(vats, bounds)), (vats, bounds)
+    assert [l["gross"] for l in invoice["lines"]] == [oracle.money(n + v) for n, v in zip(nets, vats)]
+    vat = oracle.vat_total(nets, VAT_PERCENT, tenant.vat_level, tenant.rounding)
+    assert sum(vats) == vat
+    totals = (oracle.money(sum(nets)), oracle.money(vat), oracle.money(sum(nets) + vat))
+    assert (invoice["totals"]["net"], invoice["totals"]["vat"], invoice["totals"]["gross"]) == totals
+    assert [(r["vat_category"], r["vat_rate"], r["net"], r["vat"], r["gross"]) for r in invoice["totals"]["rates"]] == [
+        ("standard", str(VAT_PERCENT), *totals)]
