@@ -74,12 +74,15 @@ def _metered(item: RecordItem, packages: Dict[str, Dict[str, Any]], totals: Sequ
              earlier: Sequence[Any] = (), label: str = "", only_used: bool = False):
     """Metric lines of the period: each total priced by the package held on its day; the included
     quantities of the package held at the period's end (with `only_used`, of the metrics in totals)."""
-    def price_of(total):
-        package = packages[package_on(item.data, date.fromisoformat(total.day))]
-        return package["name"], metric_prices(package).get(total.metric)
+    prices = {package_id: metric_prices(package) for package_id, package in packages.items()}
 
-    package = packages[package_on(item.data, period.end)]
-    included = {metric: price for metric, price in metric_prices(package).items()
+    def price_of(total):
+        package_id = package_on(item.data, date.fromisoformat(total.day))
+        return packages[package_id]["name"], prices[package_id].get(total.metric)
+
+    package_id = package_on(item.data, period.end)
+    package = packages[package_id]
+    included = {metric: price for metric, price in prices[package_id].items()
                 if not only_used or any(t.metric == metric for t in totals)}
     return metric_lines(totals, price_of, included, tax_of(package), package["currency"], period, earlier, label)
 
