@@ -27,10 +27,12 @@ from ..services.packages import PACKAGES
 from ..services.retry import retry_on_conflict
 from ..services.subscriptions import ACTIVE, DUE_PARTITION, SUBSCRIPTIONS, place_due, plan_of
 from ..observability import logger
+from .billing_ahead import held_packages
 from .generated_invoices import ISSUE_AND_SEND, ISSUING_ACTIONS, SCHEDULER, awaits_email, send_once
 from .recurring import iso
 
 PERIOD_SK = "PERIOD#"
+_CACHED, _FRESH, _WRITTEN = "cached", "fresh", "written"  # where bill_due's subscription came from
 
 
 def run_billing_tick(as_of: datetime, send: Callable[[Dict[str, Any]], None]) -> int:
@@ -46,24 +48,30 @@ def run_billing_tick(as_of: datetime, send: Callable[[Dict[str, Any]], None]) ->
 
 
 def bill_due(tenant_id: str, subscription_id: str, as_of: datetime) -> List[str]:
-    """Invoice every period of the subscription ended by `as_of`; returns the new invoice ids."""
-    item = SUBSCRIPTIONS.store.get(tenant_id, subscription_id)
+    """Invoice every period of the subscription ended by `as_of`; returns the new invoice ids.
+
+    The subscription and its package may come from this process's cache (billing verifies them);
+    finding nothing due is only decided on what the table holds (read fresh, or just written)."""
+    item, source = SUBSCRIPTIONS.store.read(tenant_id, subscription_id, use_cache=True), _CACHED
     _send_last(tenant_id, item)  # a worker that died between the invoice and its email
     made = []
     while True:
-        item = SUBSCRIPTIONS.store.get(tenant_id, subscription_id)
-        n = _due_period(tenant_id, item, as_of)
-        if n is None:
+        n = _due_period(tenant_id, item, as_of, use_cache=source != _FRESH)
+        if n is None and source != _CACHED:
             return made
-        invoice_id = _bill(tenant_id, subscription_id, n)
-        if invoice_id:
-            made.append(invoice_id)
+        billed = _bill(tenant_id, subscription_id, n) if n is not None else None
+        if billed is None:  # not due as cached, or billed (or stopped) meanwhile: read it again
+            item, source = SUBSCRIPTIONS.store.get(tenant_id, subscription_id), _FRESH
+            _send_last(tenant_id, item)
+        else:
+            item, source = billed, _WRITTEN
+            made.append(item.data["last_invoice_id"])
 
 
-def _due_period(tenant_id: str, item: RecordItem, as_of: datetime) -> Optional[int]:
+def _due_period(tenant_id: str, item: RecordItem, as_of: datetime, use_cache: bool) -> Optional[int]:
     if item.status != ACTIVE:
         return None
-    package = PACKAGES.store.get(tenant_id, item.data["packages"][-1]["package_id"]).data
+    package = PACKAGES.store.read(tenant_id, item.data["packages"][-1]["package_id"], use_cache).data
     plan, n = plan_of(item.data, package), int(item.data.get("next", 0))
     last = periods.last_period(plan)
     if (last is not None and n > last) or periods.due_at(plan, n) > as_of:
@@ -75,16 +83,21 @@ def period_key(item: RecordItem, n: int):
     return item.PK, f"{PERIOD_SK}{n:06d}"
 
 
-def _bill(tenant_id: str, subscription_id: str, n: int) -> Optional[str]:
-    """Period n, whole or not at all. An invoice that cannot be issued as it stands is made a draft
-    marked not_issued, in the same way (the tenant issues it once mended)."""
+def _bill(tenant_id: str, subscription_id: str, n: int) -> Optional[RecordItem]:
+    """Period n, whole or not at all; returns the subscription as billed (None: billed or stopped
+    meanwhile). An invoice that cannot be issued as it stands is made a draft marked not_issued, in
+    the same way (the tenant issues it once mended). What billing_ahead read for the batch is taken
+    from the cache on the first attempt."""
     def attempt(use_cache: bool, not_issued: Optional[str] = None):
         item = SUBSCRIPTIONS.store.read(tenant_id, subscription_id, use_cache)
         if item.status != ACTIVE or int(item.data.get("next", 0)) != n:
             return None  # billed (or stopped) meanwhile
-        period_start = periods.period(plan_of(item.data, _package(tenant_id, item)), n).start.isoformat()
-        usage = usage_store.usage_to_bill(tenant_id, item.id, period_start)
-        writes, fields = Writes(), invoice_fields(tenant_id, item, n, usage)
+        writes = Writes()
+        packages = held_packages(tenant_id, item, use_cache, writes)
+        package = packages[item.data["packages"][-1]["package_id"]]
+        period_start = periods.period(plan_of(item.data, package), n).start.isoformat()
+        usage = usage_store.usage_to_bill(tenant_id, item.id, period_start, use_cache)
+        fields = invoice_fields(tenant_id, item, n, usage, packages)
         unpriced = fields.pop("unpriced")  # metered usage no package prices: for a person to price
         not_issued = not_issued or ("; ".join(unpriced) if unpriced else None)
         invoice = new_draft(INVOICE, tenant_id, SCHEDULER, fields, writes, use_cache)
@@ -100,7 +113,7 @@ def _bill(tenant_id: str, subscription_id: str, n: int) -> Optional[str]:
                    condition=OccurrenceItem.PK.does_not_exist(),
                    on_fail=ConcurrentUpdate("This period was billed meanwhile"))
         usage_store.mark_period_billed(writes, tenant_id, item.id, period_start, invoice.id, usage.seen)
-        _advance(item, n, invoice.id, writes)
+        _advance(item, n, invoice.id, package, writes)
         UnitOfWork().commit(writes, invoice)
         return item
 
@@ -111,10 +124,9 @@ def _bill(tenant_id: str, subscription_id: str, n: int) -> Optional[str]:
                                                                  "subscription_id": subscription_id,
                                                                  "reason": refusal.message})
         item = retry_on_conflict(lambda use_cache: attempt(use_cache, refusal.message))
-    if item is None:
-        return None
-    _send_last(tenant_id, item)
-    return item.data["last_invoice_id"]
+    if item is not None:
+        _send_last(tenant_id, item)
+    return item
 
 
 def _send_last(tenant_id: str, item: RecordItem) -> None:
@@ -124,13 +136,9 @@ def _send_last(tenant_id: str, item: RecordItem) -> None:
         send_once(tenant_id, invoice_id)
 
 
-def _package(tenant_id: str, item: RecordItem) -> Dict[str, Any]:
-    return PACKAGES.store.get(tenant_id, item.data["packages"][-1]["package_id"]).data
-
-
-def _advance(item: RecordItem, n: int, invoice_id: str, writes: Writes) -> None:
+def _advance(item: RecordItem, n: int, invoice_id: str, package: Dict[str, Any], writes: Writes) -> None:
     item.data.update(next=n + 1, last_invoice_id=invoice_id)
-    place_due(item)
+    place_due(item, package)
     item.updated_at = stamp(now())
     writes.put(item)  # conditioned on the version read
     writes.put(history_entry(item.PK, item.updated_at, SCHEDULER.id, "billed", {

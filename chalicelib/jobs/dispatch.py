@@ -7,6 +7,7 @@ from typing import Any, Dict, Iterable, List
 from .. import config
 from ..observability import logger
 from .billing import bill_due, run_billing_tick
+from .billing_ahead import read_billing_ahead
 from .documents import prepare_pdf
 from .overdue import find_overdue, handle_overdue
 from .recurring import generate_due, read_templates_ahead, run_tick
@@ -112,6 +113,7 @@ def handle(messages: Iterable[Dict[str, Any]], in_order: bool = False) -> Dict[s
     is worked before one sent ahead of it."""
     messages = list(messages)
     read_templates_ahead(messages)
+    read_billing_ahead(messages)
     failures = []
     for message in messages:
         if in_order and failures:

@@ -11,7 +11,7 @@ Metered totals no package prices are put at no charge and named in `unpriced`:
 the billing run then makes the invoice a draft marked not_issued.
 """
 from datetime import date, timedelta
-from typing import Any, Dict, List, Sequence
+from typing import Any, Dict, List, Optional, Sequence
 
 from ..domain import billing_periods as periods
 from ..domain import documents as docs
@@ -25,8 +25,13 @@ from .packages import PACKAGES, allowances, metric_prices, tax_of
 from .subscriptions import SUBSCRIPTIONS, plan_of, package_on
 
 
-def _packages(tenant_id: str, item: RecordItem) -> Dict[str, Dict[str, Any]]:
-    return {entry["package_id"]: PACKAGES.store.get(tenant_id, entry["package_id"]).data
+def packages_of(tenant_id: str, item: RecordItem, read: Optional[Dict[str, Dict[str, Any]]] = None
+                ) -> Dict[str, Dict[str, Any]]:
+    """The packages the subscription holds, by id; those in `read` (the billing run's, read with
+    their versions checked) are not read again."""
+    read = read or {}
+    return {entry["package_id"]: read.get(entry["package_id"]) or PACKAGES.store.get(tenant_id,
+                                                                                   entry["package_id"]).data
             for entry in item.data["packages"]}
 
 
@@ -47,10 +52,11 @@ def _long(day: date) -> str:
     return f"{day.day} {day:%b %Y}"
 
 
-def invoice_fields(tenant_id: str, item: RecordItem, n: int, usage: Any) -> Dict[str, Any]:
+def invoice_fields(tenant_id: str, item: RecordItem, n: int, usage: Any,
+                   packages_read: Optional[Dict[str, Dict[str, Any]]] = None) -> Dict[str, Any]:
     """The invoice of period n, from `usage` (store.usage_totals.UsageToBill: the period's totals and
-    the late ones waiting for this invoice)."""
-    packages = _packages(tenant_id, item)
+    the late ones waiting for this invoice); packages_read: as packages_of's `read`."""
+    packages = packages_of(tenant_id, item, packages_read)
     plan = plan_of(item.data, packages[item.data["packages"][-1]["package_id"]])
     period = periods.period(plan, n)
     first, last = periods.held(plan, n)

@@ -59,13 +59,14 @@ def _check(data: Dict[str, Any]) -> None:
         raise invalid("end_date", "must not be before the start_date")
 
 
-def place_due(item: RecordItem) -> None:
-    """Index an active subscription at the instant its next unbilled period ends (or not at all)."""
+def place_due(item: RecordItem, package: Optional[Dict[str, Any]] = None) -> None:
+    """Index an active subscription at the instant its next unbilled period ends (or not at all);
+    `package`: the one it holds last, where read already."""
     item.GSI3PK = item.GSI3SK = None
     if item.status != ACTIVE:
         return
     tenant_id = keys.tenant_of(item.PK)
-    package = PACKAGES.store.get(tenant_id, item.data["packages"][-1]["package_id"]).data
+    package = package or PACKAGES.store.get(tenant_id, item.data["packages"][-1]["package_id"]).data
     plan, n = plan_of(item.data, package), int(item.data.get("next", 0))
     last = periods.last_period(plan)
     if last is not None and n > last:

@@ -1,0 +1,90 @@
+"""What a batch of billing messages will read, read ahead: a few calls a batch instead of several a message.
+
+A batch (up to ten messages) reads with one BatchGetItem each: the subscriptions;
+then their customers and packages; then the usage markers of the periods they
+bill next (the PERIOD items, then the BILLED pointers). All go to this process's
+cache (store/reads.py), where the billing of each message finds them, and each
+is verified by the transaction that acts on it: the subscription and customer
+by their versions (as any cached record), the packages by a check of theirs
+(held_packages), the usage markers by mark_period_billed's conditions (equal to
+what was read, and read before the period's day totals). A stale item makes the
+transaction fail and the job read everything again. Only a saving: what is not
+read here is read when used.
+"""
+import json
+from typing import Any, Dict, List
+
+from pynamodb.exceptions import GetError
+
+from ..domain import billing_periods as periods
+from ..observability import logger
+from ..services.customers import CUSTOMERS
+from ..services.packages import PACKAGES
+from ..services.subscriptions import SUBSCRIPTIONS, plan_of
+from ..store import keys
+from ..store.models import RecordItem
+from ..store.reads import CACHE, StaleRead, read_ahead
+from ..store.unit_of_work import Writes
+from ..store.usage_totals import PERIOD_SK, POINTER_SK, UsagePeriodItem, UsagePointerItem, pointer_pk, usage_pk
+
+
+def read_billing_ahead(messages: List[Dict[str, Any]]) -> None:
+    """Read what the batch's billing messages will need (see above)."""
+    wanted = []
+    for message in messages:
+        try:
+            job = json.loads(message["body"])
+            if job.get("kind") == "billing":
+                wanted.append((job["tenant_id"], SUBSCRIPTIONS.store.pk(job["tenant_id"], job["subscription_id"])))
+        except (KeyError, TypeError, ValueError, AttributeError):
+            continue  # the message fails on its own when worked
+    try:
+        _read(wanted)
+    except GetError:
+        logger.warning("billing not read ahead", exc_info=True)
+
+
+def _read(wanted) -> None:
+    read_ahead(RecordItem, [(pk, keys.RECORD_SK) for _, pk in wanted])
+    subscriptions = [(tenant_id, item) for tenant_id, pk in wanted
+                     for item in [CACHE.get(RecordItem, pk, keys.RECORD_SK)] if item is not None]
+    read_ahead(RecordItem, [(CUSTOMERS.store.pk(tenant_id, item.data["customer_id"]), keys.RECORD_SK)
+                            for tenant_id, item in subscriptions] +
+               [(PACKAGES.store.pk(tenant_id, entry["package_id"]), keys.RECORD_SK)
+                for tenant_id, item in subscriptions for entry in item.data["packages"]])
+    markers = [(tenant_id, item.id, start) for tenant_id, item in subscriptions
+               for start in [_next_period_start(tenant_id, item)] if start]
+    _read_markers(UsagePeriodItem, [(usage_pk(tenant_id, sub, start), PERIOD_SK) for tenant_id, sub, start in markers])
+    _read_markers(UsagePointerItem, [(pointer_pk(tenant_id, sub), POINTER_SK) for tenant_id, sub, _ in markers])
+
+
+def _read_markers(model, wanted) -> None:
+    """Usage markers into the cache, those not found as items of their key alone: an item without
+    attributes reads as none has been written (no usage counted, no period billed), the same
+    `seen` and the same conditions in mark_period_billed."""
+    for pk, sk in wanted:
+        CACHE.forget(pk, sk)
+    read_ahead(model, wanted)
+    for pk, sk in wanted:
+        if CACHE.get(model, pk, sk) is None:
+            CACHE.keep(model, pk, sk, {"PK": {"S": pk}, "SK": {"S": sk}})
+
+
+def _next_period_start(tenant_id: str, item: RecordItem):
+    package = CACHE.get(RecordItem, PACKAGES.store.pk(tenant_id, item.data["packages"][-1]["package_id"]),
+                        keys.RECORD_SK)
+    if package is None:
+        return None
+    return periods.period(plan_of(item.data, package.data), int(item.data.get("next", 0))).start.isoformat()
+
+
+def held_packages(tenant_id: str, item: RecordItem, use_cache: bool, writes: Writes) -> Dict[str, Dict[str, Any]]:
+    """The packages the subscription holds (id: data), from the cache when allowed; `writes` checks
+    each is the version read."""
+    held = {}
+    for entry in item.data["packages"]:
+        package = PACKAGES.store.read(tenant_id, entry["package_id"], use_cache)
+        writes.check(RecordItem, package.PK, package.SK, RecordItem.version == package.version,
+                     on_fail=StaleRead("A package changed while its subscription was being billed"))
+        held[package.id] = package.data
+    return held
