@@ -4,7 +4,7 @@ from chalice import Blueprint
 from ..domain import vat
 from ..domain.records import ACTIVE, ARCHIVED
 from ..domain.schedules import UNITS
-from ..domain.usage_lines import GROUPINGS
+from ..domain.usage_terms import GROUPINGS
 from ..lazy import lazy
 from .fields import VAT_CATEGORY, VAT_RATE, list_query
 from .record_routes import register_record_routes

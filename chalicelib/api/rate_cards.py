@@ -1,7 +1,7 @@
 """/rate-cards: cards (name, currency) and their versions of rows, each in force from a date."""
 from chalice import Blueprint
 
-from ..domain.rate_card_rows import MAX_ROWS
+from ..domain.usage_terms import MAX_RATE_CARD_ROWS as MAX_ROWS
 from ..domain.records import ACTIVE, ARCHIVED
 from ..lazy import lazy
 from .fields import list_query

@@ -2,7 +2,7 @@
 from chalice import Blueprint
 
 from ..domain.records import ACTIVE, ARCHIVED
-from ..domain.usage_lines import GROUPINGS
+from ..domain.usage_terms import GROUPINGS
 from ..lazy import lazy
 from .fields import list_query
 from .document_routes import FILE_LINK

@@ -3,7 +3,7 @@ from chalice import Blueprint
 
 from ..domain.email_templates import KINDS as EMAIL_KINDS
 from ..domain.records import SCOPES
-from ..domain.usage_lines import GROUPINGS
+from ..domain.usage_terms import GROUPINGS
 from ..lazy import lazy
 from .fields import ADDRESS, PHONE, VAT_NUMBER
 from .peppol_field import PEPPOL_ID

@@ -1,7 +1,7 @@
 """/usage-records: call detail records and metered events in batches; unrated records; usage totals."""
 from chalice import Blueprint
 
-from ..domain.usage_records import DIRECTIONS, MAX_DURATION
+from ..domain.usage_terms import DIRECTIONS, MAX_DURATION
 from ..lazy import lazy
 from .record_routes import HISTORY_QUERY, page
 from .routing import RequestContext, route

@@ -12,10 +12,10 @@ from typing import Any, Dict, List, Mapping
 
 from .errors import FieldProblem, ValidationError, invalid
 from .rating import Increment, RateCard, RateRow, normalise_number
+from .usage_terms import MAX_RATE_CARD_ROWS as MAX_ROWS
 
 COLUMNS = ("prefix", "destination", "price_per_minute", "connection_fee", "minimum_charge", "increment")
 REQUIRED = ("prefix", "destination", "price_per_minute", "increment")
-MAX_ROWS = 20_000
 MAX_PLACES = 8
 MAX_PRICE = Decimal(1_000_000)
 _REPORTED = 50  # problems listed at most; the first are enough to fix a file

@@ -33,8 +33,8 @@ from typing import Any, Dict, Iterable, List, NamedTuple, Optional, Sequence
 
 from .errors import invalid
 from .money import round_money
+from .usage_terms import GROUPINGS
 
-GROUPINGS = ("destination", "day", "destination_day", "single")
 BY_DAY = ("day", "destination_day")  # groupings whose lines each bill one day: that day is their period
 MICRO = Decimal("0.000001")
 

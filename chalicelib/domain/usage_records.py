@@ -13,10 +13,9 @@ from decimal import Decimal, InvalidOperation
 from typing import Any, Dict, NamedTuple, Optional, Union
 
 from .errors import invalid
+from .usage_terms import DIRECTIONS, MAX_DURATION
 
 CALL, EVENT = "call", "event"
-DIRECTIONS = ("outbound", "inbound")
-MAX_DURATION = 7 * 24 * 3600  # a week: longer is a switch's error, not a call
 MAX_TEXT = 100
 METRIC = re.compile(r"[A-Za-z0-9_.\-]{1,64}")
 

@@ -1,18 +1,20 @@
 """pynamodb attributes that keep numbers exact.
 
 pynamodb's number attribute reads numbers back as float; money must never pass
-through float, so records are stored with boto3's type (de)serializer, which
-maps DynamoDB numbers to Decimal both ways.
+through float, so records are stored as boto3's type (de)serializer stores them,
+which maps DynamoDB numbers to Decimal both ways.
 """
-from decimal import Decimal
+from decimal import Clamped, Context, Decimal, Inexact, Overflow, Rounded, Underflow
+from functools import lru_cache
 from typing import AbstractSet, Any
 
-from boto3.dynamodb.types import DYNAMODB_CONTEXT, TypeDeserializer, TypeSerializer
 from pynamodb.attributes import Attribute
 from pynamodb.constants import MAP, NUMBER, STRING
 
-_serializer = TypeSerializer()
-_deserializer = TypeDeserializer()
+# boto3's context for DynamoDB numbers (boto3.dynamodb.types; tests/unit/test_store_pure.py checks it
+# is the same): 38 digits, and anything DynamoDB would change or refuse raises. Kept here so that
+# storing a record does not import boto3 (s3transfer, multiprocessing): no API request needs them.
+DYNAMODB_CONTEXT = Context(Emin=-128, Emax=126, prec=38, traps=[Clamped, Overflow, Inexact, Rounded, Underflow])
 
 
 class DecimalAttribute(Attribute[Decimal]):
@@ -84,8 +86,18 @@ class RecordAttribute(Attribute[dict]):
 # cache), so the types records hold are converted directly, by exact type, in one pass; anything
 # else (sets, bytes, tuples, subclasses, floats) goes to boto3's (de)serializer, whose result
 # these match exactly (tests/unit/test_store_pure.py checks them against it).
+@lru_cache(maxsize=None)
+def _boto3_types() -> tuple:
+    from boto3.dynamodb.types import TypeDeserializer, TypeSerializer
+
+    return TypeSerializer(), TypeDeserializer()
+
+
 def _number(value) -> dict:
-    return {"N": _serializer._serialize_n(value)}  # boto3's: exact to 38 digits, refuses NaN
+    number = str(DYNAMODB_CONTEXT.create_decimal(value))  # as boto3's: exact to 38 digits
+    if number in ("Infinity", "NaN"):
+        raise TypeError("Infinity and NaN not supported")
+    return {"N": number}
 
 
 _ENCODERS = {
@@ -101,7 +113,7 @@ _ENCODERS = {
 
 def _to_wire(value: Any) -> dict:
     encode = _ENCODERS.get(type(value))
-    return encode(value) if encode else _serializer.serialize(value)
+    return encode(value) if encode else _boto3_types()[0].serialize(value)
 
 
 def _from_wire(value: dict, whole: bool, whole_numbers: AbstractSet[str]) -> Any:
@@ -118,4 +130,4 @@ def _from_wire(value: dict, whole: bool, whole_numbers: AbstractSet[str]) -> Any
         return [_from_wire(v, whole, whole_numbers) for v in inner]
     if kind == "NULL":
         return None
-    return _deserializer.deserialize(value)
+    return _boto3_types()[1].deserialize(value)

@@ -2,12 +2,12 @@
 from decimal import Decimal
 
 import pytest
-from boto3.dynamodb.types import TypeDeserializer, TypeSerializer
+from boto3.dynamodb.types import DYNAMODB_CONTEXT as BOTO3_CONTEXT, TypeDeserializer, TypeSerializer
 from hypothesis import given, strategies as st
 
 from chalicelib.api.gateway_responses import local_equivalent
 from chalicelib.domain.errors import ValidationError
-from chalicelib.store import keys
+from chalicelib.store import attributes, keys
 from chalicelib.store.attributes import DecimalAttribute, RecordAttribute
 from chalicelib.store.pagination import decode_cursor, encode_cursor
 
@@ -91,6 +91,12 @@ def test_records_are_stored_as_boto3_stores_them_and_read_back_alike(record):
     assert stored == _boto3_serializer.serialize({k: v for k, v in record.items() if v is not None})["M"]
     expected = _boto3_restored(_boto3_deserializer.deserialize({"M": stored}), False)
     assert _typed(attribute.deserialize(stored)) == _typed(expected)
+
+
+def test_numbers_are_held_to_boto3s_context():
+    ours, boto3s = attributes.DYNAMODB_CONTEXT, BOTO3_CONTEXT
+    assert (ours.prec, ours.Emin, ours.Emax, ours.rounding, ours.capitals, ours.clamp, ours.traps) == \
+        (boto3s.prec, boto3s.Emin, boto3s.Emax, boto3s.rounding, boto3s.capitals, boto3s.clamp, boto3s.traps)
 
 
 @pytest.mark.parametrize("value", [1.5, Decimal("NaN"), Decimal("Infinity"), Decimal("1" * 39)])
