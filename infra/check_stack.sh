@@ -2,8 +2,9 @@
 # CI check of the AWS stack, without an AWS account or the CDK CLI (.ci/run calls it):
 # synthesizes the prod and staging stages, expands the SAM template, runs cfn-lint and checkov
 # on it (findings not accepted in checks/accepted.json fail), checks the shared libraries of the
-# Lambda package against lambda-base-libs.txt, and asserts the template's rules (checks/template_rules.py;
-# checks/self_test.py puts the defects they guard against back into a copy and expects each reported).
+# Lambda package against lambda-base-libs.txt and that every module in it is compiled, and asserts
+# the template's rules (checks/template_rules.py; checks/self_test.py puts the defects they guard
+# against back into a copy and expects each reported).
 #
 # Cold (no infra/.venv, empty pip cache): measured in infra/README.md. Warm: venv and the Lambda
 # layer are reused while requirements*.txt are unchanged (Chalice keeps the layer in
@@ -66,6 +67,12 @@ with zipfile.ZipFile(sys.argv[1], "w") as probe:
 PY
 if "$py" "$here/checks/shared_libs.py" "$here/lambda-base-libs.txt" aarch64 "$probe/probe.zip" >/dev/null; then
   echo "shared libraries: the check passed a package missing Pillow's bundled libraries"; failed=1
+fi
+# Every module with its bytecode (stacks/bytecode.py), and the check able to fail: a module without.
+"$py" "$here/checks/bytecode.py" "${layer_zips[@]}" || failed=1
+"$py" -c 'import sys, zipfile; zipfile.ZipFile(sys.argv[1], "w").writestr("app.py", "")' "$probe/source.zip"
+if "$py" "$here/checks/bytecode.py" "$probe/source.zip" >/dev/null; then
+  echo "bytecode: the check passed a package with a module not compiled"; failed=1
 fi
 rm -rf "$probe"
 echo "stack checks took $((SECONDS - start)) s"

@@ -12,7 +12,6 @@ from aws_cdk import aws_s3_notifications as s3n
 from aws_cdk import aws_secretsmanager as secretsmanager
 from aws_cdk import aws_sns_subscriptions as subscriptions
 from aws_cdk import aws_sqs as sqs
-from chalice.cdk import Chalice
 from constructs import Construct
 
 from chalicelib import config
@@ -21,6 +20,7 @@ from . import storage
 from .alarms import add_alarms
 from .chalice_wiring import (add_log_groups, api_stage, configure_api, functions_of, queue_readers,
                              read_sam_template, sam_functions, wire_sqs_event_sources)
+from .compiled_chalice import CompiledChalice
 from .mail import Mail
 from .permissions import Resources, make_roles
 from .queues import make_queue
@@ -64,7 +64,7 @@ class InvoicingStack(Stack):
                        config.UPLOADS_QUEUE: f"{prefix}-uploads",
                        config.DELIVERY_EVENTS_QUEUE: f"{prefix}-delivery-events"}
 
-        self.chalice = Chalice(self, "App", source_dir=source_dir, stage_config={
+        self.chalice = CompiledChalice(self, "App", source_dir=source_dir, stage_config={
             "manage_iam_role": False,
             "iam_role_arn": PLACEHOLDER_ROLE,
             "environment_variables": {
