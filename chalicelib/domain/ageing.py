@@ -26,6 +26,14 @@ def owed_at(entries: Iterable, day: str) -> Dict[str, Decimal]:
     return {invoice_id: amount for invoice_id, amount in owed.items() if amount > 0}
 
 
+def credit_at(entries: Iterable, day: str, owed: Dict[str, Decimal]) -> Decimal:
+    """The customer's money not allocated to any invoice at the end of `day` (payments and credit
+    notes not yet used, less refunds): what the invoices `owed` (owed_at that day) come to beyond
+    the account's balance. The aged debt less this credit is the balance."""
+    balance = sum((entry.amount for entry in entries if entry.day <= day), Decimal(0))
+    return sum(owed.values(), Decimal(0)) - balance
+
+
 def age_bucket(due: date, as_of: date) -> str:
     """The aged-debt bucket of something due on `due`, seen at the end of `as_of`."""
     days = (as_of - due).days

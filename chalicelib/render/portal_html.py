@@ -8,7 +8,7 @@ from typing import Any, Dict, Iterable, List, Optional
 
 from . import text
 from .portal_css import CSS
-from .statement_rows import AGE_NAMES, statement_row
+from .statement_rows import aged_cells, statement_row
 
 TITLES = {"INVOICE": "Invoice", "CREDIT_NOTE": "Credit note", "ESTIMATE": "Estimate"}
 STATUS_NAMES = {"partially_paid": "Part paid", "overdue": "Overdue"}
@@ -218,9 +218,8 @@ def statement_page(customer_name: str, supplier_name: str, statement: Dict[str, 
     cells = "".join(f"<tr><td class=\"day\">{escape(day)}</td><td>{escape(what)}</td>"
                     f"<td class=\"num\">{escape(amount)}</td><td class=\"num\">{escape(balance)}</td></tr>"
                     for day, what, amount, balance in rows)
-    aged = "".join(f"<tr><th scope=\"row\">{escape(AGE_NAMES.get(name, name))}</th>"
-                   f"<td class=\"num\">{escape(text.money(amount, currency))}</td></tr>"
-                   for name, amount in statement["aged_debt"].items())
+    aged = "".join(f"<tr><th scope=\"row\">{escape(title)}</th><td class=\"num\">{escape(amount)}</td></tr>"
+                   for title, amount in aged_cells(statement))
     return page(f"Your statement from {supplier_name}",
                 f"<section>{_letterhead(supplier_name, logo)}<h1>Statement</h1>"
                 + _definitions([("For", customer_name), ("Up to", text.day(statement["to"])),

@@ -6,11 +6,10 @@ from typing import Any, Dict, Optional
 from . import text
 from .document_pdf import customer_lines, supplier_block
 from .pdf_frame import Column, Frame
-from .statement_rows import AGE_NAMES, statement_row
+from .statement_rows import aged_cells, statement_row
 
 COLUMNS = (Column("Date", 28), Column("Transaction", 88, wraps=True), Column("Amount", 32, "R"),
            Column("Balance", 32, "R"))
-AGE_COLUMNS = tuple(Column(name, 36, "R") for name in AGE_NAMES.values())
 
 
 def render_statement_pdf(statement: Dict[str, Any], customer: Dict[str, Any], supplier: Dict[str, Any],
@@ -42,7 +41,8 @@ def render_statement_pdf(statement: Dict[str, Any], customer: Dict[str, Any], su
     pdf.ln(4)
     pdf.style(8, bold=True)
     pdf.cell(0, 5, f"AGED DEBT AT {text.day(statement['aged_as_of']).upper()}", new_x="LMARGIN", new_y="NEXT")
-    pdf.table(AGE_COLUMNS, [[text.money(amount, currency) for amount in statement["aged_debt"].values()]])
+    aged = aged_cells(statement)
+    pdf.table([Column(title, 25, "R") for title, _ in aged], [[amount for _, amount in aged]])
     out = BytesIO()
     pdf.output(out)
     return out.getvalue()

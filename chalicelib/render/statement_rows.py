@@ -1,7 +1,9 @@
 """How a statement's line reads (on the PDF and the portal's page): its date, what it was, its
 amount and the balance after it. Light: no PDF or HTML library."""
-from typing import Any, Dict, Sequence
+from decimal import Decimal
+from typing import Any, Dict, List, Sequence, Tuple
 
+from ..domain.money import format_amount
 from . import text
 
 TRANSACTIONS = {"invoice": "Invoice", "credit_note": "Credit note", "payment": "Payment", "refund": "Refund",
@@ -12,6 +14,17 @@ AGE_NAMES = {"not_due": "Not yet due", "1_30": "1-30 days", "31_60": "31-60 days
 # that sentence, without an amount or balance of its own (which would read as a zero transaction).
 APPLIED = {"allocation": "{amount} of {source} applied to {invoice}",
            "deallocation": "{amount} of {source} taken back from {invoice}"}
+
+
+def aged_cells(statement: Dict[str, Any]) -> List[Tuple[str, str]]:
+    """(title, amount) of each aged debt bucket, then the credit available (as a deduction) and the
+    balance they come to, so the row adds up to what the customer owes on the day debt is aged."""
+    currency, buckets = statement["currency"], statement["aged_debt"]
+    credit = Decimal(statement["credit_available"])
+    balance = sum((Decimal(amount) for amount in buckets.values()), Decimal(0)) - credit
+    money = lambda amount: text.money(format_amount(amount, currency), currency)  # noqa: E731
+    return [*((AGE_NAMES.get(name, name), text.money(amount, currency)) for name, amount in buckets.items()),
+            ("Credit available", money(Decimal(0) - credit)), ("Balance", money(balance))]
 
 
 def statement_row(line: Dict[str, Any], currency: str) -> Sequence[str]:

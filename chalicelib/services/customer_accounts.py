@@ -4,7 +4,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any, Dict, List, Optional
 
-from ..domain.ageing import AGE_BUCKETS, age_bucket, owed_at
+from ..domain.ageing import AGE_BUCKETS, age_bucket, credit_at, owed_at
 from ..domain.errors import invalid
 from ..domain.money import format_amount
 from ..store.documents import DocumentQuery
@@ -53,17 +53,18 @@ def statement(tenant_id: str, customer: Any, first: Optional[date], last: date,
                       "amount": format_amount(entry.amount, currency),
                       **({"allocated": format_amount(entry.allocated, currency)} if entry.allocated else {}),
                       "balance": format_amount(running, currency)})
+    in_currency = [e for e in entries if e.currency == currency]
+    owed = owed_at(in_currency, aged_as_of.isoformat())
     return {"customer_id": customer.id, "currency": currency, "from": first and first.isoformat(),
             "to": last.isoformat(), "opening_balance": format_amount(opening, currency), "lines": lines,
             "closing_balance": format_amount(running, currency),
-            "aged_as_of": aged_as_of.isoformat(),
-            "aged_debt": aged_debt(tenant_id, [e for e in entries if e.currency == currency], currency, aged_as_of)}
+            "aged_as_of": aged_as_of.isoformat(), "aged_debt": aged_debt(tenant_id, owed, currency, aged_as_of),
+            "credit_available": format_amount(credit_at(in_currency, aged_as_of.isoformat(), owed), currency)}
 
 
-def aged_debt(tenant_id: str, entries: List[Any], currency: str, as_of: date) -> Dict[str, str]:
-    """What each invoice owed at the end of `as_of` (from the ledger's entries up to then, so an
-    invoice paid or credited later counts in full), by how many days past due it was then."""
-    owed = owed_at(entries, as_of.isoformat())
+def aged_debt(tenant_id: str, owed: Dict[str, Decimal], currency: str, as_of: date) -> Dict[str, str]:
+    """What each invoice owed at the end of `as_of` (`owed`: from the ledger's entries up to then,
+    so an invoice paid or credited later counts in full), by how many days past due it was then."""
     buckets = {name: ZERO for name, _, _ in AGE_BUCKETS}
     wanted = [(INVOICE.store.pk(tenant_id, invoice_id), RECORD_SK) for invoice_id in owed]
     due_dates = DocumentItem.batch_get(wanted, consistent_read=True, attributes_to_get=["PK", "SK", "id", "due_date"])

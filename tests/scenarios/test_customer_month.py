@@ -117,6 +117,10 @@ def run_month(api, clock):
         ("2026-04-10", "allocation", "10.00")]
     assert later["aged_debt"] == {"not_due": "0.00", "1_30": "0.00", "31_60": "0.00", "61_90": "0.00",
                                   "over_90": "123.80"}
+    # Money in (payments 200.00 + 300.00, CN-0001 60.00) less refunded 24.00 and allocated
+    # (200.00 + 160.00 + 96.00 + 40.00 + 20.00 + 10.00): 10.00 stands on the account, so the aged
+    # debt less the credit is the balance: 123.80 - 10.00 = 113.80.
+    assert later["credit_available"] == "10.00"
     board = api.get("/dashboard?from=2026-03-01&to=2026-03-31").body["currencies"][0]
     assert board == {"currency": "GBP", "invoices": 4, "amount_raised": "649.80", "amount_received": "466.00",
                      "amount_credited": "60.00", "outstanding": "123.80"}

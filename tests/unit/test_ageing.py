@@ -5,7 +5,7 @@ from typing import NamedTuple
 
 import pytest
 
-from chalicelib.domain.ageing import age_bucket, owed_at
+from chalicelib.domain.ageing import age_bucket, credit_at, owed_at
 
 
 class Entry(NamedTuple):
@@ -60,3 +60,30 @@ def test_a_paid_invoice_owes_nothing_and_is_left_out():
 def test_days_past_due_on_the_day_choose_the_bucket(seen_on, bucket):
     # Due 10 March: 1 day late on the 11th, 30 on 9 April, 60 on 9 May, 90 on 8 June, 91 on 9 June.
     assert age_bucket(date(2026, 3, 10), date.fromisoformat(seen_on)) == bucket
+
+
+# A whole account: every allocation's money came in as a payment or credit note first.
+ACCOUNT = [
+    entry("invoice", "2026-03-01", "a", amount="100.00"),
+    entry("payment", "2026-03-02", None, amount="-150.00"),
+    entry("allocation", "2026-03-02", "a", allocated="100.00"),
+    entry("credit_note", "2026-03-03", None, amount="-20.00"),
+    entry("refund", "2026-03-04", None, amount="30.00"),
+    entry("invoice", "2026-03-05", "b", amount="60.00"),
+    entry("allocation", "2026-03-06", "b", allocated="40.00"),
+]
+
+
+@pytest.mark.parametrize("day, credit", [
+    ("2026-03-01", "0.00"),  # a owes 100.00, nothing came in
+    ("2026-03-02", "50.00"),  # 150.00 paid, 100.00 of it to a
+    ("2026-03-03", "70.00"),  # and a credit note of 20.00, unused
+    ("2026-03-04", "40.00"),  # 30.00 of it refunded
+    ("2026-03-05", "40.00"),  # b raised: owed, but the credit is not used by itself
+    ("2026-03-06", "0.00"),  # 40.00 of it allocated to b
+])
+def test_credit_is_the_money_in_not_allocated_and_aged_debt_less_it_is_the_balance(day, credit):
+    owed = owed_at(ACCOUNT, day)
+    assert credit_at(ACCOUNT, day, owed) == Decimal(credit)
+    balance = sum((e.amount for e in ACCOUNT if e.day <= day), Decimal(0))
+    assert sum(owed.values(), Decimal(0)) - Decimal(credit) == balance

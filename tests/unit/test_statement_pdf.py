@@ -9,6 +9,7 @@ STATEMENT = {
     "customer_id": "cus_1", "currency": "GBP", "from": "2026-12-01", "to": "2026-12-31",
     "opening_balance": "0.00", "closing_balance": "160.00", "aged_as_of": "2026-12-03",
     "aged_debt": {"not_due": "160.00", "1_30": "0.00", "31_60": "0.00", "61_90": "0.00", "over_90": "0.00"},
+    "credit_available": "0.00",
     "lines": [
         {"date": "2026-12-01", "type": "invoice", "invoice_id": "inv_1", "invoice_number": "INV-0001",
          "amount": "360.00", "balance": "360.00"},
@@ -52,3 +53,12 @@ def test_a_long_statement_names_itself_on_every_later_page():
     assert len(pages) >= 2
     assert all(f"Statement for Acme Trading to 31 Dec 2026, page {n} of {len(pages)}" in text
                for n, text in enumerate(pages[1:], start=2))
+
+
+def test_the_aged_debt_row_deducts_the_credit_available_and_adds_up_to_the_balance():
+    aged = {"not_due": "100.00", "1_30": "0.00", "31_60": "23.80", "61_90": "0.00", "over_90": "0.00"}
+    text = statement_text(dict(STATEMENT, aged_debt=aged, credit_available="10.00", closing_balance="113.80"))
+    lines = text.splitlines()
+    titles, amounts = lines[lines.index("AGED DEBT AT 3 DEC 2026") + 1:][:2]
+    assert titles == "Not yet due 1-30 days 31-60 days 61-90 days Over 90 days Credit available Balance"
+    assert amounts.split() == ["£100.00", "£0.00", "£23.80", "£0.00", "£0.00", "-£10.00", "£113.80"]
