@@ -10,31 +10,30 @@ as there are no subscriptions in this stack). Stages, run separately:
    (ru_maxrss) after a tenth of the file and after all of it.
 2. the store path: a gzip file of --store records dropped into the uploads bucket and worked
    through the queue (S3 event, planning, every chunk: rate, read the ids seen, commit), with the
-   write and read units DynamoDB reports; then the same file dropped again (all duplicates).
+   write and read units, and the process's peak memory every ten queue messages (ru_maxrss: the
+   worker runs in this process); then the same file dropped again (all duplicates).
 3. the floor: raw boto3 writing the same totals (one UpdateItem ADD per day item each chunk of
    records touches: no ids seen, no transactions, no parts in S3).
 
-Write units are worked out here, not taken from DynamoDB Local, which reports one item's units
-for a whole TransactWriteItems: after each write, the items it wrote are read back (by another
-client, not counted) and each costs ceil(size / 1 KB), twice in a transaction (AWS's rule; an
-update is charged the larger of the item before and after, and these items only grow).
+Write units are worked out by write_units.WriteUnits from the sizes of the items written (and
+indexed), not taken from DynamoDB Local, which reports one item's units for a whole
+TransactWriteItems; its read-backs run in both timed paths.
 
-    python bench/usage.py [--records 1000000] [--store 100000]
+    python bench/usage.py [--records 1000000] [--store 1000000]
 """
 import argparse
 import gzip
 import random
 import resource
 import tempfile
-import threading
 import time
-from collections import Counter, defaultdict
-from contextlib import contextmanager
+from collections import defaultdict
 from datetime import datetime, timedelta
 
 from stack import local_stack  # sets the environment: import it before chalicelib
 
 import capacity  # noqa: E402
+from write_units import WriteUnits  # noqa: E402
 from chalicelib import config  # noqa: E402
 from chalicelib.domain.records import Actor  # noqa: E402
 from chalicelib.imports.csv_source import records  # noqa: E402
@@ -56,7 +55,7 @@ HEADER = "id,account,start,duration_seconds,destination,direction\r\n"
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--records", type=int, default=1_000_000)
-    parser.add_argument("--store", type=int, default=100_000)
+    parser.add_argument("--store", type=int, default=1_000_000)
     args = parser.parse_args()
     with local_stack(), tempfile.NamedTemporaryFile(suffix=".csv") as whole:
         size = _generate(whole, args.records)
@@ -105,24 +104,25 @@ def _store_path(count: int) -> None:
     usage_rating.default_lookup = lambda: subscriptions
     tenant_id = create_tenant(UnitOfWork(), Actor("bench"), {"legal_name": "Calls Ltd",
                                                             "timezone": "Europe/London"}).id
-    with tempfile.NamedTemporaryFile(suffix=".csv") as part:
-        _generate(part, count)
-        part.seek(0)
-        packed = gzip.compress(part.read(), compresslevel=6)
     meter = capacity.install()
     units = WriteUnits()
-    for label in ("first drop", "the same file dropped again"):
-        with meter.measuring() as counts, units.counting() as written:
-            started = time.perf_counter()
-            batch_id = _drop(tenant_id, f"{label.replace(' ', '-')}.csv.gz", packed)
-            messages = _work_queue()
-            seconds = time.perf_counter() - started
-        (file,) = show_batch(tenant_id, batch_id)["files"]
-        print(f"store path, {label}: {count} records ({len(packed) / 1e6:.1f} MB gzip) in {seconds:.1f} s "
-              f"({count / seconds:,.0f}/s wall), {messages} queue messages; counts {file['counts']}; "
-              f"{written['units'] * 1000 / count:.1f} write units ({written['items']} items in {written['calls']} "
-              f"transactions) and {counts['rcu'] * 1000 / count:.1f} read units per 1,000 records; "
-              f"{counts['conflicts']} transactions refused and retried")
+    with tempfile.NamedTemporaryFile(suffix=".csv.gz") as packed:
+        with gzip.GzipFile(fileobj=packed, mode="wb", compresslevel=6) as out:
+            _generate(out, count)
+        size = packed.tell()
+        for label in ("first drop", "the same file dropped again"):
+            with meter.measuring() as counts, units.counting() as written:
+                started = time.perf_counter()
+                packed.seek(0)
+                batch_id = drop_file(tenant_id, f"{label.replace(' ', '-')}.csv.gz", packed)
+                messages = work_uploads_queue()
+                seconds = time.perf_counter() - started
+            (file,) = show_batch(tenant_id, batch_id)["files"]
+            print(f"store path, {label}: {count} records ({size / 1e6:.1f} MB gzip) in {seconds:.1f} s "
+                  f"({count / seconds:,.0f}/s wall), {messages} queue messages; counts {file['counts']}; "
+                  f"{written['units'] * 1000 / count:.1f} write units ({written['items']} items in "
+                  f"{written['calls']} transactions) and {counts['rcu'] * 1000 / count:.1f} read units per "
+                  f"1,000 records; {counts['conflicts']} transactions refused and retried")
     calls = sum(t.calls for sub in ACCOUNTS.values() for t in usage_totals(tenant_id, sub, "2026-03-01"))
     assert calls == count, (calls, count)
     print(f"totals hold {calls} calls: each record once")
@@ -131,7 +131,7 @@ def _store_path(count: int) -> None:
     print(f"peak memory of this process (ru_maxrss): {peak:.0f} MB (target <= 256)")
 
 
-def _drop(tenant_id: str, name: str, body: bytes) -> str:
+def drop_file(tenant_id: str, name: str, body) -> str:
     import boto3
 
     key = f"tenants/{tenant_id}/drop/usage/{name}"
@@ -139,7 +139,9 @@ def _drop(tenant_id: str, name: str, body: bytes) -> str:
     return drop_batch_id(config.uploads_bucket(), key, etag)
 
 
-def _work_queue() -> int:
+def work_uploads_queue() -> int:
+    """Every message of the uploads queue through the handler, one at a time; the process's peak
+    memory after the first tenth of them (of the drop's chunk count, guessed from CHUNK_ROWS)."""
     import boto3
 
     from chalicelib.jobs.imports import handle
@@ -150,109 +152,57 @@ def _work_queue() -> int:
     while True:
         messages = sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=1, WaitTimeSeconds=1).get("Messages", [])
         if not messages:
+            print(f"  peak memory after {handled} messages: {_peak_mb():.0f} MB")
             return handled
         assert handle([{"messageId": messages[0]["MessageId"], "body": messages[0]["Body"]}]) == {
             "batchItemFailures": []}
         sqs.delete_message(QueueUrl=url, ReceiptHandle=messages[0]["ReceiptHandle"])
         handled += 1
+        if handled % 10 == 0:
+            print(f"  peak memory after {handled} messages: {_peak_mb():.0f} MB", flush=True)
+
+
+def _peak_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
 def _floor(tenant_id: str, count: int, units: "WriteUnits") -> None:
-    """Raw boto3: the same totals, one UpdateItem ADD per day item per chunk of CHUNK_ROWS records."""
+    """Raw boto3: the same totals, one UpdateItem ADD per day item per chunk of CHUNK_ROWS records
+    (each chunk read and rated first, untimed)."""
     from chalicelib.store.models import connection
 
-    rater = Rater(tenant_id, Subscriptions(ACCOUNTS))
-    with tempfile.NamedTemporaryFile(suffix=".csv") as source:
+    rater, client, seconds = Rater(tenant_id, Subscriptions(ACCOUNTS)), connection().client, 0.0
+    with tempfile.NamedTemporaryFile(suffix=".csv") as source, units.counting() as written:
         _generate(source, count)
         source.seek(0)
         found = records(source, "utf-8")
         columns = map_header("usage", next(found).cells)
         at = [(c.target, i) for i, c in enumerate(columns.columns) if c and c.target]
-        chunks, chunk = [], []
-        for record in found:
+        chunk = []
+        for n, record in enumerate(found, 1):
             chunk.append(rater.rate_fields({t: record.cells[i] for t, i in at}, record.line))
-            if len(chunk) == CHUNK_ROWS:
-                chunks.append(chunk)
+            if len(chunk) == CHUNK_ROWS or n == count:
+                started = time.perf_counter()
+                _floor_chunk(client, tenant_id, chunk)
+                seconds += time.perf_counter() - started
                 chunk = []
-        chunks += [chunk] if chunk else []
-    client = connection().client
-    with units.counting() as written:
-        started = time.perf_counter()
-        for chunk in chunks:
-            for (sub, day), sums in _day_sums(chunk).items():
-                names, values, adds = {}, {}, []
-                for i, (prefix, (calls, seconds, micros)) in enumerate(sums.items()):
-                    for letter, value in (("c", calls), ("s", seconds), ("m", micros)):
-                        names[f"#{letter}{i}"] = f"{letter}#{prefix}"
-                        values[f":{letter}{i}"] = {"N": str(value)}
-                        adds.append(f"#{letter}{i} :{letter}{i}")
-                client.update_item(TableName=config.table_name(),
-                                   Key={"PK": {"S": f"FLOOR#{tenant_id}#{sub}"}, "SK": {"S": f"DAY#{day}"}},
-                                   UpdateExpression="ADD " + ", ".join(adds), ExpressionAttributeNames=names,
-                                   ExpressionAttributeValues=values)
-        seconds = time.perf_counter() - started
     print(f"floor (raw boto3, the same totals, no ids seen, no transactions): {seconds:.1f} s "
           f"({count / seconds:,.0f}/s wall); {written['units'] * 1000 / count:.1f} write units per 1,000 records "
           f"({written['items']} updates)")
 
 
-class WriteUnits:
-    """Write units of UpdateItem and TransactWriteItems calls, from the sizes of the items written."""
-
-    def __init__(self):
-        import boto3
-
-        from chalicelib.store.models import connection
-
-        self.counts, self._pending, self._reader = Counter(), threading.local(), boto3.client("dynamodb")
-        events = connection().client.meta.events
-        events.register("provide-client-params.dynamodb", self._keep)
-        events.register("after-call.dynamodb", self._count)
-
-    @contextmanager
-    def counting(self):
-        self.counts.clear()
-        yield self.counts
-
-    def _keep(self, params, model, **_):
-        self._pending.params = params if model.name in ("UpdateItem", "TransactWriteItems") else None
-
-    def _count(self, parsed, model, **_):
-        params = getattr(self._pending, "params", None)
-        if params is None or "Error" in parsed:
-            return
-        if model.name == "UpdateItem":
-            keys, factor = [params["Key"]], 1
-        else:
-            keys = [body.get("Key") or {k: body["Item"][k] for k in ("PK", "SK")}
-                    for entry in params["TransactItems"] for body in entry.values()]
-            factor = 2
-        table = config.table_name()
-        found = self._reader.batch_get_item(RequestItems={table: {"Keys": keys, "ConsistentRead": True}})
-        sizes = [item_bytes(item) for item in found["Responses"][table]]
-        self.counts.update(units=factor * sum(-(-size // 1024) for size in sizes), items=len(keys), calls=1)
-
-
-def item_bytes(item) -> int:
-    """An item's size as DynamoDB counts it: attribute names plus values."""
-    return sum(len(name.encode()) + _value_bytes(value) for name, value in item.items())
-
-
-def _value_bytes(value) -> int:
-    (kind, content), = value.items()
-    if kind == "S":
-        return len(content.encode())
-    if kind == "N":
-        return len(content.strip("-").replace(".", "").lstrip("0")) // 2 + 2
-    if kind == "B":
-        return len(content)
-    if kind in ("BOOL", "NULL"):
-        return 1
-    if kind == "M":
-        return 3 + sum(len(k.encode()) + 1 + _value_bytes(v) for k, v in content.items())
-    if kind == "L":
-        return 3 + sum(1 + _value_bytes(v) for v in content)
-    return sum(_value_bytes({kind[0]: v}) for v in content)  # SS, NS, BS
+def _floor_chunk(client, tenant_id: str, chunk) -> None:
+    for (sub, day), sums in _day_sums(chunk).items():
+        names, values, adds = {}, {}, []
+        for i, (prefix, (calls, seconds, micros)) in enumerate(sums.items()):
+            for letter, value in (("c", calls), ("s", seconds), ("m", micros)):
+                names[f"#{letter}{i}"] = f"{letter}#{prefix}"
+                values[f":{letter}{i}"] = {"N": str(value)}
+                adds.append(f"#{letter}{i} :{letter}{i}")
+        client.update_item(TableName=config.table_name(),
+                           Key={"PK": {"S": f"FLOOR#{tenant_id}#{sub}"}, "SK": {"S": f"DAY#{day}"}},
+                           UpdateExpression="ADD " + ", ".join(adds), ExpressionAttributeNames=names,
+                           ExpressionAttributeValues=values)
 
 
 def _day_sums(chunk):

@@ -36,9 +36,14 @@ class WriteUnits:
         self._indexes = [tuple(k["AttributeName"] for k in index["KeySchema"])
                          for index in described.get("GlobalSecondaryIndexes", [])]
         self._images = {}  # key (JSON) -> Image of the item as last seen, None once deleted
-        events = connection().client.meta.events
-        events.register("provide-client-params.dynamodb", self._before)
-        events.register("after-call.dynamodb", self._after)
+        self._events = connection().client.meta.events
+        self._events.register("provide-client-params.dynamodb", self._before)
+        self._events.register("after-call.dynamodb", self._after)
+
+    def close(self) -> None:
+        """Stop metering: its read-backs cost time a timed run must not pay."""
+        self._events.unregister("provide-client-params.dynamodb", self._before)
+        self._events.unregister("after-call.dynamodb", self._after)
 
     @contextmanager
     def counting(self):
