@@ -2,16 +2,23 @@
 
 Prints the parse-and-validate rate (MB/s) over the file, the process's peak
 memory, and the whole import's time (S3 event, planning, every chunk through
-the queue, the reports) beside a floor measured in the same run: raw boto3
-replaying, once per invoice, the very transaction our import wrote for a
-sample invoice (captured on the wire), with conditions, under fresh ids.
+the queue, the reports) with 1 and with 2 workers (processes taking the
+queue's messages one at a time, as Lambda's copies do; each import into a
+tenant of its own), each beside a floor measured right after it in the same
+run: raw boto3 replaying, once per invoice, the very transaction our import
+wrote for a sample invoice (captured on the wire), with conditions, under fresh
+ids, in as many processes as workers (each its own series and tallies: it
+never conflicts).
 
-    python bench/upload.py [--mb 60] [--lines 20]
+    python bench/upload.py [--mb 60] [--lines 20] [--workers 1,2]
 """
 import argparse
+import itertools
 import json
+import os
 import resource
 import tempfile
+import multiprocessing
 import time
 
 from stack import local_stack  # sets the environment: import it before chalicelib
@@ -29,10 +36,12 @@ from chalicelib.services.tenants import create_tenant  # noqa: E402
 from chalicelib.services.uploads import show_batch  # noqa: E402
 from chalicelib.store.diagnostics import captured_transactions  # noqa: E402
 from chalicelib.store.unit_of_work import UnitOfWork  # noqa: E402
-from chalicelib.store.uploads import drop_batch_id  # noqa: E402
+from chalicelib.store.uploads import drop_batch_id, files_of  # noqa: E402
 
 ACTOR = Actor("bench")
 CUSTOMER_NAMES = [f"Customer {n:03d} Trading Ltd" for n in range(100)]
+_REPLAYS = itertools.count()
+_FORK = multiprocessing.get_context("fork")
 HEADER = "number,customer,issue_date,reference,description,quantity,unit_price,vat_rate\r\n"
 
 
@@ -40,6 +49,7 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--mb", type=float, default=60)
     parser.add_argument("--lines", type=int, default=20, help="lines (rows) per invoice")
+    parser.add_argument("--workers", default="1,2", help="workers to import with, each run beside its floor")
     args = parser.parse_args()
     with local_stack(), tempfile.NamedTemporaryFile(suffix=".csv") as generated:
         tenant_id = _books(CUSTOMER_NAMES)
@@ -52,19 +62,28 @@ def main() -> None:
               f"({rows / seconds:.0f} rows/s); CPU {cpu:.1f} s = {size / 1e6 / cpu:.1f} MB/s")
 
         sample = _sample_transaction(args.lines)
-        started = time.perf_counter()
-        batch_id = _drop(tenant_id, "invoices.csv", generated.name)
-        messages = _work_queue()
-        ours = time.perf_counter() - started
-        (file,) = show_batch(tenant_id, batch_id)["files"]
-        assert file["status"] == "done" and file["counts"]["imported"] == invoices * args.lines, file
-        print(f"whole import: {ours:.1f} s ({invoices / ours:.1f} invoices/s, {messages} queue messages), "
-              f"counts {file['counts']}")
-        floor = _replay(sample, invoices)
-        print(f"floor: raw boto3 replaying the import's transaction {invoices} times: {floor:.1f} s "
-              f"({invoices / floor:.1f}/s)  ratio {ours / floor:.2f} (target <= 1.5)")
+        for workers in (int(n) for n in args.workers.split(",")):
+            _import_beside_floor(generated.name, invoices, args.lines, workers, sample)
         peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
         print(f"peak memory of this process (ru_maxrss): {peak:.0f} MB (target <= 512)")
+
+
+def _import_beside_floor(path: str, invoices: int, lines: int, workers: int, sample) -> None:
+    tenant_id = _books(CUSTOMER_NAMES)
+    load = os.getloadavg()[0]
+    started = time.perf_counter()
+    batch_id = _drop(tenant_id, "invoices.csv", path)
+    messages = _work_queue(workers)
+    ours = time.perf_counter() - started
+    (file,) = show_batch(tenant_id, batch_id)["files"]
+    assert file["status"] == "done" and file["counts"]["imported"] == invoices * lines, file
+    chunks = len(files_of(tenant_id, batch_id)[0].info["ranges"])
+    print(f"{workers} worker(s): whole import {ours:.1f} s ({invoices / ours:.1f} invoices/s, {chunks} chunks, "
+          f"{messages} queue messages), counts {file['counts']}")
+    floor = _replay(sample, invoices, workers)
+    print(f"  floor: raw boto3 replaying the import's transaction {invoices} times in {workers} process(es): "
+          f"{floor:.1f} s ({invoices / floor:.1f}/s)  ratio {ours / floor:.2f} (target <= 1.2); "
+          f"load average {load:.1f} before, {os.getloadavg()[0]:.1f} after")
 
 
 def _books(customers) -> str:
@@ -125,23 +144,67 @@ def _drop(tenant_id: str, name: str, path: str) -> str:
     return drop_batch_id(config.uploads_bucket(), key, etag)
 
 
-def _work_queue() -> int:
-    """Work the uploads queue as Lambda's event source does, one message per run, until it is empty."""
+def _work_queue(workers: int = 1) -> int:
+    """Work the uploads queue as Lambda's event source does with `workers` copies (processes: one
+    interpreter each, as in Lambda), one message per run, until it is empty and no worker is busy;
+    returns how many messages were handled."""
+    lock, busy, handled = _FORK.Lock(), _FORK.Value("i", 0), _FORK.Value("i", 0)
+    _in_processes(workers, _queue_worker, lock, busy, handled)
+    return handled.value
+
+
+def _queue_worker(_: int, lock, busy, handled) -> None:
     import boto3
 
     from chalicelib.jobs.imports import handle
 
     sqs = boto3.client("sqs")
     url = sqs.get_queue_url(QueueName=config.uploads_queue())["QueueUrl"]
-    handled = 0
     while True:
-        messages = sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=1, WaitTimeSeconds=1).get("Messages", [])
+        with lock:  # receives take turns, as the local pump's do (moto's receive takes no lock)
+            messages = sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=1).get("Messages", [])
+            if not messages and not busy.value:
+                return
+            busy.value += bool(messages)
         if not messages:
-            return handled
-        result = handle([{"messageId": messages[0]["MessageId"], "body": messages[0]["Body"]}])
-        assert result == {"batchItemFailures": []}, result
-        sqs.delete_message(QueueUrl=url, ReceiptHandle=messages[0]["ReceiptHandle"])
-        handled += 1
+            time.sleep(0.05)
+            continue
+        try:
+            result = handle([{"messageId": messages[0]["MessageId"], "body": messages[0]["Body"]}])
+            assert result == {"batchItemFailures": []}, result
+            sqs.delete_message(QueueUrl=url, ReceiptHandle=messages[0]["ReceiptHandle"])
+        finally:
+            with lock:
+                busy.value -= 1
+                handled.value += 1
+
+
+def _in_processes(count: int, target, *args) -> None:
+    """target(n, *args) in `count` forked processes at once, each with AWS clients of its own."""
+    def run(n: int) -> None:
+        _fresh_clients()
+        target(n, *args)
+
+    processes = [_FORK.Process(target=run, args=(n,)) for n in range(count)]
+    for process in processes:
+        process.start()
+    for process in processes:
+        process.join()
+    assert all(p.exitcode == 0 for p in processes), [p.exitcode for p in processes]
+
+
+def _fresh_clients() -> None:
+    """A forked process must not share its parent's connections: every cached client made anew."""
+    import boto3
+
+    from chalicelib.jobs import upload_io
+    from chalicelib.store import files, models
+
+    boto3.DEFAULT_SESSION = None
+    upload_io._sqs.cache_clear()
+    upload_io._queue_url.cache_clear()
+    files.s3.cache_clear()
+    models._shared_connection = None
 
 
 def _sample_transaction(lines: int):
@@ -154,17 +217,17 @@ def _sample_transaction(lines: int):
         sample.flush()
         with captured_transactions() as written:
             batch_id = _drop(tenant_id, "sample.csv", sample.name)
-            _work_queue()
+            _queue_worker(0, _FORK.Lock(), _FORK.Value("i", 0), _FORK.Value("i", 0))  # here: captured
     (file,) = show_batch(tenant_id, batch_id)["files"]
     assert file["counts"]["imported"] == 2 * lines, file
     claims = [r for r in written if "IMPORTED#" in json.dumps(r)]
     return claims[-1], "inv_" + json.dumps(claims[-1]).split('"inv_', 1)[1].split('"', 1)[0], "INV-000002"
 
 
-def _replay(sample, count: int) -> float:
+def _replay(sample, count: int, threads: int = 1) -> float:
     """The sample transaction `count` times, each under a new invoice id, number and claim: every
     put, update and condition as sent (the number series' version check, which a replay cannot
-    meet, aside); series, dashboard and ledger items are the replay's own."""
+    meet, aside), in `threads` processes; series, dashboard and ledger items are each one's own."""
     import boto3
 
     request, invoice_id, number = sample
@@ -175,15 +238,20 @@ def _replay(sample, count: int) -> float:
             body = {k: v for k, v in body.items() if k not in ("ConditionExpression", "ExpressionAttributeNames",
                                                               "ExpressionAttributeValues")}
         items.append({action: body})
-    template = json.dumps(items)
-    for marker in ("SERIES#", "TALLY", "LEDGER#"):
-        template = template.replace(marker, "FLOOR" + marker)
-    client = boto3.client("dynamodb")
+    sent, run = json.dumps(items), next(_REPLAYS)  # each replay its own ids
+
+    def replay(thread: int) -> None:
+        template, client = sent, boto3.client("dynamodb")
+        for marker in ("SERIES#", "TALLY", "LEDGER#"):
+            template = template.replace(marker, f"FLOOR{thread}" + marker)
+        for i in range(thread, count, threads):
+            n = f"{run}x{i}"
+            replayed = (template.replace(invoice_id, f"{invoice_id}f{n}").replace(number, f"FLOOR-{n}")
+                        .replace(number.lower(), f"floor-{n}"))
+            client.transact_write_items(TransactItems=json.loads(replayed))
+
     started = time.perf_counter()
-    for i in range(count):
-        replay = (template.replace(invoice_id, f"{invoice_id}f{i}").replace(number, f"FLOOR-{i}")
-                  .replace(number.lower(), f"floor-{i}"))
-        client.transact_write_items(TransactItems=json.loads(replay))
+    _in_processes(threads, replay)
     return time.perf_counter() - started
 
 

@@ -1,9 +1,10 @@
 """A file is imported chunk by chunk, each through the queue, so no run takes long.
 
 A documents file is cut into chunks before any runs (import_split.py), each a
-range of whole documents. The chunks of a file whose documents do not depend
-on one another's order are queued together, so parallel Lambdas work them at
-once; any other file is one chunk, read in file order. A chunk makes its
+range of whole documents. A file whose documents do not depend on one
+another's order has several, worked PARALLEL at a time by parallel Lambdas:
+the first PARALLEL are queued together, and each chunk done queues the one
+PARALLEL after it. Any other file is one chunk, read in file order. A chunk makes its
 range's documents (import_documents.py) and, if it has run CHUNK_SECONDS (or
 taken CHUNK_ROWS rows), stops before the next document, as a piece: the next
 piece goes on from there. Each piece writes its part of the report, then moves
@@ -37,6 +38,9 @@ from .upload_io import ObjectChanged, send_all, work_key
 
 CHUNK_ROWS = 5000
 CHUNK_SECONDS = 120
+# Chunks of one file at work at once: a large file never holds more than two of the uploads
+# function's five copies (infra/README.md), so other files go on beside it.
+PARALLEL = 2
 STALL_SECONDS = 60
 WINDOW = 100  # documents whose claims are read together
 CHUNK = "import_chunk"
@@ -73,12 +77,14 @@ def queue_chunks(item: ImportFileItem, chunks: List[Tuple[int, Optional[int]]]) 
 
 
 def start_chunks(item: ImportFileItem, again: bool) -> None:
-    """Queue every chunk not done at the piece it waits for (met `again`, a repeated S3 event, only
-    those nothing has moved for a while: the worker that queued them may have died first)."""
+    """Queue the chunks due (the first PARALLEL, then each when the one PARALLEL before it is done)
+    and not done, at the piece each waits for (met `again`, a repeated S3 event, only those nothing
+    has moved for a while: the worker that queued them may have died first)."""
     tenant_id, batch_id = ids_of(item)
     started = chunks_of(tenant_id, batch_id, item.file_id)
     states = [_state(item, n, started.get(n)) for n in range(len(item.info["ranges"]))]
-    queue_chunks(item, [(s.chunk, s.piece) for s in states if not s.done and (not again or stalled(s.updated_at))])
+    due = [s for s in states if not s.done and (s.chunk < PARALLEL or states[s.chunk - PARALLEL].done)]
+    queue_chunks(item, [(s.chunk, s.piece) for s in due if not again or stalled(s.updated_at)])
 
 
 def run_chunk(tenant_id: str, batch_id: str, file_id: str, chunk: int, piece: Optional[int] = None) -> None:
@@ -92,8 +98,8 @@ def run_chunk(tenant_id: str, batch_id: str, file_id: str, chunk: int, piece: Op
     state = _state(item, chunk, get_chunk(tenant_id, batch_id, file_id, chunk))
     piece = int(piece or 0)
     if state.done or state.piece != piece:
-        if not state.done and state.piece == piece + 1 and stalled(state.updated_at):
-            queue_chunk(item, chunk, piece + 1)  # its worker died after doing it, before queueing the next
+        if stalled(state.updated_at):  # its worker died after doing it, before queueing what follows
+            _follow(item, state, piece)
         logger.info("piece done already", extra={"file_id": file_id, "chunk": chunk, "piece": piece})
         return
     counter = chunk_key(tenant_id, batch_id, file_id, chunk)
@@ -105,8 +111,21 @@ def run_chunk(tenant_id: str, batch_id: str, file_id: str, chunk: int, piece: Op
         return  # a concurrent run of this piece completed it and moved the chunk on
     if result.stop:
         queue_chunk(item, chunk, piece + 1)
+    elif chunk + PARALLEL < len(item.info["ranges"]):
+        queue_chunk(item, chunk + PARALLEL, 0)
     else:
         finish(item)  # if this was the last chunk left
+
+
+def _follow(item: ImportFileItem, state: ChunkState, piece: int) -> None:
+    """Queue again what a piece done queues: the chunk's next piece, or the chunk that waited for it."""
+    if not state.done and state.piece == piece + 1:
+        queue_chunk(item, state.chunk, piece + 1)
+    elif state.done and state.chunk + PARALLEL < len(item.info["ranges"]):
+        tenant_id, batch_id = ids_of(item)
+        successor = state.chunk + PARALLEL
+        if _state(item, successor, get_chunk(tenant_id, batch_id, item.file_id, successor)).piece == 0:
+            queue_chunk(item, successor, 0)
 
 
 def _run_usage_chunk(item: ImportFileItem, chunk: int) -> None:

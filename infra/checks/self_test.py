@@ -40,6 +40,10 @@ DEFECTS: List[Tuple[str, Callable[[dict], None], str]] = [
     ("python3.11", lambda r: _function("Jobs")(r).update(Runtime="python3.11"), "runtime python3.11"),
     ("no maximum concurrency", lambda r: [m.pop("ScalingConfig", None) for m in
                                           _of_type(r, "AWS::Lambda::EventSourceMapping")], "no maximum concurrency"),
+    ("uploads reader uncapped", lambda r: [m["ScalingConfig"].update(MaximumConcurrency=1000) for m in
+                                           _of_type(r, "AWS::Lambda::EventSourceMapping")
+                                           if m["FunctionName"]["Ref"] == "UploadsQueue"],
+     "the uploads reader's maximum concurrency"),
     ("visibility not from the timeout", lambda r: [q.update(VisibilityTimeout=1800) for q in
                                                    _of_type(r, "AWS::SQS::Queue") if "RedrivePolicy" in q],
      "is not 6 x"),

@@ -9,6 +9,9 @@ API_GATEWAY_TIMEOUT = 29
 SIX_YEARS_DAYS = 6 * 365
 VISIBILITY_PER_TIMEOUT = 6
 TTL_ATTRIBUTE = "expires_at"
+# Copies of the uploads reader at once: one file's chunks take two of them (PARALLEL in
+# chalicelib/jobs/import_chunks.py), so two large files and the small ones beside them go on at once.
+UPLOADS_CONCURRENCY = 5
 NOT_IAM_ACTIONS = {"dynamodb:TransactWriteItems", "dynamodb:TransactGetItems"}
 # Wildcard resources allowed, with why: CDK's bucket-notification custom resource must call
 # s3:PutBucketNotification before the bucket's name is known to IAM conditions.
@@ -105,6 +108,10 @@ def check_queues(t: Template) -> None:
     for name, q in queues.items():
         t.expect(q.get("QueueName", "").startswith(t.prefix + "-"), f"{name}: queue name {q.get('QueueName')}")
     check_issue_queue(t, queues, functions, mappings)
+    uploads = [m.get("ScalingConfig", {}).get("MaximumConcurrency") for m in mappings.values()
+               if m["FunctionName"]["Ref"] == "UploadsQueue"]
+    t.expect(uploads == [UPLOADS_CONCURRENCY], f"the uploads reader's maximum concurrency is {uploads}, "
+                                               f"not {UPLOADS_CONCURRENCY}")
     exports = [f for f in functions if f == "ExportsQueue"]
     t.expect(bool(exports) and functions["ExportsQueue"]["Timeout"] >= 600, "exports need their own long-timeout worker")
 

@@ -134,16 +134,24 @@ def check_imported_as_in_file(tenant_id, file, count, lines=2):
 def test_one_files_chunks_are_worked_by_several_workers_at_once(tenant_id, monkeypatch):
     monkeypatch.setattr(import_chunks, "CHUNK_ROWS", 10)  # 40 invoices of 2 rows: eight chunks
     together = threading.Barrier(2, timeout=60)  # broken (the test fails) unless chunks 0 and 1 run at once
-    real = import_chunks.read_piece
+    real, lock, running, most = import_chunks.read_piece, threading.Lock(), set(), [0]
 
     def meeting(item, state, importer):
-        if state.chunk in (0, 1):
-            together.wait()
-        return real(item, state, importer)
+        with lock:
+            running.add(state.chunk)
+            most[0] = max(most[0], len(running))
+        try:
+            if state.chunk in (0, 1):
+                together.wait()
+            return real(item, state, importer)
+        finally:
+            with lock:
+                running.discard(state.chunk)
 
     monkeypatch.setattr(import_chunks, "read_piece", meeting)
     dropped = drop(tenant_id, "invoices", "big.csv", invoices_csv(40))
     work_uploads_queue(workers=3)
+    assert most[0] == import_chunks.PARALLEL == 2  # three workers, but a file takes two at most
     assert chunks_of_file(tenant_id, dropped["batch_id"]) == 8
     rows, invoices = check_imported_as_in_file(tenant_id, the_file(tenant_id, dropped["batch_id"]), 40)
     assert sorted(i.number for i in invoices) == [f"INV-{n:04d}" for n in range(1, 41)]
