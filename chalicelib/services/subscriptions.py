@@ -9,8 +9,8 @@ customer's subscriptions are listed by link items beside the customer, so a
 usage record naming the customer's id finds them with one Query; an
 `account_reference` (unique per tenant) finds its subscription with one read.
 """
-from datetime import date, datetime, timedelta
-from typing import Any, Dict, FrozenSet, List, NamedTuple, Optional
+from datetime import date, datetime, timedelta, timezone
+from typing import Any, Dict, FrozenSet, List, NamedTuple, Optional, Union
 
 from ..domain import billing_periods as periods
 from ..domain.errors import Conflict, InvalidReference, NotFound, invalid
@@ -26,8 +26,10 @@ from .packages import PACKAGES
 from .rate_cards import card_span
 from .records import ACTIVE, RecordType, create_record, update_record
 from .tenants import tenant_zone
+from .usage_rating import NotHeld
 
 DUE_PARTITION = "SUBSCRIPTION#DUE"
+EARLIEST, LATEST = datetime.min.replace(tzinfo=timezone.utc), datetime.max.replace(tzinfo=timezone.utc)
 KIND = "SUBSCRIPTION"
 
 
@@ -209,20 +211,41 @@ def subscription_at(tenant_id: str, account: str, at: datetime) -> Optional[Subs
     """The subscription `account` (an account_reference, or a customer's id) held at `at`, with the
     rate card in force that day and the metrics its package prices; None when it held none (or its
     package prices no usage then)."""
+    found = subscription_or_gap(tenant_id, account, at)
+    return found if isinstance(found, SubscriptionAtTime) else None
+
+
+def subscription_or_gap(tenant_id: str, account: str, at: datetime) -> Union[SubscriptionAtTime, NotHeld, None]:
+    """As subscription_at, but where no subscription of the account holds `at`, the span around it in
+    which none does (before a start, after an end; always, for an account none names), so that rating
+    asks once for such records, not once a quarter hour; None where the package prices no usage."""
+    gap = NotHeld(EARLIEST, LATEST)
     for item in _by_account(tenant_id, account):
         if item.status != ACTIVE:
             continue
         day = local_date(item.data["time_zone"], at)
+        outside = _outside(item.data, day)
+        if outside is not None:
+            gap = NotHeld(max(gap.since, outside.since), min(gap.until, outside.until))
+            continue
         package = PACKAGES.store.get(tenant_id, package_on(item.data, day)).data
         plan = plan_of(item.data, package)
-        n = periods.period_index(plan, day)
-        if n is None:
-            continue
         span = card_span(tenant_id, package["rate_card_id"], day.isoformat()) if package.get("rate_card_id") else None
         metrics = frozenset(price["metric"] for price in package.get("metrics") or ())
         if span is None and not metrics:
             return None
-        return _at_time(item, plan, n, day, span, metrics)
+        return _at_time(item, plan, periods.period_index(plan, day), day, span, metrics)
+    return gap
+
+
+def _outside(data: Dict[str, Any], day: date) -> Optional[NotHeld]:
+    """The span around `day` in which the subscription holds nothing, when `day` is before its start or
+    after its end."""
+    zone, start, end = data["time_zone"], date.fromisoformat(data["start_date"]), data.get("end_date")
+    if day < start:
+        return NotHeld(EARLIEST, day_start(start, zone))
+    if end and day > date.fromisoformat(end):
+        return NotHeld(day_start(date.fromisoformat(end) + timedelta(1), zone), LATEST)
     return None
 
 

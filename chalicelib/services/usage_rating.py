@@ -8,8 +8,9 @@ that metric (the billing run prices the metric's totals); one it does not price
 is kept unrated with the reason, like a call no prefix matches, so it is listed
 at once and counts when sent again once the package prices it.
 The subscription found for an account holds for a span of time ([since,
-until): its period, its card), so a chunk asks once per account and period,
-not once per record.
+until): its period, its card), and so does the answer that none holds (before
+its start, after its end, or for an account none names), so a chunk asks once
+per account and span, not once per record.
 """
 from datetime import datetime, timezone, tzinfo
 from decimal import Decimal
@@ -52,13 +53,24 @@ class Unrated(NamedTuple):
 
 
 Outcome = Union[Rated, Unrated]
-Lookup = Callable[[str, str, datetime], Any]  # subscription_at(tenant_id, account, at)
+
+
+class NotHeld(NamedTuple):
+    """A lookup's answer: no subscription of the account holds any instant of [since, until)."""
+    since: datetime
+    until: datetime
+
+
+# subscription_or_gap(tenant_id, account, at): the subscription held at `at` (with the span [since,
+# until) in which the same answer holds), NotHeld, or None (not known for how long: asked again a
+# quarter hour on)
+Lookup = Callable[[str, str, datetime], Any]
 
 
 def default_lookup() -> Lookup:
-    from .subscriptions import subscription_at
+    from .subscriptions import subscription_or_gap
 
-    return subscription_at
+    return subscription_or_gap
 
 
 class Rater:
@@ -112,9 +124,10 @@ class Rater:
         found = self.lookup(self.tenant_id, account, at.astimezone(timezone.utc))
         if found is None:
             self._none[slot] = True
-        else:
-            self._spans.setdefault(account, []).append((found.since, found.until, found))
-        return found
+            return None
+        held = None if isinstance(found, NotHeld) else found
+        self._spans.setdefault(account, []).append((found.since, found.until, held))
+        return held
 
     def _zone(self, name: str) -> ZoneInfo:
         zone = self._zones.get(name)
