@@ -121,7 +121,8 @@ def _lines(pdf: Frame, document: Dict[str, Any]) -> None:
 def _line_cells(line: Dict[str, Any], currency: str, inclusive: bool = False) -> Sequence[str]:
     """A full VAT invoice shows the unit price excluding VAT (VAT Regulations 1995 reg. 14(1)(g)):
     a tax-inclusive price is printed net, with the price as entered under the description."""
-    description = line.get("description", "") + _days_billed(line)
+    days = text.days_billed(line)
+    description = line.get("description", "") + (f"\n{days}" if days else "")
     if line.get("discount"):
         discount = line["discount"]
         shown = f"{discount['value']}%" if discount["type"] == "percent" else text.money(discount["value"], currency)
@@ -133,15 +134,6 @@ def _line_cells(line: Dict[str, Any], currency: str, inclusive: bool = False) ->
     qty = text.quantity(line["quantity"]) + (f" {line['unit']}" if line.get("unit") else "")
     return (description, qty, text.money(unit_price, currency),
             text.rate(line["vat_category"], line["vat_rate"]), text.money(line["net"], currency))
-
-
-def _days_billed(line: Dict[str, Any]) -> str:
-    """The line's period on a line of its own, unless its description names both its days already
-    (a subscription's fee line: "Voice 1000, 15 Mar 2026 - 31 Mar 2026 (17 of 31 days)")."""
-    period = line.get("period")
-    if not period or all(text.day(period[end]) in line.get("description", "") for end in ("start", "end")):
-        return ""
-    return "\n" + text.period(period)
 
 
 def _totals(pdf: Frame, document: Dict[str, Any], kind: str) -> None:

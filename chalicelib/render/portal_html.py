@@ -92,10 +92,17 @@ def _parties(supplier: Dict[str, Any], customer: Dict[str, Any]) -> str:
     return f"<section>{block('From', from_lines)}<br>{block('To', to_lines)}</section>"
 
 
+def _days(line: Dict[str, Any]) -> str:
+    """The days the line bills, under its description, as the PDF prints them."""
+    days = text.days_billed(line)
+    return f"<br><span class=\"muted\">{escape(days)}</span>" if days else ""
+
+
 def _lines(document: Dict[str, Any]) -> str:
     currency = document["currency"]
     rows = "".join(
-        f"<tr><td>{escape(line.get('description', ''))}</td><td class=\"num\">{escape(text.quantity(line['quantity']))}"
+        f"<tr><td>{escape(line.get('description', ''))}{_days(line)}</td>"
+        f"<td class=\"num\">{escape(text.quantity(line['quantity']))}"
         f"</td><td class=\"num\">{escape(text.money(line['unit_price'], currency))}</td>"
         f"<td class=\"num\">{escape(text.rate(line['vat_category'], line['vat_rate']))}</td>"
         f"<td class=\"num\">{escape(text.money(line['net'], currency))}</td></tr>"

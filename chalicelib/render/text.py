@@ -52,9 +52,16 @@ def day(iso: Optional[str]) -> str:
     return f"{parsed.day} {parsed.strftime('%b')} {parsed.year}"
 
 
-def period(days: Dict[str, str]) -> str:
-    """The days a line bills: "1 Mar 2026 – 31 Mar 2026", or one day alone: "20 Mar 2026"."""
-    first, last = day(days["start"]), day(days["end"])
+def days_billed(line: Dict[str, Any]) -> str:
+    """The days a line bills: "1 Mar 2026 – 31 Mar 2026", or one day alone: "20 Mar 2026"; nothing
+    for a line without a period, or whose description names both its days already (a subscription's
+    fee line: "Voice 1000, 15 Mar 2026 - 31 Mar 2026 (17 of 31 days)")."""
+    period = line.get("period")
+    if not period:
+        return ""
+    first, last = day(period["start"]), day(period["end"])
+    if first in line.get("description", "") and last in line.get("description", ""):
+        return ""
     return first if first == last else f"{first} – {last}"
 
 

@@ -281,3 +281,15 @@ def test_an_e_invoice_the_details_cannot_make_is_a_clear_page_not_an_error(shop)
     assert download.status_code == 409 and "No e-invoice for this document yet" in download.body.decode()
     history = shop.get(f"/invoices/{invoice['id']}/history").body["data"]
     assert not [h for h in history if h["action"] == "portal_downloaded"]
+
+
+def test_a_line_shows_the_days_it_bills_as_on_the_pdf(shop):
+    draft = shop.post("/invoices", {"customer_id": shop.customer["id"], "lines": [
+        {"description": "Support", "quantity": "1", "unit_price": "100.00",
+         "period": {"start": "2026-03-01", "end": "2026-03-31"}},
+        {"description": "Call-out, 20 Mar 2026", "quantity": "1", "unit_price": "50.00",
+         "period": {"start": "2026-03-20", "end": "2026-03-20"}}]}).body
+    invoice = shop.post(f"/invoices/{draft['id']}/issue", {}).body
+    html = shop.client.http.get(path_of(emailed_link(shop, f"/invoices/{invoice['id']}/send"))).body.decode()
+    assert html.count("1 Mar 2026 – 31 Mar 2026") == 1
+    assert html.count("20 Mar 2026") == 1  # the second line's description names its day already
