@@ -77,7 +77,8 @@ def check_records_csv(api: Api, invoice: dict, sub: Subscription, calls: List[di
     first = max(month[0], sub.start)
     assert csv_records(on_time) == oracle.rated_calls(CARD, calls, ZoneInfo(sub.tenant.zone), first, month[1])
     by = sub.grouping or sub.tenant.grouping
-    from_rows = [(l.description, oracle.money(l.amount)) for l in oracle.usage_lines(CARD, csv_totals(on_time), {}, by)]
+    from_rows = [(l.description, oracle.money(l.amount))
+                 for l in oracle.usage_lines(CARD, csv_totals(on_time), {}, by, ("", ""))]
     usage_lines = invoice["lines"][1:1 + len(from_rows)]
     assert [(l["description"], l["unit_price"]) for l in usage_lines] == from_rows
     return rows

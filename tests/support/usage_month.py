@@ -156,9 +156,10 @@ def expected_month(sub: Subscription, calls: List[dict], month, late: List[dict]
     by = sub.grouping or sub.tenant.grouping
     usage = oracle.totals(CARD, calls, zone, first, last)
     value, used = oracle.covered(usage, sub.package.prefix, sub.package.minutes * 60)
-    lines = [oracle.Line(fee_text, oracle.prorated(sub.package.fee, held, days)),
-             *oracle.usage_lines(CARD, usage, value, by),
-             oracle.allowance_line(sub.package.minutes, sub.package.label, used)]
+    whole = (month[0].isoformat(), month[1].isoformat())
+    lines = [oracle.Line(fee_text, oracle.prorated(sub.package.fee, held, days), 0, (first.isoformat(), whole[1])),
+             *oracle.usage_lines(CARD, usage, value, by, whole),
+             oracle.allowance_line(sub.package.minutes, sub.package.label, used, whole)]
     if late:
         billed = oracle.totals(CARD, calls, zone, max(late_month[0], sub.start), late_month[1])
         _, used_before = oracle.covered(billed, sub.package.prefix, sub.package.minutes * 60)
@@ -166,17 +167,19 @@ def expected_month(sub: Subscription, calls: List[dict], month, late: List[dict]
         left = sub.package.minutes * 60 - used_before
         value, used = oracle.covered(late_usage, sub.package.prefix, left)
         label = f"Late usage of {shown(late_month[0])} - {shown(late_month[1])}, "
-        lines += [*oracle.usage_lines(CARD, late_usage, value, by, label),
-                  oracle.allowance_line(sub.package.minutes, sub.package.label, used, label)]
+        late_whole = (late_month[0].isoformat(), late_month[1].isoformat())
+        lines += [*oracle.usage_lines(CARD, late_usage, value, by, late_whole, label),
+                  oracle.allowance_line(sub.package.minutes, sub.package.label, used, late_whole, label)]
     return lines
 
 
 def check_invoice(invoice: dict, expected: List[oracle.Line], tenant: Tenant) -> None:
-    """Every figure of every line (quantity, amount, allowance deduction, net, VAT, gross) and the totals."""
-    got = [(l["description"], l["quantity"], l["unit_price"], l.get("discount_amount", "0.00"), l["net"])
-           for l in invoice["lines"]]
-    assert got == [(e.description, "1", oracle.money(e.amount), oracle.money(e.discount), oracle.money(e.net))
-                   for e in expected]
+    """Every figure of every line (quantity, amount, allowance deduction, net, VAT, gross, date range) and
+    the totals."""
+    got = [(l["description"], l["quantity"], l["unit_price"], l.get("discount_amount", "0.00"), l["net"],
+            (l["period"]["start"], l["period"]["end"])) for l in invoice["lines"]]
+    assert got == [(e.description, "1", oracle.money(e.amount), oracle.money(e.discount), oracle.money(e.net),
+                    e.period) for e in expected]
     nets = [e.net for e in expected]
     vats = [oracle.scaled(l["vat"], 2) for l in invoice["lines"]]
     bounds = oracle.vat_per_line(nets, VAT_PERCENT, tenant.vat_level, tenant.rounding)

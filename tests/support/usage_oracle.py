@@ -5,6 +5,7 @@ Nothing here calls the product's rating or billing code: it is the scenario's in
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime
+from functools import lru_cache
 from typing import Dict, List, Optional, Tuple
 from zoneinfo import ZoneInfo
 
@@ -63,6 +64,11 @@ def billable_seconds(seconds: int, first: int, step: int) -> int:
 
 def rate(card: List[Row], number: str, seconds: int) -> Optional[Tuple[Row, int, int]]:
     """(the row of the longest matching prefix, billable seconds, charge in micros), or None."""
+    return _rate(tuple(card), number, seconds)
+
+
+@lru_cache(maxsize=None)  # the scenario asks for its 10,000 calls' rates several times
+def _rate(card: Tuple[Row, ...], number: str, seconds: int) -> Optional[Tuple[Row, int, int]]:
     digits = dialled_digits(number)
     matching = [row for row in card if digits.startswith(row.prefix)]
     if not matching:
@@ -129,10 +135,12 @@ def prorated(fee_pennies: int, days_held: int, days_in_period: int) -> int:
 
 @dataclass(frozen=True)
 class Line:
-    """An invoice line as the rules say it should be: description, amount and discount in pennies."""
+    """An invoice line as the rules say it should be: description, amount and discount in pennies, and the
+    (first, last) ISO days of its date range."""
     description: str
     amount: int
-    discount: int = 0
+    discount: int
+    period: Tuple[str, str]
 
     @property
     def net(self) -> int:
@@ -145,9 +153,10 @@ def day_label(day: str) -> str:
 
 
 def usage_lines(card: List[Row], usage: Totals, value_covered: Dict[Tuple[str, str], int], by: str,
-                label: str = "") -> List[Line]:
+                period: Tuple[str, str], label: str = "") -> List[Line]:
     """One line per destination name or per day, in that order: its calls and minutes described, its
-    summed micros to the penny, the allowance's value of it as discount (rounded once from its sum)."""
+    summed micros to the penny, the allowance's value of it as discount (rounded once from its sum); a
+    day's line dated that day, a destination's the whole `period`."""
     names = {row.prefix: row.destination for row in card}
     groups: Dict[str, List[int]] = defaultdict(lambda: [0, 0, 0, 0])
     for (day, prefix), found in usage.items():
@@ -161,14 +170,17 @@ def usage_lines(card: List[Row], usage: Totals, value_covered: Dict[Tuple[str, s
         if label and by == "day":  # mid-sentence after the label
             name = name[0].lower() + name[1:]
         text = f"{label}{name}: {calls:,} call{'' if calls == 1 else 's'}, {hundredths(half_up_div(seconds * 100, 60))} min"
-        lines.append(Line(text, half_up_div(micros, 10_000), half_up_div(discount, 10_000)))
+        lines.append(Line(text, half_up_div(micros, 10_000), half_up_div(discount, 10_000),
+                          (key, key) if by == "day" else period))
     return lines
 
 
-def allowance_line(minutes: int, label: str, used_seconds: int, prefix_label: str = "") -> Line:
+def allowance_line(minutes: int, label: str, used_seconds: int, period: Tuple[str, str],
+                   prefix_label: str = "") -> Line:
+    """At no charge, dated the whole period."""
     used = hundredths(half_up_div(used_seconds * 100, 60))
     return Line(f"{prefix_label}{'i' if prefix_label else 'I'}ncluded in the package: {minutes:,} min to {label}; "
-                f"{used} min used", 0)
+                f"{used} min used", 0, 0, period)
 
 
 def vat_per_line(nets: List[int], percent: int, level: str, mode: str) -> List[Tuple[int, int]]:
