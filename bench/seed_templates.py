@@ -10,7 +10,7 @@ minutes on the loaded machine; this takes well under one.
 import json
 import random
 from datetime import datetime, timezone
-from typing import Dict, List, NamedTuple
+from typing import Dict, List, NamedTuple, Tuple
 
 import boto3
 
@@ -44,14 +44,25 @@ def seed(app, count: int, tenant_name: str = "Bench Ltd") -> Seeded:
         with captured_transactions() as sent:
             original = _created(api.post("/recurring-invoices", {**TEMPLATE, "customer_id": customer_id}))
         (request,) = sent
-        sample = json.dumps([body["Item"] for entry in request["TransactItems"] for body in entry.values()])
-        ids = [new_id("rec") for _ in range(count - 1)]
-        copies = [item for i in ids for item in json.loads(sample.replace(original["id"], i))]
-        _batch_write(copies)
+        ids, copies = write_copies(request, original["id"], count - 1)
         for template_id in random.sample(ids, min(CHECKED, len(ids))):
             copy = api.get(f"/recurring-invoices/{template_id}")
             assert copy.status == 200 and copy.body == {**original, "id": template_id}, copy.body
-    return Seeded(dict.fromkeys([original["id"], *ids], tenant_id), json.loads(sample) + copies)
+    return Seeded(dict.fromkeys([original["id"], *ids], tenant_id), _items(request) + copies)
+
+
+def write_copies(request: dict, original_id: str, count: int) -> Tuple[List[str], List[dict]]:
+    """The items a captured create transaction put, written again `count` times under fresh
+    template ids (BatchWriteItem); the new ids and the items written."""
+    sample = json.dumps(_items(request))
+    ids = [new_id("rec") for _ in range(count)]
+    copies = [item for i in ids for item in json.loads(sample.replace(original_id, i))]
+    _batch_write(copies)
+    return ids, copies
+
+
+def _items(request: dict) -> List[dict]:
+    return [body["Item"] for entry in request["TransactItems"] for body in entry.values()]
 
 
 def _created(answer):
