@@ -84,6 +84,24 @@ def check_records_csv(api: Api, invoice: dict, sub: Subscription, calls: List[di
     return rows
 
 
+def as_rows(usage: oracle.Totals):
+    return sorted((day, prefix, u.calls, u.seconds, u.micros) for (day, prefix), u in usage.items())
+
+
+def check_usage_totals(api: Api, subscription_id: str, sub: Subscription, calls: List[dict], late=()) -> None:
+    """GET .../usage of March: its totals per day and destination, per destination, and its late usage."""
+    zone = ZoneInfo(sub.tenant.zone)
+    shown = api.get(f"/subscriptions/{subscription_id}/usage?period=2026-03-01").body
+    for key, made in (("days", calls), ("late", late)):
+        assert sorted((t["day"], t["prefix"], t["calls"], t["seconds"], oracle.scaled(t["amount"], 6))
+                      for t in shown[key]) == as_rows(oracle.totals(CARD, made, zone, max(MARCH[0], sub.start), MARCH[1]))
+    per_prefix = {}
+    for day, prefix, *figures in as_rows(oracle.totals(CARD, calls, zone, max(MARCH[0], sub.start), MARCH[1])):
+        per_prefix[prefix] = [a + b for a, b in zip(per_prefix.get(prefix, [0, 0, 0]), figures)]
+    assert [(d["prefix"], d["calls"], d["seconds"], oracle.scaled(d["amount"], 6)) for d in shown["destinations"]] == [
+        (prefix, *figures) for prefix, figures in sorted(per_prefix.items())]
+
+
 def check_premises(calls) -> None:
     """What the scenario means to exercise is in its generated calls: an allowance used up mid-month and
     one left over, minimum charges that bind, charges of exactly half a micro (rounded up)."""
@@ -193,6 +211,7 @@ def test_a_billing_month_of_10000_calls_by_file_and_api(local_aws):
         for s in SUBSCRIPTIONS:  # the period so far, priced as its invoice will be
             upcoming = apis[s.tenant].get(f"/subscriptions/{ids[s.account]}/upcoming").body
             check_invoice(upcoming, expected_month(s, calls[s.account], MARCH), s.tenant)
+            check_usage_totals(apis[s.tenant], ids[s.account], s, calls[s.account])
         march = bill_at(apis, ids, 0)
         for account, invoice in march.items():
             s = subs[account]
@@ -205,6 +224,7 @@ def test_a_billing_month_of_10000_calls_by_file_and_api(local_aws):
         for account, made in late.items():
             answer = apis[subs[account].tenant].post("/usage-records", {"records": made}).body
             assert answer["counted"] == len(made)
+            check_usage_totals(apis[subs[account].tenant], ids[account], subs[account], calls[account], made)
         april = bill_at(apis, ids, 1)
         for account, invoice in april.items():
             s = subs[account]
