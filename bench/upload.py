@@ -204,7 +204,7 @@ def _fresh_clients() -> None:
     upload_io._sqs.cache_clear()
     upload_io._queue_url.cache_clear()
     files.s3.cache_clear()
-    models._shared_connection = None
+    models._shared_connection = models.DocumentItem._connection = None  # pynamodb keeps it on the class
 
 
 def _sample_transaction(lines: int):
