@@ -1,5 +1,6 @@
 """pynamodb models of the one table. Key layouts are built in store/keys.py."""
 from pynamodb.attributes import TTLAttribute, UnicodeAttribute, VersionAttribute
+from pynamodb.constants import NULL
 from pynamodb.exceptions import AttributeNullError
 from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
 from pynamodb.models import Model
@@ -57,6 +58,20 @@ class Item(Model):
             elif null_check and not attribute.null:
                 raise AttributeNullError(name)
         return serialized
+
+    @classmethod
+    def from_raw_data(cls, data: dict) -> "Item":
+        """pynamodb's own result, made the same way as `serialize` (our models have no defaults
+        and no discriminator, which its code sets first): every item read passes here."""
+        if data is None:
+            raise ValueError("Received no data to construct object")
+        item = cls.__new__(cls)
+        values = item.attribute_values = {}
+        for name, attribute in cls.get_attributes().items():
+            stored = data.get(attribute.attr_name)
+            if stored and NULL not in stored:
+                values[name] = attribute.deserialize(attribute.get_value(stored))
+        return item
 
 
 class EntityItem(Item):

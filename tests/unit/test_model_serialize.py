@@ -1,5 +1,6 @@
-"""Our models' serialize (store/models.py Item) gives what pynamodb's own code gives, for every model
-of the table and any set or missing attributes, and refuses a missing required attribute alike."""
+"""Our models' serialize and from_raw_data (store/models.py Item) give what pynamodb's own code
+gives, for every model of the table and any set or missing attributes; serialize refuses a missing
+required attribute alike."""
 from datetime import datetime, timezone
 
 import pytest
@@ -37,9 +38,11 @@ def _result(serialize, null_check):
 
 
 @pytest.mark.parametrize("model", MODELS, ids=lambda model: model.__name__)
-def test_no_model_holds_an_attribute_that_pynamodbs_container_code_serves(model):
+def test_no_model_holds_what_pynamodbs_own_code_serves_and_ours_leaves_out(model):
     assert not [name for name, attribute in model.get_attributes().items()
-                if isinstance(attribute, (MapAttribute, ListAttribute)) or type(attribute) not in _BY_TYPE]
+                if isinstance(attribute, (MapAttribute, ListAttribute)) or type(attribute) not in _BY_TYPE
+                or attribute.default is not None or attribute.default_for_new is not None]
+    assert model._get_discriminator_attribute() is None
 
 
 @pytest.mark.parametrize("model", MODELS, ids=lambda model: model.__name__)
@@ -49,3 +52,13 @@ def test_serialize_gives_what_pynamodb_gives(model, data):
     for null_check in (True, False):
         assert _result(item.serialize, null_check) == _result(
             lambda **kw: AttributeContainer._container_serialize(item, **kw), null_check)
+
+
+@pytest.mark.parametrize("model", MODELS, ids=lambda model: model.__name__)
+@given(data=st.data())
+def test_from_raw_data_gives_what_pynamodb_gives(model, data):
+    stored = model(**data.draw(_values(model))).serialize(null_check=False)
+    stored.update(data.draw(st.fixed_dictionaries({}, optional={
+        "unknown": st.just({"S": "x"}), "PK": st.just({"NULL": True}), "GSI1SK": st.just({"NULL": True})})))
+    item, expected = model.from_raw_data(stored), model._instantiate(stored)  # pynamodb's own
+    assert type(item) is model and item.attribute_values == expected.attribute_values
