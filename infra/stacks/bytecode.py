@@ -33,7 +33,8 @@ def compile_zip(path: Path, cache: Optional[Path] = None) -> None:
     """Rewrites the zip with the bytecode of its modules, in place of any `__pycache__` it held
     (Chalice zips chalicelib/ as it finds it). With `cache` (a directory), a zip compiled before
     from the same bytes by this Python is reused (the layer changes only with the requirements)."""
-    kept = cache and cache / f"bytecode-{hashlib.sha256(path.read_bytes()).hexdigest()}-{sys.implementation.cache_tag}.zip"
+    digest = hashlib.sha256(path.read_bytes()).hexdigest()
+    kept = cache and cache / f"bytecode-{digest}-{sys.implementation.cache_tag}.zip"
     if kept and kept.exists():
         shutil.copyfile(kept, path)
         return
