@@ -55,6 +55,8 @@ def main() -> None:
     parser.add_argument("--workers", default="1,2,5,10")
     parser.add_argument("--through", choices=("plain", "fifo"), default="plain")
     parser.add_argument("--tenants", type=int, default=1)
+    parser.add_argument("--stop-after", type=float, default=None, metavar="SECONDS",
+                        help="take no new job after this long: a partial row (invoices done of all)")
     args = parser.parse_args()
     with local_stack():
         from app import app
@@ -77,14 +79,15 @@ def _run(app, workers: int, args, meter: capacity.Meter, units: WriteUnits) -> s
         units.remember(seeded.items)
     jobs = _due_jobs() if args.through == "fifo" else None
     assert jobs is None or len(jobs) == len(made), "the tick found other templates due"
-    with meter.measuring() as counts, units.counting() as written, Done(len(made), counts, written) as done:
+    with meter.measuring() as counts, units.counting() as written, Done(len(made), counts, written, args.stop_after) as done:
         if args.through == "fifo":
             _work_fifo_queue(workers, jobs, done)
         else:
             with ThreadPoolExecutor(max_workers=workers) as pool:
-                list(pool.map(lambda t: done.add(len(generate_due(made[t], t, AS_OF))), made))
-    seconds, n = time.perf_counter() - done.started, len(made)
-    row = (f"| {workers} | {args.tenants} | {args.through} | {n / seconds:.1f} | {counts['conflicts'] / n:.3f} "
+                list(pool.map(lambda t: done.stopped or done.add(len(generate_due(made[t], t, AS_OF))), made))
+    seconds, n = time.perf_counter() - done.started, done.count
+    share = "" if n == len(made) else f" ({n} of {len(made)} when stopped)"
+    row = (f"| {workers}{share} | {args.tenants} | {args.through} | {n / seconds:.1f} | {counts['conflicts'] / n:.3f} "
            f"| {counts['retries'] / n:.3f} | {written['units'] / n:.1f} | {counts['rcu'] / n:.1f} "
            f"| {seconds:.1f} | {done.load()} |")
     print(row, flush=True)
@@ -95,8 +98,9 @@ def _run(app, workers: int, args, meter: capacity.Meter, units: WriteUnits) -> s
 class Done:
     """Invoices done so far, reported every PROGRESS_SECONDS with the load average while in use."""
 
-    def __init__(self, expected: int, counts, written):
+    def __init__(self, expected: int, counts, written, stop_after=None):
         self.expected, self.count, self._counts, self._written = expected, 0, counts, written
+        self._stop_after = stop_after
         self._lock, self._stop, self._loads = threading.Lock(), threading.Event(), []
         self._thread = threading.Thread(target=self._report, daemon=True)
         self.started = time.perf_counter()
@@ -107,7 +111,12 @@ class Done:
 
     @property
     def finished(self) -> bool:
-        return self.count >= self.expected
+        return self.count >= self.expected or self.stopped
+
+    @property
+    def stopped(self) -> bool:
+        """Past --stop-after: workers take no new job."""
+        return self._stop_after is not None and time.perf_counter() - self.started > self._stop_after
 
     def load(self) -> str:
         loads = self._loads or [os.getloadavg()[0]]
@@ -152,6 +161,8 @@ def _feed(jobs, done: Done) -> None:
     send = QueueSender()
     for start in range(0, len(jobs), 10):
         while start - done.count >= FED_AHEAD:
+            if done.finished:
+                return
             time.sleep(IDLE_SECONDS / 10)
         for job in jobs[start:start + 10]:
             send(job)
@@ -195,12 +206,14 @@ def _work_fifo_queue(workers: int, jobs, done: Done) -> None:
 
 
 def _check_numbers(made) -> None:
+    """Each tenant's invoices (all, or those made before a stop) are numbered 1 to their count."""
     from chalicelib.services.document_types import INVOICE
 
     by_tenant = {}
     for template_id, tenant_id in made.items():
-        invoice_id = generated_invoices(tenant_id, template_id)[0]["invoice_id"]
-        by_tenant.setdefault(tenant_id, []).append(INVOICE.store.get(tenant_id, invoice_id).number)
+        for generated in generated_invoices(tenant_id, template_id):
+            number = INVOICE.store.get(tenant_id, generated["invoice_id"]).number
+            by_tenant.setdefault(tenant_id, []).append(number)
     for numbers in by_tenant.values():
         assert len(set(numbers)) == len(numbers), "numbers duplicated"
         assert sorted(int(n.rsplit("-", 1)[-1]) for n in numbers) == list(range(1, len(numbers) + 1)), \
