@@ -5,7 +5,8 @@ grow with the number: the tick pages through the due-time index), the worker's
 throughput generating one invoice per due template (the tick's messages handed
 to the jobs handler in batches of ten, as Lambda delivers them; with --worked, only
 so many of them) and a floor measured in the same run: raw boto3 replaying exactly
-the worker's transaction for each. The two alternate in rounds; the median ratio is reported.
+the worker's transaction for each (and again with a raw BatchGetItem of each ten templates, the reads the worker
+needs). They alternate in rounds; the median ratio is reported.
 
     python bench/recurring.py [--templates 10000] [--repeats 5] [--worked 3000]
 
@@ -24,11 +25,12 @@ from decimal import Decimal
 from stack import local_stack  # sets the environment: import it before chalicelib
 from seed_templates import write_copies
 
+from chalicelib import config  # noqa: E402
 from chalicelib.domain.records import Actor  # noqa: E402
 from chalicelib.jobs.dispatch import handle  # noqa: E402
 from chalicelib.jobs.recurring import generate_due, run_tick  # noqa: E402
 from chalicelib.services.customers import CUSTOMERS  # noqa: E402
-from chalicelib.services.recurring import create_template, generated_invoices  # noqa: E402
+from chalicelib.services.recurring import TEMPLATES, create_template, generated_invoices  # noqa: E402
 from chalicelib.services.records import create_record  # noqa: E402
 from chalicelib.services.tenants import create_tenant  # noqa: E402
 from chalicelib.store.diagnostics import captured_transactions, count_dynamodb_calls  # noqa: E402
@@ -66,7 +68,9 @@ def main() -> None:
             with count_dynamodb_calls() as round_calls:
                 ours = _time(lambda: _work(jobs[r * size:(r + 1) * size]))
             calls.update(round_calls)
-            rounds.append((ours, _replay(sample, (made[0], invoice_id), r * size, size)))
+            floor = _replay(sample, (made[0], invoice_id), r * size, size)
+            reads = _read_batches(jobs[r * size:(r + 1) * size])
+            rounds.append((ours, floor, floor + reads))
         _report(rounds, size * repeats, calls)
 
 
@@ -95,6 +99,9 @@ def _report(rounds, count, calls):
     print(f"floor: raw boto3 replaying the worker's transactions: {floor:.2f} s ({count / floor:.1f}/s)")
     print(f"ratio per round (ours, then the floor on as many): median {statistics.median(ratios):.2f} "
           f"(min {ratios[0]:.2f}, max {ratios[-1]:.2f}; target <= 1.2)")
+    with_reads = sorted(r[0] / r[2] for r in rounds)
+    print(f"ratio to the floor plus a raw BatchGetItem of each ten templates (the worker's reads): median "
+          f"{statistics.median(with_reads):.2f} (min {with_reads[0]:.2f}, max {with_reads[-1]:.2f})")
 
 
 def _per(calls, count):
@@ -149,6 +156,20 @@ def _replay(requests, ids, start, count):
             replay = replay.replace(original, f"{original}f{i}")
         for items in json.loads(replay):
             client.transact_write_items(TransactItems=items)
+    return time.perf_counter() - started
+
+
+def _read_batches(jobs):
+    """Seconds to read the jobs' templates as the worker does before its transactions: ten at a time,
+    consistent, with plain boto3 (timed after the floor's transactions, so its numbers are its own)."""
+    import boto3
+
+    client, table = boto3.client("dynamodb"), config.table_name()
+    started = time.perf_counter()
+    for start in range(0, len(jobs), BATCH):
+        keys = [{"PK": {"S": TEMPLATES.store.pk(job["tenant_id"], job["template_id"])}, "SK": {"S": "RECORD"}}
+                for job in jobs[start:start + BATCH]]
+        client.batch_get_item(RequestItems={table: {"Keys": keys, "ConsistentRead": True}})
     return time.perf_counter() - started
 
 
