@@ -75,7 +75,7 @@ class _Cache:
             self._items.clear()
 
 
-_IMMUTABLE = frozenset({str, int, bool, Decimal, float, type(None), datetime})
+_IMMUTABLE = frozenset({str, bytes, int, bool, Decimal, float, type(None), datetime})
 
 
 def _copy(value):

@@ -1,26 +1,36 @@
 """Our models' serialize and from_raw_data (store/models.py Item) give what pynamodb's own code
-gives, for every model of the table and any set or missing attributes; serialize refuses a missing
-required attribute alike."""
+gives, for every model of the table (in every store module) and any set or missing attributes;
+serialize refuses a missing required attribute alike."""
+import importlib
+import pkgutil
 from datetime import datetime, timezone
 
 import pytest
 from hypothesis import given, strategies as st
-from pynamodb.attributes import AttributeContainer, ListAttribute, MapAttribute, TTLAttribute, UnicodeAttribute, \
-    VersionAttribute
+from pynamodb.attributes import (AttributeContainer, BinaryAttribute, BooleanAttribute, ListAttribute, MapAttribute,
+                                 NumberAttribute, TTLAttribute, UnicodeAttribute, VersionAttribute)
 from pynamodb.exceptions import AttributeNullError
 
-from chalicelib.store import models
+from chalicelib import store
 from chalicelib.store.attributes import ExactNumber, RecordAttribute
+from chalicelib.store.models import Item
 
-MODELS = sorted((cls for cls in vars(models).values()
-                 if isinstance(cls, type) and issubclass(cls, models.Item) and cls is not models.Item),
-                key=lambda cls: cls.__name__)
+
+def _subclasses(cls):
+    for subclass in cls.__subclasses__():
+        yield subclass
+        yield from _subclasses(subclass)
+
+
+for _module in pkgutil.iter_modules(store.__path__):  # models defined beside their stores too
+    importlib.import_module(f"{store.__name__}.{_module.name}")
+MODELS = sorted(set(_subclasses(Item)), key=lambda cls: cls.__name__)
 _decimals = st.decimals(allow_nan=False, allow_infinity=False, places=3, min_value=-10 ** 9, max_value=10 ** 9)
-_data = st.dictionaries(st.sampled_from(["lines", "next", "name", "unit_price"]),
-                        st.none() | st.text(max_size=3) | _decimals | st.integers(0, 99) | st.lists(_decimals, max_size=2),
-                        max_size=3)
+_field = st.none() | st.text(max_size=3) | _decimals | st.integers(0, 99) | st.lists(_decimals, max_size=2)
+_data = st.dictionaries(st.sampled_from(["lines", "next", "name", "unit_price"]), _field, max_size=3)
 _BY_TYPE = {UnicodeAttribute: st.text(max_size=4), VersionAttribute: st.integers(1, 10 ** 6),
-            RecordAttribute: _data, ExactNumber: _decimals,
+            RecordAttribute: _data, ExactNumber: _decimals, NumberAttribute: st.integers(-10 ** 6, 10 ** 6),
+            BooleanAttribute: st.booleans(), BinaryAttribute: st.binary(max_size=4),
             TTLAttribute: st.datetimes(min_value=datetime(2000, 1, 1), max_value=datetime(2100, 1, 1),
                                        timezones=st.just(timezone.utc))}
 
