@@ -35,8 +35,8 @@ CONTENT_TYPE = "text/csv; charset=utf-8"
 RANGE_DAYS = 31  # a month of a large tenant's invoices (1,000,000 over 5 years: ~17,000 rows, ~2 MB)
 THREADS = 4
 PART_BYTES = 8 * 1024 * 1024  # S3: at least 5 MiB a part, but the last
-# Rows read ahead (XLSX, PDF): ranges sized from the dates of the list's newest PROBE_ROWS rows to
-# hold about ROWS_PER_RANGE each, so every thread has a range to read whatever the tenant's volume;
+# Rows read ahead (XLSX, PDF): ranges sized from the dates of the newest PROBE_ROWS documents of the
+# list's index to hold about ROWS_PER_RANGE each, so every thread has a range to read whatever the tenant's volume;
 # a range's reader holds at most BATCHES_AHEAD batches of BATCH_ROWS before the writer reaches it.
 PROBE_ROWS = 100
 ROWS_PER_RANGE = 1_000
@@ -74,14 +74,14 @@ def ranges_for(tenant_id: str, resource: str, query: Dict[str, Any], days: int) 
 
 
 def sized_ranges(tenant_id: str, resource: str, query: Dict[str, Any]) -> List[Span]:
-    """The list's timeframe in ranges of about ROWS_PER_RANGE rows at the density of its newest
-    rows (one Query of their dates); one read for a list of fewer than PROBE_ROWS rows."""
+    """The list's timeframe in ranges of about ROWS_PER_RANGE documents read, at the density of the
+    newest its index holds (one Query of PROBE_ROWS dates, the list's filters not applied, so a
+    sparse filter costs no long probe); one read where the index holds fewer."""
     probe = PROBE_ROWS
-    asked = document_query({**query, "cursor": None}, tenant_today(tenant_id))._replace(limit=probe)
-    newest, _ = STORES[resource].list(tenant_id, asked, fields=("doc_date",))
+    newest = STORES[resource].newest_dates(tenant_id, document_query(query, tenant_today(tenant_id)), probe)
     if len(newest) < probe:
         return [(None, None)]
-    spread = (date.fromisoformat(newest[0].doc_date) - date.fromisoformat(newest[-1].doc_date)).days + 1
+    spread = (date.fromisoformat(newest[0]) - date.fromisoformat(newest[-1])).days + 1
     days = max(1, ROWS_PER_RANGE * spread // probe)
     return ranges_for(tenant_id, resource, query, days)
 

@@ -7,7 +7,7 @@ index sorts by the same date, and the remaining filters as a filter
 expression on that one Query. No Scan.
 """
 from datetime import date, timedelta
-from typing import List, NamedTuple, Optional, Sequence, Tuple
+from typing import Any, List, NamedTuple, Optional, Sequence, Tuple
 
 from ..domain.documents import OPEN, OVERDUE
 from ..domain.errors import NotFound
@@ -78,24 +78,7 @@ class DocumentStore:
              fields: Optional[Sequence[str]] = None) -> Tuple[List[DocumentItem], Optional[str]]:
         """`fields`: attribute paths ("data.totals") to read, for a projection; every field if None."""
         index, partition, partition_name, date_key = self._index_for(tenant_id, query)
-        key_condition, filters = None, []
-        if query.status == OVERDUE:
-            key_condition = DocumentItem.GSI3SK < query.today
-            if index is not DocumentItem.open_by_due:
-                filters += [DocumentItem.status.is_in(*OPEN), DocumentItem.due_date < query.today]
-        elif query.status and index is not DocumentItem.by_status:
-            filters.append(DocumentItem.status == query.status)
-        dated = _between(date_key if query.date_field == "issue" and date_key is not None else None,
-                         query.date_from, query.date_to, True)
-        if dated is not None and key_condition is None:
-            key_condition = dated
-        else:
-            field = DocumentItem.doc_date if query.date_field == "issue" else DocumentItem.due_date
-            filters += [c for c in [_between(field, query.date_from, query.date_to, False)] if c is not None]
-        if query.currency:
-            filters.append(DocumentItem.currency == query.currency)
-        if query.text:
-            filters.append(DocumentItem.search.contains(query.text))
+        key_condition, filters = _conditions(query, index, date_key)
         start = decode_cursor(query.cursor, {partition_name: partition}) if query.cursor else None
         results = index.query(partition, range_key_condition=key_condition,
                               filter_condition=_all(filters), scan_index_forward=False,
@@ -104,6 +87,15 @@ class DocumentStore:
                               attributes_to_get=list(fields) if fields else None)
         items = list(results)
         return items, encode_cursor(results.last_evaluated_key)
+
+    def newest_dates(self, tenant_id: str, query: DocumentQuery, count: int) -> List[str]:
+        """The dates of the newest `count` documents the query's index holds in its timeframe, its
+        filters not applied: what reading a part of the list costs is the items read, kept or not."""
+        index, partition, _, date_key = self._index_for(tenant_id, query)
+        key_condition, _ = _conditions(query, index, date_key)
+        return [item.doc_date for item in index.query(partition, range_key_condition=key_condition,
+                                                      scan_index_forward=False, limit=count,
+                                                      attributes_to_get=["doc_date"])]
 
     def date_span(self, tenant_id: str) -> Optional[Tuple[str, str]]:
         """The first and last document dates of the kind (two one-item Queries); None if there is none."""
@@ -132,6 +124,29 @@ class DocumentStore:
             return (DocumentItem.by_status, keys.status_partition(tenant_id, self.kind, query.status),
                     "GSI2PK", DocumentItem.GSI2SK)
         return DocumentItem.by_kind, keys.kind_partition(tenant_id, self.kind), "GSI1PK", DocumentItem.GSI1SK
+
+
+def _conditions(query: DocumentQuery, index, date_key) -> Tuple[Any, List[Any]]:
+    """The query's key condition on `index` (None: the whole partition) and its filters."""
+    key_condition, filters = None, []
+    if query.status == OVERDUE:
+        key_condition = DocumentItem.GSI3SK < query.today
+        if index is not DocumentItem.open_by_due:
+            filters += [DocumentItem.status.is_in(*OPEN), DocumentItem.due_date < query.today]
+    elif query.status and index is not DocumentItem.by_status:
+        filters.append(DocumentItem.status == query.status)
+    dated = _between(date_key if query.date_field == "issue" and date_key is not None else None,
+                     query.date_from, query.date_to, True)
+    if dated is not None and key_condition is None:
+        key_condition = dated
+    else:
+        field = DocumentItem.doc_date if query.date_field == "issue" else DocumentItem.due_date
+        filters += [c for c in [_between(field, query.date_from, query.date_to, False)] if c is not None]
+    if query.currency:
+        filters.append(DocumentItem.currency == query.currency)
+    if query.text:
+        filters.append(DocumentItem.search.contains(query.text))
+    return key_condition, filters
 
 
 def _between(attribute, start: Optional[str], end: Optional[str], is_sort_key: bool):

@@ -114,6 +114,16 @@ def test_rows_read_ahead_are_the_rows_of_one_read(spread, monkeypatch, resource,
             (date(2026, 3, 1), date(2026, 3, 3))]
 
 
+def test_a_filtered_list_is_cut_as_its_index_is_without_probing_through_the_filter(spread, monkeypatch):
+    """Two of the nine invoices match "Müller": probing the filtered list for three rows would read
+    every invoice; the ranges come from the index's newest three dates instead (as unfiltered)."""
+    monkeypatch.setattr(export_parts, "PROBE_ROWS", 3)
+    monkeypatch.setattr(export_parts, "ROWS_PER_RANGE", 2)
+    plain = sized_ranges(spread.tenant_id, "invoices", parse_filters("invoices", {}))
+    assert sized_ranges(spread.tenant_id, "invoices", parse_filters("invoices", {"q": "Müller"})) == plain
+    assert len(plain) == 3
+
+
 def test_a_list_export_read_ahead_is_the_file_of_one_read(spread, monkeypatch):
     monkeypatch.setattr(export_parts, "PROBE_ROWS", 3)
     monkeypatch.setattr(export_parts, "ROWS_PER_RANGE", 2)
