@@ -7,13 +7,14 @@ cache (store/reads.py), where the billing of each message finds them, and each
 is verified by the transaction that acts on it: the subscription and customer
 by their versions (as any cached record), the packages by a check of theirs
 (held_packages), the usage markers by mark_period_billed's conditions (equal to
-what was read, and read before the period's day totals). A stale item makes the
-transaction fail and the job read everything again. Only a saving: what is not
-read here is read when used.
+what was read, and read before the period's day totals, which are then queried
+for the whole batch at once). A stale item makes the transaction fail and the
+job read everything again. Only a saving: what is not read here is read when used.
 """
 import json
 from typing import Any, Dict, List
 
+from botocore.exceptions import BotoCoreError, ClientError
 from pynamodb.exceptions import GetError
 
 from ..domain import billing_periods as periods
@@ -25,7 +26,8 @@ from ..store import keys
 from ..store.models import RecordItem
 from ..store.reads import CACHE, StaleRead, read_ahead
 from ..store.unit_of_work import Writes
-from ..store.usage_totals import PERIOD_SK, POINTER_SK, UsagePeriodItem, UsagePointerItem, pointer_pk, usage_pk
+from ..store.usage_totals import (PERIOD_SK, POINTER_SK, UsagePeriodItem, UsagePointerItem, pointer_pk,
+                                  read_days_ahead, usage_pk)
 
 
 def read_billing_ahead(messages: List[Dict[str, Any]]) -> None:
@@ -40,7 +42,7 @@ def read_billing_ahead(messages: List[Dict[str, Any]]) -> None:
             continue  # the message fails on its own when worked
     try:
         _read(wanted)
-    except GetError:
+    except (GetError, ClientError, BotoCoreError):
         logger.warning("billing not read ahead", exc_info=True)
 
 
@@ -54,8 +56,11 @@ def _read(wanted) -> None:
                 for tenant_id, item in subscriptions for entry in item.data["packages"]])
     markers = [(tenant_id, item.id, start) for tenant_id, item in subscriptions
                for start in [_next_period_start(tenant_id, item)] if start]
-    _read_markers(UsagePeriodItem, [(usage_pk(tenant_id, sub, start), PERIOD_SK) for tenant_id, sub, start in markers])
+    period_pks = [usage_pk(tenant_id, sub, start) for tenant_id, sub, start in markers]
+    _read_markers(UsagePeriodItem, [(pk, PERIOD_SK) for pk in period_pks])
     _read_markers(UsagePointerItem, [(pointer_pk(tenant_id, sub), POINTER_SK) for tenant_id, sub, _ in markers])
+    read_days_ahead([(pk, int(period.writes or 0)) for pk in period_pks
+                     for period in [CACHE.get(UsagePeriodItem, pk, PERIOD_SK)] if period is not None])
 
 
 def _read_markers(model, wanted) -> None:

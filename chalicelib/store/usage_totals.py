@@ -16,9 +16,10 @@ billed on condition `writes` (and the subscription's `late_writes`) are what it
 read, so no chunk commits between the run's read and its invoice unseen: either
 it is on the invoice, or it goes to the late totals of the next one.
 """
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any, Dict, List, Optional
+from typing import Any, Dict, List, Optional, Tuple
 
 from boto3.dynamodb.types import TypeDeserializer
 from pynamodb.attributes import UnicodeAttribute
@@ -35,6 +36,8 @@ from .unit_of_work import Writes
 PERIOD_SK, POINTER_SK = "PERIOD", "BILLED"
 DAY, LATE = "DAY#", "LATE#"
 _deserializer = TypeDeserializer()
+_days_ahead: Dict[str, Tuple[int, List[Dict[str, Any]]]] = {}  # period's pk: (its writes as read before, days)
+_readers: List[ThreadPoolExecutor] = []  # made on first use
 
 
 class UsagePeriodItem(Item):
@@ -116,10 +119,31 @@ def usage_to_bill(tenant_id: str, subscription_id: str, period_start: str, use_c
     period, pointer = read["period"], read["pointer"]
     last = pointer.last if pointer else None
     seen = Seen(int(period.writes or 0) if period else 0, int(pointer.late_writes or 0) if pointer else 0, last)
-    days = _query(usage_pk(tenant_id, subscription_id, period_start), DAY)
+    days = _days(usage_pk(tenant_id, subscription_id, period_start), seen.writes, use_cache)
     late = _query(usage_pk(tenant_id, subscription_id, last), LATE) if last and last < period_start else []
     return UsageToBill(_calls(days), _calls(late), _metrics(days), _metrics(late),
                        last if late else None, seen)
+
+
+def read_days_ahead(periods: List[Tuple[str, int]]) -> None:
+    """The day items of a batch's periods (their pk, and `writes` of their PERIOD items as read just
+    before), queried together on threads, kept (those of the batch before dropped) for usage_to_bill,
+    which takes them once and only with that same `writes`: mark_period_billed's condition on it then
+    fails the invoice's transaction if a chunk added to the days after they were read."""
+    _days_ahead.clear()
+    if not periods:
+        return
+    if not _readers:
+        _readers.append(ThreadPoolExecutor(max_workers=10, thread_name_prefix="usage-days"))
+    found = _readers[0].map(lambda pk: _query(pk, DAY), [pk for pk, _ in periods])
+    _days_ahead.update({pk: (writes, days) for (pk, writes), days in zip(periods, found)})
+
+
+def _days(pk: str, writes: int, use_cache: bool) -> List[Dict[str, Any]]:
+    ahead = _days_ahead.pop(pk, None)
+    if use_cache and ahead is not None and ahead[0] == writes:
+        return ahead[1]
+    return _query(pk, DAY)
 
 
 def mark_period_billed(writes: Writes, tenant_id: str, subscription_id: str, period_start: str, invoice_id: str,
