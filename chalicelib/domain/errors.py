@@ -19,6 +19,10 @@ class ValidationError(DomainError):
     code = "validation_error"
 
 
+class OverMaximum(ValidationError):
+    """An amount over the most a document may carry (money.MAX_AMOUNT)."""
+
+
 class NotFound(DomainError):
     code = "not_found"
 

@@ -28,7 +28,7 @@ over the lines); anything further from it is refused, never replaced.
 from decimal import ROUND_CEILING, ROUND_DOWN, ROUND_FLOOR, ROUND_UP, Decimal
 from typing import Dict, List, NamedTuple, Optional, Sequence, Tuple
 
-from .errors import ValidationError
+from .errors import OverMaximum, ValidationError
 from .money import MAX_AMOUNT, exponent, round_money
 from .vat import REVERSE_CHARGE
 
@@ -103,7 +103,7 @@ def compute(lines: Sequence[LineInput], currency: str, policy: Policy) -> Totals
                     *(sum((getattr(r, name) for r in rates), ZERO)
                       for name in ("net", "vat", "gross", "reverse_charge_vat")))
     if totals.gross > MAX_AMOUNT:
-        raise ValidationError("The document total exceeds 999,999,999,999",
+        raise OverMaximum("The document total exceeds 999,999,999,999",
                               [("lines", "add up to more than 999,999,999,999")])
     return totals
 
@@ -132,7 +132,7 @@ def _line_amount(line: LineInput, currency: str, index: int) -> Tuple[Decimal, D
         raise ValidationError("A discount is larger than its line",
                               [(f"lines[{index}].discount.value", "is more than the line amount")])
     if amount > MAX_AMOUNT:
-        raise ValidationError("A line total exceeds 999,999,999,999",
+        raise OverMaximum("A line total exceeds 999,999,999,999",
                               [(f"lines[{index}].quantity", "makes the line total exceed 999,999,999,999")])
     return discount, amount
 

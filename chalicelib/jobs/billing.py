@@ -13,13 +13,13 @@ from datetime import datetime
 from typing import Any, Callable, Dict, List, Optional
 
 from ..domain import billing_periods as periods
-from ..domain.errors import ConcurrentUpdate, InvalidReference, ValidationError
+from ..domain.errors import ConcurrentUpdate, InvalidReference, OverMaximum, ValidationError
 from ..store import usage_totals as usage_store
 from ..store.clock import now, stamp
 from ..store.history import history_entry
 from ..store.models import OccurrenceItem, RecordItem
 from ..store.unit_of_work import UnitOfWork, Writes
-from ..services.billing import invoice_fields
+from ..services.billing import held_over_maximum, invoice_fields
 from ..services.document_types import INVOICE
 from ..services.drafts import new_draft
 from ..services.issuing import issue_new
@@ -86,9 +86,10 @@ def period_key(item: RecordItem, n: int):
 def _bill(tenant_id: str, subscription_id: str, n: int) -> Optional[RecordItem]:
     """Period n, whole or not at all; returns the subscription as billed (None: billed or stopped
     meanwhile). An invoice that cannot be issued as it stands is made a draft marked not_issued, in
-    the same way (the tenant issues it once mended). What billing_ahead read for the batch is taken
-    from the cache on the first attempt."""
-    def attempt(use_cache: bool, not_issued: Optional[str] = None):
+    the same way (the tenant issues it once mended), as is one over the maximum total, its largest
+    lines at no charge saying so. What billing_ahead read for the batch is taken from the cache on the
+    first attempt."""
+    def attempt(use_cache: bool, not_issued: Optional[str] = None, oversized: bool = False):
         item = SUBSCRIPTIONS.store.read(tenant_id, subscription_id, use_cache)
         if item.status != ACTIVE or int(item.data.get("next", 0)) != n:
             return None  # billed (or stopped) meanwhile
@@ -99,6 +100,7 @@ def _bill(tenant_id: str, subscription_id: str, n: int) -> Optional[RecordItem]:
         usage = usage_store.usage_to_bill(tenant_id, item.id, period_start, use_cache)
         fields = invoice_fields(tenant_id, item, n, usage, packages)
         unpriced = fields.pop("unpriced")  # metered usage no package prices: for a person to price
+        unpriced += held_over_maximum(tenant_id, fields) if oversized else []
         not_issued = not_issued or ("; ".join(unpriced) if unpriced else None)
         invoice = new_draft(INVOICE, tenant_id, SCHEDULER, fields, writes, use_cache)
         invoice.data["subscription"] = {"subscription_id": item.id, "period": n, "period_start": period_start,
@@ -123,7 +125,9 @@ def _bill(tenant_id: str, subscription_id: str, n: int) -> Optional[RecordItem]:
         logger.warning("subscription invoice not_issued", extra={"tenant_id": tenant_id,
                                                                  "subscription_id": subscription_id,
                                                                  "reason": refusal.message})
-        item = retry_on_conflict(lambda use_cache: attempt(use_cache, refusal.message))
+        oversized = isinstance(refusal, OverMaximum)  # then the lines held say why
+        item = retry_on_conflict(lambda use_cache: attempt(use_cache, None if oversized else refusal.message,
+                                                           oversized))
     if item is not None:
         _send_last(tenant_id, item)
     return item

@@ -8,7 +8,8 @@ held on their day (domain/metered.py), the included quantities deducted, then
 any usage of earlier periods that arrived after they were billed, labelled with
 its period, with what allowances and included quantities those invoices left.
 Metered totals no package prices are put at no charge and named in `unpriced`:
-the billing run then makes the invoice a draft marked not_issued.
+the billing run then makes the invoice a draft marked not_issued. So are lines
+that take the invoice over the most a document may carry (domain/held_lines).
 """
 from datetime import date, timedelta
 from typing import Any, Dict, List, Optional, Sequence
@@ -16,6 +17,7 @@ from typing import Any, Dict, List, Optional, Sequence
 from ..domain import billing_periods as periods
 from ..domain import documents as docs
 from ..domain.errors import Conflict, NotFound
+from ..domain.held_lines import within_maximum
 from ..domain.metered import metric_lines
 from ..domain.usage_lines import FeeSpan, Period, fee_lines, usage_lines
 from ..store import usage_totals as usage_store
@@ -130,6 +132,13 @@ def _billed_before(tenant_id: str, item: RecordItem, plan: periods.Plan, n: int,
     return billed
 
 
+def held_over_maximum(tenant_id: str, fields: Dict[str, Any]) -> List[str]:
+    """Puts at no charge the lines of invoice_fields' `fields` that take it over the maximum; why, each."""
+    policy = rounding_policy(references(tenant_id, None, [])["tenant"], False)
+    fields["lines"], _, held = within_maximum(fields["lines"], fields["currency"], policy)
+    return held
+
+
 def upcoming_invoice(tenant_id: str, subscription_id: str) -> Dict[str, Any]:
     """The first period not yet billed, so far, priced as its invoice would be (nothing is written)."""
     item = SUBSCRIPTIONS.store.get(tenant_id, subscription_id)
@@ -143,9 +152,10 @@ def upcoming_invoice(tenant_id: str, subscription_id: str) -> Dict[str, Any]:
     fields = invoice_fields(tenant_id, item, n, usage)
     unpriced = fields.pop("unpriced")
     tenant = references(tenant_id, None, [])["tenant"]
-    lines = docs.complete_lines(fields["lines"], {}, fields["currency"])
-    totals = docs.price(lines, fields["currency"], rounding_policy(tenant, False))
     currency = fields["currency"]
+    lines, totals, held = within_maximum(docs.complete_lines(fields["lines"], {}, currency), currency,
+                                         rounding_policy(tenant, False))
+    unpriced += held
     return {"subscription_id": item.id, "period": {"start": period.start.isoformat(), "end": period.end.isoformat()},
             "customer_id": fields["customer_id"], "currency": currency, "issue_date": fields["issue_date"].isoformat(),
             "lines": [docs.present_line(line, currency) for line in docs.priced_lines(lines, totals)],

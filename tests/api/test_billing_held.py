@@ -1,0 +1,77 @@
+"""Billing periods whose invoice cannot be made as it stands are held where the tenant sees them, never
+retried into the dead-letter queue: the run's message succeeds, the reason is on the invoice (or the
+subscription), and mending it later bills the period once.
+
+The maximum is README's: no document may carry more than 999,999,999,999.
+"""
+import json
+from datetime import datetime, timezone
+
+from chalicelib.jobs import billing as run
+from chalicelib.jobs import dispatch
+from tests.api.test_catalogue import card, customer, package
+from tests.api.test_metered_billing import API, END_OF_APRIL, END_OF_MARCH, STORAGE, event
+
+MAXIMUM = 999_999_999_999
+
+
+def delivered(job, times=1):
+    """The issues queue's worker given the job as SQS delivers it; the ids it reports failed."""
+    message = {"messageId": "m-1", "body": json.dumps(job), "attributes": {"ApproximateReceiveCount": str(times)}}
+    return dispatch.handle([message], in_order=True)["batchItemFailures"]
+
+
+def billing_job(tenant, sub, as_of):
+    return {"kind": "billing", "tenant_id": tenant.tenant_id, "subscription_id": sub["id"],
+            "as_of": as_of.strftime("%Y-%m-%dT%H:%M:%SZ"), "key": f"billing:{sub['id']}:{as_of:%Y%m%d}"}
+
+
+def subscribed(tenant, **extra):
+    """README's API Pro package (requests at 0.0015, 1,000 included), storage at 10.00 a GB."""
+    made = package(tenant, card(tenant), allowances=[], metrics=[API, {**STORAGE, "unit_price": "10.00"}], **extra)
+    sub = tenant.post("/subscriptions", {"customer_id": customer(tenant), "package_id": made["id"],
+                                         "start_date": "2026-03-01", "day_of_month": 1, "action": "issue",
+                                         "account_reference": "METER-1"})
+    assert sub.status == 201, sub.body
+    return made, sub.body
+
+
+def invoices_of(tenant, sub):
+    listed = tenant.get(f"/invoices?customer_id={sub['customer_id']}&limit=100").body["data"]
+    return [tenant.get(f"/invoices/{i['id']}").body for i in listed]
+
+
+def test_a_period_over_the_maximum_total_is_held_as_a_draft_saying_why_and_billed_once(tenant):
+    made, sub = subscribed(tenant)
+    # A meter that sent bytes for gigabytes: 230,000,000,000 GB x 10.00 = 2,300,000,000,000.00, over the maximum.
+    huge = "230000000000"
+    assert tenant.post("/usage-records", {"records": [event(1, "storage_gb", huge, "2026-03-05T10:00:00Z"),
+                                                      event(2, "api_calls", "1600", "2026-03-06T10:00:00Z")]}
+                       ).body["counted"] == 2
+    upcoming = tenant.get(f"/subscriptions/{sub['id']}/upcoming")  # March so far, as it will be billed
+    assert upcoming.status == 200, upcoming.body
+    assert delivered(billing_job(tenant, sub, END_OF_MARCH)) == []  # done, not retried
+    assert delivered(billing_job(tenant, sub, END_OF_MARCH), times=2) == []
+    [invoice] = invoices_of(tenant, sub)
+    assert invoice["status"] == "draft" and invoice["number"] is None
+    reason = invoice["not_issued"]["reason"]
+    assert "2,300,000,000,000.00" in reason and "999,999,999,999" in reason, reason
+    lines = {l["description"].split(":")[0]: l for l in invoice["lines"]}
+    # The fee and the requests are billed as usual (1,600 - 1,000 included at 0.0015 = 0.90); the
+    # storage line keeps its quantity at no charge for a person to correct.
+    assert lines["Voice 1000, 1 Mar 2026 - 31 Mar 2026"]["net"] == "30.00"
+    assert lines["API requests"]["net"] == "0.90"
+    assert lines["Storage"]["quantity"] == huge and lines["Storage"]["net"] == "0.00"
+    assert tenant.get(f"/subscriptions/{sub['id']}").body["next_period"] == 1
+    assert upcoming.body["unpriced"] == [reason] and upcoming.body["lines"] == invoice["lines"]
+    history = tenant.get(f"/invoices/{invoice['id']}/history").body["data"]
+    assert "not_issued" in [entry["action"] for entry in history]
+
+    # Mended by the tenant, it issues; April is billed on its own, March never again.
+    storage = lines["Storage"]
+    fixed = [{k: l[k] for k in ("description", "quantity", "unit_price", "vat_category", "vat_rate")}
+             for l in invoice["lines"] if l is not storage]
+    assert tenant.patch(f"/invoices/{invoice['id']}", {"lines": fixed}).status == 200
+    assert tenant.post(f"/invoices/{invoice['id']}/issue", {}).status == 200
+    assert len(run.bill_due(tenant.tenant_id, sub["id"], END_OF_APRIL)) == 1
+    assert len(invoices_of(tenant, sub)) == 2
