@@ -19,7 +19,7 @@ from ..store.clock import now, stamp
 from ..store.history import history_entry
 from ..store.models import OccurrenceItem, RecordItem
 from ..store.unit_of_work import UnitOfWork, Writes
-from ..services.billing import held_over_maximum, invoice_fields
+from ..services.billing import invoice_fields
 from ..services.document_types import INVOICE
 from ..services.drafts import new_draft
 from ..services.issuing import issue_new
@@ -100,9 +100,9 @@ def _bill(tenant_id: str, subscription_id: str, n: int) -> Optional[RecordItem]:
         usage = usage_store.usage_to_bill(tenant_id, item.id, period_start, use_cache)
         fields = invoice_fields(tenant_id, item, n, usage, packages)
         unpriced = fields.pop("unpriced")  # metered usage no package prices: for a person to price
-        unpriced += held_over_maximum(tenant_id, fields) if oversized else []
+        invoice = new_draft(INVOICE, tenant_id, SCHEDULER, fields, writes, use_cache,
+                            held=unpriced if oversized else None)  # lines over the maximum: at no charge
         not_issued = not_issued or ("; ".join(unpriced) if unpriced else None)
-        invoice = new_draft(INVOICE, tenant_id, SCHEDULER, fields, writes, use_cache)
         invoice.data["subscription"] = {"subscription_id": item.id, "period": n, "period_start": period_start,
                                         "late_period": usage.late_period}
         if not_issued:

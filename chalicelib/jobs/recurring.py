@@ -17,7 +17,7 @@ from typing import Any, Callable, Dict, List, Optional
 from pynamodb.exceptions import GetError
 
 from ..domain import schedules
-from ..domain.errors import ConcurrentUpdate, InvalidReference, ValidationError
+from ..domain.errors import ConcurrentUpdate, InvalidReference, OverMaximum, ValidationError
 from ..store import keys
 from ..store.clock import now, stamp
 from ..store.history import history_entry
@@ -28,7 +28,7 @@ from ..services.document_types import INVOICE
 from ..services.drafts import new_draft
 from ..services.issuing import issue_new
 from ..services.recurring import (ACTIVE, DUE_PARTITION, ENDED, TEMPLATES, next_occurrence, occurrence_key,
-                                  place_due, planned, schedule_of)
+                                  pause_unmade, place_due, planned, schedule_of)
 from ..services.retry import retry_on_conflict
 from ..observability import logger
 from .generated_invoices import (ISSUE_AND_SEND, ISSUING_ACTIONS, SCHEDULER, awaits_email, awaits_issue,
@@ -100,16 +100,20 @@ def _due(template: RecordItem, as_of: datetime) -> List[int]:
 def _generate(tenant_id: str, template_id: str, n: int, unused: List[RecordItem]) -> str:
     """Occurrence n, whole or not at all: the invoice (issued, where the template issues), its claim
     and the template's progress in one transaction. An invoice that cannot be issued as it stands
-    is generated as a draft marked not_issued, in the same way. `unused`: the template as just read,
+    is generated as a draft marked not_issued, in the same way; one over the maximum total too, its
+    largest lines at no charge saying so. One that cannot be made at all pauses the template, saying
+    why (services/recurring.pause_unmade). `unused`: the template as just read,
     if no attempt has taken it yet (a cached read: the transaction verifies its version)."""
-    def attempt(use_cache: bool, not_issued: Optional[str] = None):
+    def attempt(use_cache: bool, not_issued: Optional[str] = None, held: Optional[List[str]] = None):
         template = unused.pop() if unused and use_cache else TEMPLATES.store.read(tenant_id, template_id, use_cache)
         if template.status != ACTIVE or int(template.data["next"]) > n:
             return None  # generated (or stopped) meanwhile
         day = schedules.occurrence_date(schedule_of(template.data), n)
         writes = Writes()
         fields = {k: template.data[k] for k in INVOICE_FIELDS if k in template.data}
-        invoice = new_draft(INVOICE, tenant_id, SCHEDULER, {**fields, "issue_date": day}, writes, use_cache)
+        invoice = new_draft(INVOICE, tenant_id, SCHEDULER, {**fields, "issue_date": day}, writes, use_cache,
+                            held=held)
+        not_issued = not_issued or ("; ".join(held) if held else None)
         invoice.data["recurring"] = {"template_id": template.id, "occurrence": n}
         if not_issued:
             invoice.data["not_issued"] = {"at": invoice.updated_at, "reason": not_issued}
@@ -129,7 +133,13 @@ def _generate(tenant_id: str, template_id: str, n: int, unused: List[RecordItem]
     except (ValidationError, InvalidReference) as refusal:
         logger.warning("recurring invoice not_issued", extra={"tenant_id": tenant_id, "template_id": template_id,
                                                               "reason": refusal.message})
-        template = retry_on_conflict(lambda use_cache: attempt(use_cache, refusal.message))
+        oversized = isinstance(refusal, OverMaximum)  # then its largest lines at no charge say why
+        try:
+            template = retry_on_conflict(lambda use_cache: attempt(use_cache, None, []) if oversized
+                                         else attempt(use_cache, refusal.message))
+        except (ValidationError, InvalidReference) as unmade:  # no draft either: the tenant must mend it
+            pause_unmade(tenant_id, SCHEDULER, template_id, n, unmade.message)
+            return None
     if template is None:
         return None
     invoice_id = template.data["last_invoice_id"]

@@ -132,13 +132,6 @@ def _billed_before(tenant_id: str, item: RecordItem, plan: periods.Plan, n: int,
     return billed
 
 
-def held_over_maximum(tenant_id: str, fields: Dict[str, Any]) -> List[str]:
-    """Puts at no charge the lines of invoice_fields' `fields` that take it over the maximum; why, each."""
-    policy = rounding_policy(references(tenant_id, None, [])["tenant"], False)
-    fields["lines"], _, held = within_maximum(fields["lines"], fields["currency"], policy)
-    return held
-
-
 def upcoming_invoice(tenant_id: str, subscription_id: str) -> Dict[str, Any]:
     """The first period not yet billed, so far, priced as its invoice would be (nothing is written)."""
     item = SUBSCRIPTIONS.store.get(tenant_id, subscription_id)

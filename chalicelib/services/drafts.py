@@ -6,11 +6,12 @@ history); then only its notes and reference. Deleting is for drafts only,
 which have no number, so no number is ever lost.
 """
 from datetime import date
-from typing import Any, Dict
+from typing import Any, Dict, List, Optional
 
 from ..domain import documents as docs
 from ..domain.changes import diff
 from ..domain.errors import Conflict, invalid
+from ..domain.held_lines import within_maximum
 from ..domain.pricing import Policy
 from ..store.clock import now, stamp
 from ..store.history import history_entry
@@ -50,13 +51,14 @@ def create_document(uow: UnitOfWork, dtype: DocumentType, tenant_id: str, actor:
 
 
 def new_draft(dtype: DocumentType, tenant_id: str, actor: Actor, fields: Dict[str, Any], writes: Writes,
-              use_cache: bool, document_id: str = None) -> DocumentItem:
-    """A priced draft and its history entry, added to `writes` (prepared fields expected)."""
+              use_cache: bool, document_id: str = None, held: Optional[List[str]] = None) -> DocumentItem:
+    """A priced draft and its history entry, added to `writes` (prepared fields expected). Given `held`
+    (the scheduler's invoices), lines over the maximum total are put at no charge, each said in `held`."""
     at = stamp(now())
     item = dtype.store.new_item(tenant_id, document_id or new_id(dtype.id_prefix), at)
     item.status = docs.DRAFT
     # A derived document (credit note, invoice from an estimate) names its source's policy.
-    _compose(item, dtype, tenant_id, fields, fields.get("rounding"), writes, use_cache)
+    _compose(item, dtype, tenant_id, fields, fields.get("rounding"), writes, use_cache, held)
     item.updated_at = at
     dtype.store.place(item, tenant_id)
     writes.put(item)
@@ -125,7 +127,7 @@ def input_fields(dtype: DocumentType, data: Dict[str, Any]) -> Dict[str, Any]:
 
 
 def _compose(item: DocumentItem, dtype: DocumentType, tenant_id: str, fields: Dict[str, Any], rounding,
-             writes: Writes, use_cache: bool) -> None:
+             writes: Writes, use_cache: bool, held: Optional[List[str]] = None) -> None:
     """Price the document from its input and the records it names; set what follows.
 
     `writes` gets the checks that records taken from the cache are unchanged."""
@@ -140,7 +142,11 @@ def _compose(item: DocumentItem, dtype: DocumentType, tenant_id: str, fields: Di
     policy = rounding_policy(tenant, bool(fields.get("prices_include_vat")))
     if rounding:  # a document keeps the policy it was created with
         policy = Policy(rounding["vat_level"], rounding["mode"], policy.prices_include_vat)
-    totals = docs.price(completed, currency, policy)
+    if held is None:
+        totals = docs.price(completed, currency, policy)
+    else:
+        completed, totals, reasons = within_maximum(completed, currency, policy)
+        held += reasons
     issue_date = fields.get("issue_date")
     item.customer_id, item.currency = customer.id, currency
     item.doc_date = (issue_date or today_for(tenant)).isoformat()

@@ -96,18 +96,21 @@ def _update(uow, rtype, tenant_id, actor, record_id, changes, use_cache, guard) 
 
 
 def change_status(uow: UnitOfWork, rtype: RecordType, tenant_id: str, actor: Actor,
-                  record_id: str, to_status: str, action: str) -> RecordItem:
-    """Archive, restore or revoke: idempotent when the record is already there."""
+                  record_id: str, to_status: str, action: str, drop: Tuple[str, ...] = ()) -> RecordItem:
+    """Archive, restore or revoke: idempotent when the record is already there. `drop`: fields of its
+    data that the old status explained (a paused template's reason)."""
     return retry_on_conflict(
-        lambda use_cache: _change_status(uow, rtype, tenant_id, actor, record_id, to_status, action, use_cache))
+        lambda use_cache: _change_status(uow, rtype, tenant_id, actor, record_id, to_status, action, drop, use_cache))
 
 
-def _change_status(uow, rtype, tenant_id, actor, record_id, to_status, action, use_cache) -> RecordItem:
+def _change_status(uow, rtype, tenant_id, actor, record_id, to_status, action, drop, use_cache) -> RecordItem:
     item = rtype.store.read(tenant_id, record_id, use_cache)
     if item.status == to_status:
         return _unchanged(item, use_cache)
     before = item.status
     at = stamp(now())
+    for name in drop:
+        item.data.pop(name, None)
     rtype.store.set_status(item, tenant_id, to_status)
     rtype.place(item)
     item.updated_at = at

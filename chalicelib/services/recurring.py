@@ -19,9 +19,10 @@ from ..store.history import history_entry
 from ..store.models import OccurrenceItem, RecordItem
 from ..store.records import RecordStore
 from ..store.unit_of_work import UnitOfWork, Writes
-from ..domain.documents import complete_lines
-from .document_inputs import references, usable_customer, usable_products
+from ..domain.documents import complete_lines, price
+from .document_inputs import references, rounding_policy, usable_customer, usable_products
 from .records import RecordType, change_status, create_record, update_record
+from .retry import retry_on_conflict
 
 ACTIVE, PAUSED, ENDED = "active", "paused", "ended"
 STATUSES = (ACTIVE, PAUSED, ENDED)
@@ -81,17 +82,39 @@ def edit_template(uow: UnitOfWork, tenant_id: str, actor: Actor, template_id: st
 
 
 def _check_references(tenant_id: str, fields: Dict[str, Any]) -> RecordItem:
-    """The customer and products must exist and be usable now (422 otherwise); returns the tenant."""
+    """The customer and products must exist and be usable now (422 otherwise), and the lines must make
+    an invoice (priced as now: within the maximum total, 400 otherwise); returns the tenant."""
     lines = fields["lines"]
     found = references(tenant_id, fields["customer_id"], [l["product_id"] for l in lines if l.get("product_id")])
     customer = usable_customer(found, fields["customer_id"])
-    currency = fields.get("currency") or customer.data.get("currency") or found["tenant"].data["base_currency"]
-    complete_lines(lines, usable_products(found, lines), currency)
-    return found["tenant"]
+    tenant = found["tenant"]
+    currency = fields.get("currency") or customer.data.get("currency") or tenant.data["base_currency"]
+    price(complete_lines(lines, usable_products(found, lines), currency), currency,
+          rounding_policy(tenant, bool(fields.get("prices_include_vat"))))
+    return tenant
 
 
 def pause_template(uow, tenant_id, actor, template_id) -> RecordItem:
     return change_status(uow, TEMPLATES, tenant_id, actor, template_id, PAUSED, "paused")
+
+
+def pause_unmade(tenant_id: str, actor: Actor, template_id: str, n: int, reason: str) -> None:
+    """Occurrence n cannot be generated as the template stands (its customer or a product archived):
+    the template is paused with `not_generated` saying why, in its history too, until the tenant mends
+    it and resumes; the occurrence is then generated as `missed` says. Nothing if it moved on meanwhile."""
+    def pause(use_cache: bool) -> None:
+        item = TEMPLATES.store.get(tenant_id, template_id)
+        if item.status != ACTIVE or int(item.data.get("next", 0)) != n:
+            return
+        at = stamp(now())
+        TEMPLATES.store.set_status(item, tenant_id, PAUSED)
+        item.data["not_generated"] = {"at": at, "occurrence": n, "reason": reason}
+        place_due(item)
+        item.updated_at = at
+        UnitOfWork().commit(Writes().put(item).put(history_entry(item.PK, at, actor.id, "paused", {
+            "status": {"before": ACTIVE, "after": PAUSED}, "not_generated": {"before": None, "after": reason}})), item)
+
+    retry_on_conflict(pause)
 
 
 def resume_template(uow, tenant_id, actor, template_id) -> RecordItem:
@@ -100,7 +123,7 @@ def resume_template(uow, tenant_id, actor, template_id) -> RecordItem:
     item = TEMPLATES.store.get(tenant_id, template_id)
     if item.status == ENDED:
         raise Conflict("An ended recurring invoice cannot be resumed; create a new one")
-    return change_status(uow, TEMPLATES, tenant_id, actor, template_id, ACTIVE, "resumed")
+    return change_status(uow, TEMPLATES, tenant_id, actor, template_id, ACTIVE, "resumed", drop=("not_generated",))
 
 
 def end_template(uow, tenant_id, actor, template_id) -> RecordItem:
