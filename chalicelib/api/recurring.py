@@ -53,6 +53,10 @@ TEMPLATE_ANSWER = Object({
     "schedule": Object({**SCHEDULE.fields, "time_zone": TimeZone(required=True)}, required=True),
     "next_occurrence": Integer(minimum=0, maximum=100000, description="The occurrence number generated next"),
     "generated": Integer(minimum=0, maximum=100000, description="Invoices generated so far"),
+    "not_generated": Object({"at": String(required=True), "occurrence": Integer(required=True, minimum=0,
+                                                                              maximum=100000),
+                             "reason": String(required=True)},
+                            description="Why the scheduler paused the template (cleared on resume)"),
 })
 
 def _render(item):

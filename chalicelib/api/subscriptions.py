@@ -45,6 +45,9 @@ SUBSCRIPTION_ANSWER = Object({
                       description="The packages held, each from a day"),
     "time_zone": TimeZone(required=True, description="The tenant's, when subscribed: periods end at its midnight"),
     "next_period": Integer(minimum=0, maximum=100000, description="The number of the first period not yet billed"),
+    "not_billed": Object({"at": String(required=True), "period": Integer(required=True, minimum=0, maximum=100000),
+                          "reason": String(required=True)},
+                         description="Why the billing run could not invoice that period (it tries again daily)"),
 })
 CHANGE = Object({
     "package_id": String(required=True, max_length=40),

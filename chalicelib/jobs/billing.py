@@ -13,7 +13,7 @@ from datetime import datetime
 from typing import Any, Callable, Dict, List, Optional
 
 from ..domain import billing_periods as periods
-from ..domain.errors import ConcurrentUpdate, InvalidReference, OverMaximum, ValidationError
+from ..domain.errors import ConcurrentUpdate, DomainError, InvalidReference, OverMaximum, ValidationError
 from ..store import usage_totals as usage_store
 from ..store.clock import now, stamp
 from ..store.history import history_entry
@@ -26,6 +26,7 @@ from ..services.issuing import issue_new
 from ..services.packages import PACKAGES
 from ..services.retry import retry_on_conflict
 from ..services.subscriptions import ACTIVE, DUE_PARTITION, SUBSCRIPTIONS, place_due, plan_of
+from ..services.unbilled import hold_period
 from ..observability import logger
 from .billing_ahead import held_packages
 from .generated_invoices import ISSUE_AND_SEND, ISSUING_ACTIONS, SCHEDULER, awaits_email, send_once
@@ -59,7 +60,11 @@ def bill_due(tenant_id: str, subscription_id: str, as_of: datetime) -> List[str]
         n = _due_period(tenant_id, item, as_of, use_cache=source != _FRESH)
         if n is None and source != _CACHED:
             return made
-        billed = _bill(tenant_id, subscription_id, n) if n is not None else None
+        try:
+            billed = _bill(tenant_id, subscription_id, n) if n is not None else None
+        except Unbillable as unmade:  # not even a draft: held on the subscription, tried again later
+            hold_period(tenant_id, SCHEDULER, subscription_id, n, unmade.message, as_of)
+            return made
         if billed is None:  # not due as cached, or billed (or stopped) meanwhile: read it again
             item, source = SUBSCRIPTIONS.store.get(tenant_id, subscription_id), _FRESH
             _send_last(tenant_id, item)
@@ -79,13 +84,18 @@ def _due_period(tenant_id: str, item: RecordItem, as_of: datetime, use_cache: bo
     return n
 
 
+class Unbillable(DomainError):
+    """No invoice, not even a draft, can be made for the period as things stand."""
+
+
 def period_key(item: RecordItem, n: int):
     return item.PK, f"{PERIOD_SK}{n:06d}"
 
 
 def _bill(tenant_id: str, subscription_id: str, n: int) -> Optional[RecordItem]:
     """Period n, whole or not at all; returns the subscription as billed (None: billed or stopped
-    meanwhile). An invoice that cannot be issued as it stands is made a draft marked not_issued, in
+    meanwhile; raises Unbillable if not even a draft can be made). An invoice that cannot be issued
+    as it stands is made a draft marked not_issued, in
     the same way (the tenant issues it once mended), as is one over the maximum total, its largest
     lines at no charge saying so. What billing_ahead read for the batch is taken from the cache on the
     first attempt."""
@@ -126,8 +136,11 @@ def _bill(tenant_id: str, subscription_id: str, n: int) -> Optional[RecordItem]:
                                                                  "subscription_id": subscription_id,
                                                                  "reason": refusal.message})
         oversized = isinstance(refusal, OverMaximum)  # then the lines held say why
-        item = retry_on_conflict(lambda use_cache: attempt(use_cache, None if oversized else refusal.message,
-                                                           oversized))
+        try:
+            item = retry_on_conflict(lambda use_cache: attempt(use_cache, None if oversized else refusal.message,
+                                                               oversized))
+        except (ValidationError, InvalidReference) as unmade:
+            raise Unbillable(unmade.message) from unmade
     if item is not None:
         _send_last(tenant_id, item)
     return item
@@ -142,6 +155,7 @@ def _send_last(tenant_id: str, item: RecordItem) -> None:
 
 def _advance(item: RecordItem, n: int, invoice_id: str, package: Dict[str, Any], writes: Writes) -> None:
     item.data.update(next=n + 1, last_invoice_id=invoice_id)
+    item.data.pop("not_billed", None)  # a period held before (services/unbilled), billed now
     place_due(item, package)
     item.updated_at = stamp(now())
     writes.put(item)  # conditioned on the version read

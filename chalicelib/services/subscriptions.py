@@ -80,6 +80,8 @@ def place_due(item: RecordItem, package: Optional[Dict[str, Any]] = None) -> Non
 def _present(data: Dict[str, Any]) -> Dict[str, Any]:
     shown = {k: v for k, v in data.items() if k != "next"}
     shown["next_period"] = int(data.get("next", 0))
+    if "not_billed" in data:  # services/unbilled
+        shown["not_billed"] = {**data["not_billed"], "period": int(data["not_billed"]["period"])}
     return shown
 
 

@@ -5,7 +5,7 @@ subscription), and mending it later bills the period once.
 The maximum is README's: no document may carry more than 999,999,999,999.
 """
 import json
-from datetime import datetime, timezone
+from datetime import timedelta
 
 from chalicelib.jobs import billing as run
 from chalicelib.jobs import dispatch
@@ -75,3 +75,32 @@ def test_a_period_over_the_maximum_total_is_held_as_a_draft_saying_why_and_bille
     assert tenant.post(f"/invoices/{invoice['id']}/issue", {}).status == 200
     assert len(run.bill_due(tenant.tenant_id, sub["id"], END_OF_APRIL)) == 1
     assert len(invoices_of(tenant, sub)) == 2
+
+
+def test_a_period_that_cannot_be_invoiced_is_marked_on_the_subscription_and_billed_once_mended(tenant):
+    """An archived customer can have no invoice made out to it: the subscription says why under
+    not_billed, the run tries again a day later (not on every tick, not into the DLQ), and bills the
+    period once the customer is restored."""
+    _, sub = subscribed(tenant)
+    assert tenant.post(f"/customers/{sub['customer_id']}/archive").status == 200
+    assert delivered(billing_job(tenant, sub, END_OF_MARCH)) == []
+    assert delivered(billing_job(tenant, sub, END_OF_MARCH), times=2) == []
+    held = tenant.get(f"/subscriptions/{sub['id']}").body
+    assert held["next_period"] == 0 and held["not_billed"]["period"] == 0, held
+    assert "archived" in held["not_billed"]["reason"] and invoices_of(tenant, sub) == []
+    actions = [entry["action"] for entry in tenant.get(f"/subscriptions/{sub['id']}/history").body["data"]]
+    assert actions.count("not_billed") == 1
+    ticked = []
+    run.run_billing_tick(END_OF_MARCH, ticked.append)
+    assert sub["id"] not in [m["subscription_id"] for m in ticked]  # not again at once
+
+    assert tenant.post(f"/customers/{sub['customer_id']}/restore").status == 200
+    a_day_later = END_OF_MARCH + timedelta(days=1)
+    run.run_billing_tick(a_day_later, ticked.append)
+    assert sub["id"] in [m["subscription_id"] for m in ticked]
+    assert delivered(billing_job(tenant, sub, a_day_later)) == []
+    assert delivered(billing_job(tenant, sub, a_day_later), times=2) == []
+    [march] = invoices_of(tenant, sub)
+    assert march["status"] == "issued" and march["issue_date"] == "2026-04-01"
+    billed = tenant.get(f"/subscriptions/{sub['id']}").body
+    assert billed["next_period"] == 1 and "not_billed" not in billed
