@@ -20,6 +20,8 @@ from .clock import now, stamp
 from .models import Item
 from .pagination import decode_cursor, encode_cursor
 
+QUANTITY = "quantity"  # a metered event's, an exact decimal
+
 
 class UnratedItem(Item):
     record_id = UnicodeAttribute(null=True)
@@ -51,12 +53,22 @@ def keep_unrated(tenant_id: str, source: str, unrated: Iterable[Any]) -> int:
 
 
 def _plain(fields: Dict[str, Any]) -> Dict[str, Any]:
-    """The fields as given, blanks left out (a stored map takes no empty strings in sets)."""
-    return {name: value for name, value in fields.items() if value not in (None, "")}
+    """The fields as given, blanks left out (a stored map takes no empty strings in sets); a quantity
+    as its decimal string ("2.50": DynamoDB would store the number 2.5)."""
+    return {name: str(value) if name == QUANTITY and isinstance(value, Decimal) else value
+            for name, value in fields.items() if value not in (None, "")}
+
+
+def _shown_record(record: Dict[str, Any]) -> Dict[str, Any]:
+    """The record as given. Its quantity is a decimal string, as the API shows every quantity (items kept
+    before _plain wrote strings hold a number)."""
+    return {name: str(value) if name == QUANTITY and isinstance(value, Decimal) else _shown(value)
+            for name, value in record.items()}
 
 
 def _shown(value: Any) -> Any:
-    """JSON as given: numbers come back from the table as Decimal; a quantity stays exact as a string."""
+    """JSON as given: numbers come back from the table as Decimal (a whole one, such as duration_seconds,
+    is shown as a number)."""
     if isinstance(value, dict):
         return {name: _shown(v) for name, v in value.items()}
     if isinstance(value, list):
@@ -70,7 +82,7 @@ def list_unrated(tenant_id: str, limit: int, cursor: Optional[str]) -> Tuple[Lis
     partition = unrated_pk(tenant_id)
     start = decode_cursor(cursor, {"PK": partition}) if cursor else None
     results = UnratedItem.query(partition, limit=limit, last_evaluated_key=start, consistent_read=True)
-    items = [{"id": item.record_id, "reason": item.reason, "field": item.field, "record": _shown(item.record),
+    items = [{"id": item.record_id, "reason": item.reason, "field": item.field, "record": _shown_record(item.record),
               "source": item.source, "line": int(item.line) if item.line is not None else None,
               "received_at": item.at} for item in results]
     return items, encode_cursor(results.last_evaluated_key)

@@ -88,3 +88,20 @@ def test_another_tenants_subscription_usage_is_not_found(subscribed, new_tenant)
     other = new_tenant()
     answer = other.get(f"/subscriptions/{subscribed.subscription_id}/usage?period=2026-03-01")
     assert answer.status == 404
+
+
+@pytest.mark.parametrize("sent", ["2.50", "3", "999999999999", "0.000001", 7])
+def test_an_unrated_events_quantity_comes_back_as_sent_a_decimal_string(subscribed, sent):
+    """README: amounts and quantities are JSON strings, exact; an unrated record is kept whole as given.
+    A JSON number is read exactly and shown as the API shows every quantity, a string."""
+    event = {"id": "fax-1", "account": "ACME-1", "metric": "fax", "quantity": sent, "time": "2026-03-03T10:00:00Z",
+             "properties": {"pages": 12, "quantity": 2}}
+    answer = subscribed.post("/usage-records", {"records": [event]})
+    assert answer.status == 200 and answer.body["unrated"][0]["field"] == "metric", answer.body
+    [kept] = subscribed.get("/usage-records/unrated").body["data"]
+    assert kept["record"]["quantity"] == str(sent), kept
+    assert kept["record"]["properties"] == {"pages": 12, "quantity": 2}  # properties kept as given, numbers too
+    call_kept = subscribed.post("/usage-records", {"records": [call(9, destination="33123456789")]})
+    assert call_kept.body["unrated"][0]["id"] == "c9"
+    [listed] = [u for u in subscribed.get("/usage-records/unrated").body["data"] if u["id"] == "c9"]
+    assert listed["record"]["duration_seconds"] == 61  # a whole number field stays a JSON number
