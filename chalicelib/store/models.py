@@ -7,7 +7,7 @@ from pynamodb.models import Model
 
 from .. import config
 from .attributes import EVERY_FIELD, ExactNumber, RecordAttribute
-from .raw_items import take_items_as_sent
+from .raw_items import send_requests_as_built, take_items_as_sent
 from .table import HASH_KEY, RANGE_KEY, index_keys
 
 
@@ -42,6 +42,7 @@ class Item(Model):
         if _shared_connection is None or _shared_connection.table_name != cls.Meta.table_name:
             _shared_connection = Model._get_connection.__func__(DocumentItem)
             take_items_as_sent(_shared_connection.connection.client)
+            send_requests_as_built(_shared_connection.connection.client)
         return _shared_connection
 
     def serialize(self, null_check: bool = True) -> dict:
