@@ -8,6 +8,7 @@ for /openapi.json, so documentation and validation cannot disagree.
 import re
 from datetime import date
 from decimal import Decimal
+from functools import cached_property
 from typing import Any, Dict, List, Optional
 
 from ..domain.currencies import is_currency
@@ -97,8 +98,13 @@ class String(Field):
         super().__init__(**kwargs)
         self.min_length = min_length
         self.max_length = max_length
-        self.pattern = re.compile(pattern) if pattern else None
+        self._pattern = pattern
         self.lower = lower
+
+    @cached_property
+    def pattern(self) -> Optional[re.Pattern]:
+        """Compiled on the field's first use: every route declares its fields at a cold start."""
+        return re.compile(self._pattern) if self._pattern else None
 
     def parse(self, value, path, problems):
         if not isinstance(value, str):
@@ -233,10 +239,14 @@ class Amount(Field):
         self.exclusive_minimum = exclusive_minimum
         self._digits = len(str(maximum))  # an amount with more whole digits is over the maximum
         self._low, self._high = Decimal(minimum), Decimal(maximum)  # Decimal to Decimal compares fastest
-        # The usual string, within this field's places: one match and one Decimal (no exponent, no
-        # rounding to do); anything else takes the general way (_parse_any), which says what is wrong.
-        fraction = r"(?:\.[0-9]{1,%d})?" % min(places, 10) if places > 0 else ""
-        self._plain = re.compile(r"\s*(-?[0-9]{1,15}%s)\s*" % fraction)
+
+    @cached_property
+    def _plain(self) -> re.Pattern:
+        """The usual string, within this field's places: one match and one Decimal (no exponent, no
+        rounding to do); anything else takes the general way (_parse_any), which says what is wrong.
+        Compiled on the field's first use, as String's pattern."""
+        fraction = r"(?:\.[0-9]{1,%d})?" % min(self.places, 10) if self.places > 0 else ""
+        return re.compile(r"\s*(-?[0-9]{1,15}%s)\s*" % fraction)
 
     def parse(self, value, path, problems):
         plain = self._plain.fullmatch(value) if type(value) is str else None

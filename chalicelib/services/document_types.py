@@ -9,12 +9,17 @@ from decimal import Decimal
 from typing import Any, Callable, Dict, NamedTuple, Tuple
 
 from ..domain import documents as docs
-from ..domain.credits import check_within
 from ..domain.errors import Conflict, InvalidReference, NotFound
+from ..lazy import lazy
 from ..store.documents import DocumentQuery, DocumentStore
 from ..store.models import DocumentItem
 from ..store.unit_of_work import Writes
-from .money_events import credit_note_issued, invoice_raised
+
+# Used when a document is issued, edited once issued, voided or credited: a draft's first request
+# (cold start) does without them.
+check_within = lazy("chalicelib.domain.credits", "check_within")
+credit_note_issued = lazy("chalicelib.services.money_events", "credit_note_issued")
+invoice_raised = lazy("chalicelib.services.money_events", "invoice_raised")
 
 # (writes, tenant_id, document, at, amount) -> None
 MoneyEvent = Callable[[Writes, str, DocumentItem, str, Decimal], None]
