@@ -1,8 +1,10 @@
 """What the scheduler does with an invoice it generated (recurring templates, subscription billing)
 beyond the draft: issue it, email it once, or record on it why it could not. Each step is skipped
 once done, so a redelivered message finishes a job a dead worker left and repeats nothing."""
+from typing import Optional
+
 from ..domain import documents as docs
-from ..domain.errors import Conflict, InvalidReference, ValidationError
+from ..domain.errors import Conflict, InvalidReference, NotFound, ValidationError
 from ..domain.records import Actor
 from ..observability import logger
 from ..services.document_types import INVOICE
@@ -12,6 +14,7 @@ from ..services.sending import email_document
 from ..store.clock import now, stamp
 from ..store.history import history_entry
 from ..store.leases import LeaseHeld, take_lease
+from ..store.models import DocumentItem
 from ..store.unit_of_work import UnitOfWork, Writes
 
 SCHEDULER = Actor("scheduler")
@@ -20,15 +23,25 @@ ISSUING_ACTIONS = ("issue", ISSUE_AND_SEND)
 
 
 def awaits_issue(tenant_id: str, invoice_id: str) -> bool:
-    """A draft, not found unissuable."""
-    invoice = INVOICE.store.get(tenant_id, invoice_id)
-    return invoice.status == docs.DRAFT and not invoice.data.get("not_issued")
+    """A draft, not found unissuable (nor deleted by the tenant since)."""
+    invoice = _found(tenant_id, invoice_id)
+    return invoice is not None and invoice.status == docs.DRAFT and not invoice.data.get("not_issued")
 
 
 def awaits_email(tenant_id: str, invoice_id: str) -> bool:
     """Issued, and neither sent nor found unsendable (nor voided or paid since)."""
-    invoice = INVOICE.store.get(tenant_id, invoice_id)  # a consistent read
-    return invoice.status == docs.ISSUED and not invoice.data.get("sent_at") and not invoice.data.get("not_emailed")
+    invoice = _found(tenant_id, invoice_id)
+    return invoice is not None and invoice.status == docs.ISSUED and not invoice.data.get("sent_at") \
+        and not invoice.data.get("not_emailed")
+
+
+def _found(tenant_id: str, invoice_id: str) -> Optional[DocumentItem]:
+    """The invoice (a consistent read), or None: a draft the tenant deleted (one held not_issued,
+    say) leaves nothing to finish, and must not fail every later run of its template or subscription."""
+    try:
+        return INVOICE.store.get(tenant_id, invoice_id)
+    except NotFound:
+        return None
 
 
 def send_once(tenant_id: str, invoice_id: str) -> None:

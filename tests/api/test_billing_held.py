@@ -104,3 +104,19 @@ def test_a_period_that_cannot_be_invoiced_is_marked_on_the_subscription_and_bill
     assert march["status"] == "issued" and march["issue_date"] == "2026-04-01"
     billed = tenant.get(f"/subscriptions/{sub['id']}").body
     assert billed["next_period"] == 1 and "not_billed" not in billed
+
+
+def test_a_held_draft_the_tenant_deleted_does_not_stop_the_subscription(tenant):
+    """A period's draft held not_issued (usage no package prices) that the tenant deletes instead of
+    issuing: the next period is billed (and emailed) as usual, not failed on every delivery."""
+    made, sub = subscribed(tenant, name="API Pro")
+    assert tenant.patch(f"/subscriptions/{sub['id']}", {"action": "issue_and_send"}).status == 200
+    assert tenant.post("/usage-records", {"records": [event(1, "storage_gb", "3", "2026-03-05T10:00:00Z")]}
+                       ).body["counted"] == 1
+    assert tenant.patch(f"/packages/{made['id']}", {"metrics": [API]}).status == 200  # storage no longer priced
+    assert delivered(billing_job(tenant, sub, END_OF_MARCH)) == []
+    [march] = invoices_of(tenant, sub)
+    assert march["not_issued"] and tenant.delete(f"/invoices/{march['id']}").status == 200
+    assert delivered(billing_job(tenant, sub, END_OF_APRIL)) == []
+    [april] = invoices_of(tenant, sub)
+    assert april["status"] == "sent" and april["issue_date"] == "2026-05-01"

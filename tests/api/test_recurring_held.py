@@ -81,3 +81,16 @@ def test_an_occurrence_for_an_archived_customer_pauses_the_template_saying_why_t
     assert delivered(retainer, made, FEBRUARY, times=2) == []
     assert [(i["issue_date"], i["status"]) for i in generated(retainer, made)] == [
         ("2026-01-15", "issued"), ("2026-02-15", "issued")]
+
+
+def test_a_held_draft_the_tenant_deleted_does_not_stop_the_template(retainer):
+    """An issuing template's draft held not_issued (USD needs an exchange rate) that the tenant deletes
+    instead of issuing: the next occurrence is generated as usual, not failed on every delivery."""
+    made = template(retainer, {"currency": "USD", "action": "issue_and_send"}, start_date="2026-01-15")
+    assert delivered(retainer, made, JANUARY) == []
+    [january] = generated(retainer, made)
+    assert january["not_issued"] and retainer.delete(f"/invoices/{january['id']}").status == 200
+    assert delivered(retainer, made, FEBRUARY) == []
+    [occurrence] = [o for o in retainer.get(f"/recurring-invoices/{made['id']}/invoices").body["data"]
+                    if o["date"] == "2026-02-15"]
+    assert retainer.get(f"/invoices/{occurrence['invoice_id']}").body["not_issued"]
