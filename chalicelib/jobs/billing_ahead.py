@@ -7,9 +7,10 @@ cache (store/reads.py), where the billing of each message finds them, and each
 is verified by the transaction that acts on it: the subscription and customer
 by their versions (as any cached record), the packages by a check of theirs
 (held_packages), the usage markers by mark_period_billed's conditions (equal to
-what was read, and read before the period's day totals, which are then queried
-for the whole batch at once). A stale item makes the transaction fail and the
-job read everything again. Only a saving: what is not read here is read when used.
+what was read, and read before the period's day totals, which are then read for
+the whole batch: one BatchGetItem of the days the PERIOD items name). A stale item
+makes the transaction fail and the job read everything again. Only a saving: what
+is not read here is read when used.
 """
 import json
 from typing import Any, Dict, List
@@ -59,8 +60,7 @@ def _read(wanted) -> None:
     period_pks = [usage_pk(tenant_id, sub, start) for tenant_id, sub, start in markers]
     _read_markers(UsagePeriodItem, [(pk, PERIOD_SK) for pk in period_pks])
     _read_markers(UsagePointerItem, [(pointer_pk(tenant_id, sub), POINTER_SK) for tenant_id, sub, _ in markers])
-    read_days_ahead([(pk, int(period.writes or 0)) for pk in period_pks
-                     for period in [CACHE.get(UsagePeriodItem, pk, PERIOD_SK)] if period is not None])
+    read_days_ahead([(pk, CACHE.get(UsagePeriodItem, pk, PERIOD_SK)) for pk in period_pks])
 
 
 def _read_markers(model, wanted) -> None:

@@ -21,7 +21,7 @@ from ..store.unit_of_work import UnitOfWork, Writes
 from ..store.usage_parts import part_bytes, put_part
 from ..store.usage_seen import SeenSets
 from ..store.usage_totals import (DAY, LATE, PERIOD_SK, POINTER_SK, UsageDayItem, UsagePeriodItem,
-                                  UsagePointerItem, pointer_pk, usage_pk, day_actions)
+                                  UsagePointerItem, period_counted, pointer_pk, usage_pk, day_actions)
 from ..store.usage_unrated import keep_unrated
 from .usage_rating import Outcome, Rated, Unrated
 
@@ -186,9 +186,10 @@ class _Group:
             writes.update(UsageDayItem(pk, sk), day_actions(calls, events, part))
         billed = PeriodBilled("The period was billed while its usage was being counted")
         for subscription_id, period in self.periods_counted:
-            writes.update(UsagePeriodItem(usage_pk(self.tenant_id, subscription_id, period), PERIOD_SK),
-                          [UsagePeriodItem.writes.add(1)], condition=UsagePeriodItem.billed_invoice.does_not_exist(),
-                          on_fail=billed)
+            pk = usage_pk(self.tenant_id, subscription_id, period)
+            days = [sk[len(DAY):] for day_pk, sk in self.days if day_pk == pk and sk.startswith(DAY)]
+            writes.update(UsagePeriodItem(pk, PERIOD_SK), period_counted(days),
+                          condition=UsagePeriodItem.billed_invoice.does_not_exist(), on_fail=billed)
         for subscription_id, last in self.late_subscriptions.items():
             writes.update(UsagePointerItem(pointer_pk(self.tenant_id, subscription_id), POINTER_SK),
                           [UsagePointerItem.late_writes.add(1)], condition=UsagePointerItem.last == last,

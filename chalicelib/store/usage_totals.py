@@ -1,6 +1,8 @@
 """Running usage totals per subscription, period, day and destination (or metric).
 
-    T#<t>#USAGE#<sub>#<period_start>  PERIOD         writes: chunks that added to the period; billed_invoice
+    T#<t>#USAGE#<sub>#<period_start>  PERIOD         writes: chunks that added to the period; billed_invoice;
+                                                     days: the days they added to, dated_writes: the chunks
+                                                     that named theirs there (all, unless some came before)
     T#<t>#USAGE#<sub>#<period_start>  DAY#<day>      c#<prefix> calls, s#<prefix> billable seconds,
                                                      m#<prefix> micros, n#<prefix> destination name;
                                                      e#<metric> events, q#<metric> quantity;
@@ -16,13 +18,12 @@ billed on condition `writes` (and the subscription's `late_writes`) are what it
 read, so no chunk commits between the run's read and its invoice unseen: either
 it is on the invoice, or it goes to the late totals of the next one.
 """
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any, Dict, List, Optional, Tuple
 
 from boto3.dynamodb.types import TypeDeserializer
-from pynamodb.attributes import UnicodeAttribute
+from pynamodb.attributes import UnicodeAttribute, UnicodeSetAttribute
 from pynamodb.expressions.operand import Path
 
 from .. import config
@@ -37,12 +38,13 @@ PERIOD_SK, POINTER_SK = "PERIOD", "BILLED"
 DAY, LATE = "DAY#", "LATE#"
 _deserializer = TypeDeserializer()
 _days_ahead: Dict[str, Tuple[int, List[Dict[str, Any]]]] = {}  # period's pk: (its writes as read before, days)
-_readers: List[ThreadPoolExecutor] = []  # made on first use
 
 
 class UsagePeriodItem(Item):
     writes = ExactNumber(null=True)
     billed_invoice = UnicodeAttribute(null=True)
+    days = UnicodeSetAttribute(null=True)
+    dated_writes = ExactNumber(null=True)
 
 
 class UsagePointerItem(Item):
@@ -125,18 +127,32 @@ def usage_to_bill(tenant_id: str, subscription_id: str, period_start: str, use_c
                        last if late else None, seen)
 
 
-def read_days_ahead(periods: List[Tuple[str, int]]) -> None:
-    """The day items of a batch's periods (their pk, and `writes` of their PERIOD items as read just
-    before), queried together on threads, kept (those of the batch before dropped) for usage_to_bill,
-    which takes them once and only with that same `writes`: mark_period_billed's condition on it then
-    fails the invoice's transaction if a chunk added to the days after they were read."""
+def period_counted(days: List[str]) -> list:
+    """Update actions of a chunk adding to the period's totals of `days`."""
+    return [UsagePeriodItem.writes.add(1), UsagePeriodItem.dated_writes.add(1), UsagePeriodItem.days.add(set(days))]
+
+
+def read_days_ahead(periods: List[Tuple[str, Optional[UsagePeriodItem]]]) -> None:
+    """The day items of a batch's periods (their pk, and their PERIOD items as read just before), for
+    usage_to_bill, which takes them once and only with the same `writes`: mark_period_billed's condition
+    on it then fails the invoice's transaction if a chunk added to the days after they were read. Read
+    with BatchGetItem where the PERIOD item names all its days (none if nothing was counted); the
+    others' days, or any not answered, are queried when used."""
     _days_ahead.clear()
-    if not periods:
-        return
-    if not _readers:
-        _readers.append(ThreadPoolExecutor(max_workers=10, thread_name_prefix="usage-days"))
-    found = _readers[0].map(lambda pk: _query(pk, DAY), [pk for pk, _ in periods])
-    _days_ahead.update({pk: (writes, days) for (pk, writes), days in zip(periods, found)})
+    known = {pk: (int(period.writes or 0) if period else 0, days) for pk, period in periods
+             for days in [_named_days(period)] if days is not None}
+    found: Dict[str, List[Dict[str, Any]]] = {}
+    for item in _batch_get([(pk, DAY + day) for pk, (_, days) in known.items() for day in days]):
+        found.setdefault(item["PK"], []).append(item)
+    for pk, (writes, days) in known.items():
+        if len(found.get(pk, ())) == len(days):
+            _days_ahead[pk] = (writes, sorted(found.get(pk, ()), key=lambda item: item["SK"]))
+
+
+def _named_days(period: Optional[UsagePeriodItem]) -> Optional[List[str]]:
+    if period is None or not period.writes:
+        return []
+    return sorted(period.days or ()) if period.dated_writes == period.writes else None
 
 
 def _days(pk: str, writes: int, use_cache: bool) -> List[Dict[str, Any]]:
@@ -201,6 +217,18 @@ def _query(pk: str, sk_prefix: str) -> List[Dict[str, Any]]:
         start = page.get("LastEvaluatedKey")
         if not start:
             return found
+
+
+def _batch_get(wanted: List[Tuple[str, str]]) -> List[Dict[str, Any]]:
+    """Raw items by key (PK, SK), numbers as Decimal, consistent, a hundred keys a call; those DynamoDB
+    leaves unprocessed are left out."""
+    client, table, found = connection().client, config.table_name(), []
+    for start in range(0, len(wanted), 100):
+        keys_ = [{"PK": {"S": pk}, "SK": {"S": sk}} for pk, sk in wanted[start:start + 100]]
+        answer = client.batch_get_item(RequestItems={table: {"Keys": keys_, "ConsistentRead": True}})
+        found += [{name: _deserializer.deserialize(value) for name, value in item.items()}
+                  for item in answer["Responses"].get(table, [])]
+    return found
 
 
 def _calls(items: List[Dict[str, Any]]) -> List[UsageTotal]:

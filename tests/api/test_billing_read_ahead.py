@@ -3,6 +3,7 @@ nothing read ahead is trusted without the transaction verifying it."""
 import json
 from datetime import datetime, timezone
 
+from chalicelib import config
 from chalicelib.jobs import billing as run
 from chalicelib.jobs import billing_ahead, dispatch
 from chalicelib.jobs.dispatch import handle
@@ -26,14 +27,33 @@ def _messages(tenant):
             for n, m in enumerate(sent) if m["tenant_id"] == tenant.tenant_id]
 
 
-def _call(n, account):
-    return {"id": f"late-{n}", "account": account, "start": "2026-03-20T10:00:00Z", "duration_seconds": 60,
+def _call(n, account, day=20):
+    return {"id": f"late-{n}", "account": account, "start": f"2026-03-{day}T10:00:00Z", "duration_seconds": 60,
             "destination": "442079460000", "direction": "outbound"}
+
+
+def _lines(tenant, sub):
+    invoice_id = tenant.get(f"/subscriptions/{sub['id']}").body["last_invoice_id"]
+    return [line["description"] for line in tenant.get(f"/invoices/{invoice_id}").body["lines"]]
+
+
+def _forget_named_days(tenant, sub):
+    """The period's PERIOD item as usage counted before it named its days left it."""
+    import boto3
+
+    boto3.client("dynamodb").update_item(
+        TableName=config.table_name(), UpdateExpression="REMOVE #days, dated_writes",
+        Key={"PK": {"S": usage_totals.usage_pk(tenant.tenant_id, sub["id"], "2026-03-01")}, "SK": {"S": "PERIOD"}},
+        ConditionExpression="attribute_exists(PK)", ExpressionAttributeNames={"#days": "days"})
 
 
 def test_a_batch_bills_each_subscription_with_its_transaction_alone(tenant, monkeypatch):
     first, *rest = _subscriptions(tenant, 4)
     assert len(run.bill_due(tenant.tenant_id, first["id"], END_OF_MARCH)) == 1  # the series exists
+    for n, sub in enumerate(rest, 1):
+        calls = [_call(f"{n}-{day}", sub["account_reference"], day) for day in (20, 21)[:n]]
+        assert tenant.post("/usage-records", {"records": calls}).body["counted"] == len(calls)
+    upcoming = [tenant.get(f"/subscriptions/{sub['id']}/upcoming").body for sub in rest]
     messages, read, ahead = _messages(tenant), dispatch.read_billing_ahead, {}
 
     def counted_ahead(batch):
@@ -44,19 +64,24 @@ def test_a_batch_bills_each_subscription_with_its_transaction_alone(tenant, monk
     monkeypatch.setattr(dispatch, "read_billing_ahead", counted_ahead)
     with count_dynamodb_calls() as calls:
         assert handle(messages, in_order=True) == {"batchItemFailures": []}
-    # read ahead: subscriptions; customers and packages; period markers; pointers; the periods' days
-    assert ahead == {"BatchGetItem": 4, "Query": 3}, ahead
-    assert calls == {"BatchGetItem": 4, "Query": 3, "TransactWriteItems": 3}, calls
-    for sub in rest:
+    # read ahead: subscriptions; customers and packages; period markers; pointers; the days they name
+    assert ahead == {"BatchGetItem": 5}, ahead
+    assert calls == {"BatchGetItem": 5, "TransactWriteItems": 3}, calls
+    for sub, expected, calls in zip(rest, upcoming, ("1 call, 1.00 min", "2 calls, 2.00 min", "2 calls, 2.00 min")):
         shown = tenant.get(f"/subscriptions/{sub['id']}").body
         assert shown["next_period"] == 1
-        assert tenant.get(f"/invoices/{shown['last_invoice_id']}").body["status"] == "issued"
+        invoice = tenant.get(f"/invoices/{shown['last_invoice_id']}").body
+        assert invoice["status"] == "issued" and f"UK: {calls}" in _lines(tenant, sub)
+        assert invoice["totals"] == expected["totals"]
 
 
 def test_usage_counted_between_the_days_read_and_the_invoice_is_on_it(tenant, monkeypatch):
-    """The period's marker comes from the batch's read ahead; a call counted after the billing read
-    the period's days must make its transaction fail (the marker moved on) and billing read again."""
+    """The period's marker comes from the batch's read ahead, its days (not named by it: counted before
+    it named them) are queried by the billing; a call counted after that query must make its transaction
+    fail (the marker moved on) and billing read again."""
     (sub,) = _subscriptions(tenant, 1)
+    assert tenant.post("/usage-records", {"records": [_call(0, "ACC-0", 21)]}).body["counted"] == 1
+    _forget_named_days(tenant, sub)
     messages = _messages(tenant)
     read_days, counted = usage_totals._query, []
 
@@ -69,9 +94,21 @@ def test_usage_counted_between_the_days_read_and_the_invoice_is_on_it(tenant, mo
     monkeypatch.setattr(usage_totals, "_query", then_count_a_call)
     assert handle(messages, in_order=True) == {"batchItemFailures": []}
     assert counted == [1]
-    invoice_id = tenant.get(f"/subscriptions/{sub['id']}").body["last_invoice_id"]
-    lines = [line["description"] for line in tenant.get(f"/invoices/{invoice_id}").body["lines"]]
-    assert "UK: 1 call, 1.00 min" in lines, lines
+    assert "UK: 2 calls, 2.00 min" in _lines(tenant, sub)
+
+
+def test_days_named_by_a_period_only_in_part_are_queried(tenant, monkeypatch):
+    """A period counted both before and after its PERIOD item named its days: the days it names are not
+    all, so the billing queries them and bills the calls of both."""
+    (sub,) = _subscriptions(tenant, 1)
+    assert tenant.post("/usage-records", {"records": [_call(0, "ACC-0", 21)]}).body["counted"] == 1
+    _forget_named_days(tenant, sub)
+    assert tenant.post("/usage-records", {"records": [_call(1, "ACC-0", 22)]}).body["counted"] == 1
+    query, queried = usage_totals._query, []
+    monkeypatch.setattr(usage_totals, "_query", lambda pk, sk_prefix: queried.append(sk_prefix) or query(pk, sk_prefix))
+    assert handle(_messages(tenant), in_order=True) == {"batchItemFailures": []}
+    assert queried == [usage_totals.DAY]
+    assert "UK: 2 calls, 2.00 min" in _lines(tenant, sub)
 
 
 def test_usage_counted_after_the_batch_read_its_days_ahead_is_on_the_invoice(tenant, monkeypatch):
@@ -87,6 +124,4 @@ def test_usage_counted_after_the_batch_read_its_days_ahead_is_on_the_invoice(ten
     monkeypatch.setattr(billing_ahead, "read_days_ahead", then_count_a_call)
     assert handle(messages, in_order=True) == {"batchItemFailures": []}
     assert counted == [1]
-    invoice_id = tenant.get(f"/subscriptions/{sub['id']}").body["last_invoice_id"]
-    lines = [line["description"] for line in tenant.get(f"/invoices/{invoice_id}").body["lines"]]
-    assert "UK: 1 call, 1.00 min" in lines, lines
+    assert "UK: 1 call, 1.00 min" in _lines(tenant, sub)

@@ -8,7 +8,8 @@ from datetime import datetime, timezone
 import pytest
 from hypothesis import given, strategies as st
 from pynamodb.attributes import (AttributeContainer, BinaryAttribute, BooleanAttribute, ListAttribute, MapAttribute,
-                                 NumberAttribute, TTLAttribute, UnicodeAttribute, VersionAttribute)
+                                 NumberAttribute, TTLAttribute, UnicodeAttribute, UnicodeSetAttribute,
+                                 VersionAttribute)
 from pynamodb.exceptions import AttributeNullError
 
 from chalicelib import store
@@ -31,6 +32,7 @@ _data = st.dictionaries(st.sampled_from(["lines", "next", "name", "unit_price"])
 _BY_TYPE = {UnicodeAttribute: st.text(max_size=4), VersionAttribute: st.integers(1, 10 ** 6),
             RecordAttribute: _data, ExactNumber: _decimals, NumberAttribute: st.integers(-10 ** 6, 10 ** 6),
             BooleanAttribute: st.booleans(), BinaryAttribute: st.binary(max_size=4),
+            UnicodeSetAttribute: st.sets(st.text(max_size=4), max_size=3),
             TTLAttribute: st.datetimes(min_value=datetime(2000, 1, 1), max_value=datetime(2100, 1, 1),
                                        timezones=st.just(timezone.utc))}
 
