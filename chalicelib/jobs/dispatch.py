@@ -1,5 +1,4 @@
 """Queue plumbing: the tick's messages go out in batches; the worker takes them in."""
-import gc
 import json
 from datetime import date, datetime
 from functools import lru_cache
@@ -12,6 +11,7 @@ from .billing_ahead import read_billing_ahead
 from .documents import prepare_pdf
 from .overdue import find_overdue, handle_overdue
 from .recurring import generate_due, read_templates_ahead, run_tick
+from .worker_gc import freeze_once
 
 
 @lru_cache(maxsize=None)
@@ -126,23 +126,8 @@ def handle(messages: Iterable[Dict[str, Any]], in_order: bool = False) -> Dict[s
             logger.exception("job failed", extra={"message_id": message["messageId"],
                                                   "receive_count": receive_count(message)})
             failures.append({"itemIdentifier": message["messageId"]})
-    _freeze_once()
+    freeze_once()
     return {"batchItemFailures": failures}
-
-
-_frozen = False
-
-
-def _freeze_once() -> None:
-    """After its first batch a worker holds what it keeps for life (modules, botocore's service
-    models, its clients): taken out of the garbage collector's sight, so that its full passes stop
-    walking them (they were 0.16 ms of CPU per recurring occurrence, bench/README.md). Once only,
-    after one full pass: the collector never frees what is frozen."""
-    global _frozen
-    if not _frozen:
-        _frozen = True
-        gc.collect()
-        gc.freeze()
 
 
 def receive_count(message: Dict[str, Any]) -> int:

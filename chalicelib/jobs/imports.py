@@ -12,6 +12,7 @@ from urllib.parse import unquote_plus
 from ..observability import logger
 from .import_chunks import CHUNK, run_chunk
 from .import_files import accept_upload
+from .worker_gc import freeze_once
 
 
 def handle(messages: Iterable[Dict[str, str]]) -> Dict[str, List[Dict[str, str]]]:
@@ -22,6 +23,7 @@ def handle(messages: Iterable[Dict[str, str]]) -> Dict[str, List[Dict[str, str]]
         except Exception:  # reported, retried, then dead-lettered; the others go on
             logger.exception("upload message failed", extra={"message_id": message["messageId"]})
             failures.append({"itemIdentifier": message["messageId"]})
+    freeze_once()
     return {"batchItemFailures": failures}
 
 
