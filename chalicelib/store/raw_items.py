@@ -7,10 +7,11 @@ export's CPU (bench/README.md "Exports"), and three quarters of what a recurring
 reading a batch's templates (BatchGetItem, "Recurring"). For every type but binary, DynamoDB's
 wire form already is what the walk returns ({"S": "x"}, {"N": "1.50"}, {"M": {...}}, {"L": [...]},
 {"BOOL": true}, {"NULL": true}, {"SS": [...]}, {"NS": [...]}); binary values (B, BS) are base64
-on the wire and bytes after it. So a Query's items, and a BatchGetItem's items by table, are
-taken from the JSON as it is and botocore parses the rest (keys, counts, unprocessed keys,
-consumed capacity); an answer with a binary value anywhere, or an error, goes through botocore
-whole.
+on the wire and bytes after it. So a Query's items, a BatchGetItem's items by table, and the
+items of a GetItem and a TransactGetItems (every request's reads: the first POST of a cold start
+reads its tenant and customer so) are taken from the JSON as it is and botocore parses the rest
+(keys, counts, unprocessed keys, consumed capacity); an answer with a binary value anywhere, or an
+error, goes through botocore whole.
 
 Requests the same way round: a transaction's items (and a batch read's keys) are built in
 DynamoDB's wire form already, so botocore's serializer, walking its model for every value to write
@@ -25,7 +26,9 @@ _BINARY = re.compile(rb'"BS?"\s*:')
 # Each operation: the member of its answer that holds the items, taken as sent, and the id its
 # shortcut is registered under (bench/export.py removes the Query's to measure botocore's parsing).
 _ITEMS = {"Query": ("Items", "raw_items.items_as_sent"),
-          "BatchGetItem": ("Responses", "raw_items.batch_items_as_sent")}
+          "BatchGetItem": ("Responses", "raw_items.batch_items_as_sent"),
+          "GetItem": ("Item", "raw_items.item_as_sent"),
+          "TransactGetItems": ("Responses", "raw_items.transact_items_as_sent")}
 
 
 def _items_as_sent(member: str):

@@ -81,3 +81,33 @@ def test_a_batch_get_answers_items_as_botocore_parses_them_without_its_parsing()
         assert answered["ConsumedCapacity"] == expected["ConsumedCapacity"]
     text_only, with_binary = left_to_botocore
     assert b"Responses" not in text_only and b"Responses" in with_binary
+
+
+def test_single_and_transactional_reads_answer_items_as_botocore_parses_them_without_its_parsing():
+    """GetItem's item and TransactGetItems' items (every request's reads of its records) are taken
+    as sent, absent ones included; with a binary value, botocore parses the whole answer."""
+    plain = _plain_client()
+    plain.put_item(TableName=config.table_name(), Item=EVERY_TYPE)
+    plain.put_item(TableName=config.table_name(), Item=WITH_BINARY)
+    shortcut = connection().client
+    left_to_botocore = []
+    for operation in ("GetItem", "TransactGetItems"):
+        shortcut.meta.events.register_last(f"before-parse.dynamodb.{operation}",
+                                           lambda response_dict, **_: left_to_botocore.append(response_dict["body"]))
+    table = config.table_name()
+
+    def key(sk):
+        return {"PK": {"S": PK}, "SK": {"S": sk}}
+
+    for sk in ("A", "absent", "B"):
+        asked = {"TableName": table, "Key": key(sk), "ConsistentRead": True, "ReturnConsumedCapacity": "TOTAL"}
+        expected, answered = plain.get_item(**asked), shortcut.get_item(**asked)
+        assert answered.get("Item") == expected.get("Item") and ("Item" in expected) == (sk != "absent")
+        assert answered["ConsumedCapacity"] == expected["ConsumedCapacity"]
+    for sks in (["A", "absent"], ["A", "B"]):
+        asked = {"TransactItems": [{"Get": {"TableName": table, "Key": key(sk)}} for sk in sks]}
+        expected, answered = plain.transact_get_items(**asked), shortcut.transact_get_items(**asked)
+        assert answered["Responses"] == expected["Responses"] and set(expected["Responses"][0]["Item"]) == set(EVERY_TYPE)
+    get_text, get_absent, get_binary, transact_text, transact_binary = left_to_botocore
+    assert b"Item" not in get_text + get_absent + transact_text
+    assert b"Item" in get_binary and b"Responses" in transact_binary
