@@ -9,7 +9,9 @@ any usage of earlier periods that arrived after they were billed, labelled with
 its period, with what allowances and included quantities those invoices left.
 Metered totals no package prices are put at no charge and named in `unpriced`:
 the billing run then makes the invoice a draft marked not_issued. So are lines
-that take the invoice over the most a document may carry (domain/held_lines).
+that take the invoice over the most a document may carry (domain/held_lines),
+and usage grouped more coarsely (COARSER) where its grouping makes more lines
+than a document may have.
 """
 from datetime import date, timedelta
 from typing import Any, Dict, List, Optional, Sequence
@@ -18,6 +20,7 @@ from ..domain import billing_periods as periods
 from ..domain import documents as docs
 from ..domain.errors import Conflict, NotFound
 from ..domain.held_lines import within_maximum
+from ..domain.documents import MAX_LINES
 from ..domain.metered import metric_lines
 from ..domain.usage_lines import FeeSpan, Period, fee_lines, usage_lines
 from ..store import usage_totals as usage_store
@@ -63,19 +66,34 @@ def invoice_fields(tenant_id: str, item: RecordItem, n: int, usage: Any,
     period = periods.period(plan, n)
     first, last = periods.held(plan, n)
     package = packages[package_on(item.data, last)]
-    lines = fee_lines(_fee_spans(item, packages, first, last), period, package["currency"])
+    fees = fee_lines(_fee_spans(item, packages, first, last), period, package["currency"])
     tenant = references(tenant_id, None, [])["tenant"].data
     grouping = item.data.get("usage_grouping") or package.get("usage_grouping") or tenant.get("usage_grouping") \
         or "destination"
-    lines += usage_lines(usage.totals, grouping, allowances(package), tax_of(package), package["currency"], period)
     metered, unpriced = _metered(item, packages, usage.metrics, period)
-    late, late_unpriced = _late_lines(tenant_id, item, plan, usage, grouping, packages)
+    for tried in (grouping,) + COARSER[grouping]:
+        lines = fees + usage_lines(usage.totals, tried, allowances(package), tax_of(package), package["currency"],
+                                   period)
+        late, late_unpriced = _late_lines(tenant_id, item, plan, usage, tried, packages)
+        lines += metered + late
+        if tried == grouping:
+            wanted = len(lines)
+        if len(lines) <= MAX_LINES:
+            break
+    if tried != grouping:
+        unpriced.append(f"with usage grouped by {grouping} the invoice would have {wanted:,} lines, more than the "
+                        f"{MAX_LINES} an invoice may have: usage grouped by {tried} instead")
     return {"customer_id": item.data["customer_id"], "currency": package["currency"],
             "issue_date": period.end + timedelta(1),
             "reference": item.data.get("account_reference") or item.id,
             "notes": f"Period {_long(period.start)} - {_long(period.end)}",
-            "lines": [line.as_invoice_line() for line in lines + metered + late],
+            "lines": [line.as_invoice_line() for line in lines],
             "unpriced": unpriced + late_unpriced}
+
+
+# Where a period's usage makes more lines than an invoice may have, the groupings tried next, in turn.
+COARSER = {"destination_day": ("destination", "single"), "day": ("single",), "destination": ("single",),
+           "single": ()}
 
 
 def _metered(item: RecordItem, packages: Dict[str, Dict[str, Any]], totals: Sequence[Any], period: Period,

@@ -120,3 +120,28 @@ def test_a_held_draft_the_tenant_deleted_does_not_stop_the_subscription(tenant):
     assert delivered(billing_job(tenant, sub, END_OF_APRIL)) == []
     [april] = invoices_of(tenant, sub)
     assert april["status"] == "sent" and april["issue_date"] == "2026-05-01"
+
+
+def test_usage_grouped_into_more_lines_than_an_invoice_may_have_is_grouped_coarser_and_held(tenant):
+    """destination_day over 60 destinations and 31 days is 1,860 usage lines, more than the 500 lines a
+    document may have (the API refuses more) and more than one DynamoDB item holds: the invoice groups
+    by destination instead, says so, and is held for a person to see (it used to fail on every
+    delivery into the DLQ, too large to store)."""
+    rows = [{"prefix": str(100 + i), "destination": f"Zone {i:02d}", "price_per_minute": "0.0100",
+             "increment": "60/60"} for i in range(60)]
+    made = package(tenant, card(tenant, rows=rows), allowances=[], usage_grouping="destination_day")
+    sub = tenant.post("/subscriptions", {"customer_id": customer(tenant), "package_id": made["id"],
+                                         "start_date": "2026-03-01", "day_of_month": 1, "action": "issue",
+                                         "account_reference": "ZONES-1"}).body
+    calls = [{"id": f"c{day}-{zone}", "account": "ZONES-1", "start": f"2026-03-{day:02d}T10:00:00Z",
+              "duration_seconds": 61, "destination": f"{100 + zone}5550000"} for day in range(1, 32) for zone in range(60)]
+    for batch in (calls[:930], calls[930:]):
+        assert tenant.post("/usage-records", {"records": batch}).body["counted"] == 930
+    assert delivered(billing_job(tenant, sub, END_OF_MARCH)) == []
+    [march] = invoices_of(tenant, sub)
+    reason = march["status"] == "draft" and march["not_issued"]["reason"]
+    assert "1,861 lines" in reason and "500" in reason and "by destination instead" in reason, reason  # + the fee
+    # Each zone: 31 calls of 61 s, billed 120 s at 60/60 = 2 x 0.0100 = 0.02 each: 0.62.
+    usage = [(l["description"], l["net"]) for l in march["lines"][1:]]
+    assert usage == [(f"Zone {i:02d}: 31 calls, 62.00 min", "0.62") for i in range(60)]
+    assert march["totals"]["net"] == "67.20"  # 30.00 + 60 x 0.62
