@@ -11,7 +11,7 @@ from itertools import islice
 from typing import Any, Dict, Iterator, List, Optional
 
 from ..domain import schedules
-from ..domain.errors import Conflict
+from ..domain.errors import Conflict, invalid
 from ..domain.records import Actor
 from ..store import keys
 from ..store.clock import now, stamp
@@ -28,6 +28,9 @@ ACTIVE, PAUSED, ENDED = "active", "paused", "ended"
 STATUSES = (ACTIVE, PAUSED, ENDED)
 DUE_PARTITION = "RECURRING#DUE"
 OCCURRENCE_SK = "OCCURRENCE#"
+# Each occurrence is one transaction (at most 100 actions): its invoice, the issue's numbering, ledger
+# and tallies, the template's progress, and a check of each product named (13 + products in all).
+MAX_PRODUCTS = 80
 
 
 def schedule_of(data: Dict[str, Any]) -> schedules.Schedule:
@@ -85,7 +88,10 @@ def _check_references(tenant_id: str, fields: Dict[str, Any]) -> RecordItem:
     """The customer and products must exist and be usable now (422 otherwise), and the lines must make
     an invoice (priced as now: within the maximum total, 400 otherwise); returns the tenant."""
     lines = fields["lines"]
-    found = references(tenant_id, fields["customer_id"], [l["product_id"] for l in lines if l.get("product_id")])
+    named = {l["product_id"] for l in lines if l.get("product_id")}
+    if len(named) > MAX_PRODUCTS:
+        raise invalid("lines", f"may name at most {MAX_PRODUCTS} different products on a recurring invoice")
+    found = references(tenant_id, fields["customer_id"], named)
     customer = usable_customer(found, fields["customer_id"])
     tenant = found["tenant"]
     currency = fields.get("currency") or customer.data.get("currency") or tenant.data["base_currency"]

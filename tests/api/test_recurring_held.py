@@ -94,3 +94,20 @@ def test_a_held_draft_the_tenant_deleted_does_not_stop_the_template(retainer):
     [occurrence] = [o for o in retainer.get(f"/recurring-invoices/{made['id']}/invoices").body["data"]
                     if o["date"] == "2026-02-15"]
     assert retainer.get(f"/invoices/{occurrence['invoice_id']}").body["not_issued"]
+
+
+def test_a_template_names_no_more_products_than_its_invoices_can_be_written_with(retainer):
+    """Each occurrence is written in one DynamoDB transaction (at most 100 actions) with a check of each
+    product it names: a template naming more than 80 products is refused when saved (it used to be
+    accepted and fail on every delivery into the DLQ); one naming 80 is generated and issued."""
+    ids = [retainer.post("/products", {"name": f"Part {i}", "unit_price": "1.00"}).body["id"] for i in range(81)]
+    lines = [{"product_id": product_id, "quantity": "1"} for product_id in ids]
+    refused = retainer.post("/recurring-invoices", {
+        "name": "Parts", "customer_id": retainer.customer["id"], "lines": lines, "action": "issue_and_send",
+        "schedule": {"unit": "month", "interval": 1, "start_date": "2026-01-15"}})
+    assert refused.status == 400 and refused.body["error"]["details"][0]["field"] == "lines", refused.body
+    made = template(retainer, {"lines": lines[:80], "action": "issue_and_send"}, start_date="2026-01-15")
+    assert retainer.patch(f"/recurring-invoices/{made['id']}", {"lines": lines}).status == 400
+    assert delivered(retainer, made, JANUARY) == []
+    [january] = generated(retainer, made)
+    assert january["status"] == "issued" and january["number"] and january["totals"]["net"] == "80.00"
