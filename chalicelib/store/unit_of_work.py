@@ -11,7 +11,6 @@ from contextlib import contextmanager
 from typing import Any, Callable, Dict, List, Optional, Tuple
 
 from pynamodb.exceptions import TransactWriteError
-from pynamodb.transactions import TransactWrite
 
 from ..domain.errors import ConcurrentUpdate, DomainError
 from .models import connection
@@ -116,13 +115,10 @@ def _versions_as_committed(writes: Writes):
 
 def _execute(writes: Writes) -> None:
     ops = writes.in_sent_order()
+    request = _request(ops)  # once: every attempt sends the same
     for attempt in range(_CONFLICT_ATTEMPTS):
         try:
-            with TransactWrite(connection=connection()) as transaction:
-                for kind, args, kwargs, _ in ops:
-                    getattr(transaction, "condition_check" if kind == "check" else kind)(*args, **kwargs)
-            _refresh_cache(ops, transaction)
-            return
+            connection().transact_write_items(**request)
         except TransactWriteError as error:
             reasons = [r.code if r else None for r in error.cancellation_reasons]
             _raise_for_failed_condition(ops, reasons, error)
@@ -132,6 +128,48 @@ def _execute(writes: Writes) -> None:
                 raise TransactionsCollided(error.msg, error.cause) from error
             # Another transaction held one of our items; the conditions will be re-checked.
             time.sleep(random.uniform(0, 0.02 * 2 ** attempt))
+        else:
+            _committed(ops, request["put_items"])
+            return
+
+
+def _request(ops) -> Dict[str, list]:
+    """TransactWriteItems' items, grouped as pynamodb's connection sends them; as its TransactWrite
+    builds them (puts made here: the same, property-tested, without its passes over the item)."""
+    request = {"condition_check_items": [], "delete_items": [], "put_items": [], "update_items": []}
+    for kind, args, kwargs, _ in ops:
+        if kind == "check":
+            model_cls, hash_key, range_key = args
+            request["condition_check_items"].append(
+                model_cls.get_operation_kwargs_from_class(hash_key, range_key, kwargs["condition"]))
+        elif kind == "delete":
+            request["delete_items"].append(args[0].get_delete_kwargs_from_instance(kwargs["condition"]))
+        elif kind == "save":
+            request["put_items"].append(put_request(args[0], kwargs["condition"]))
+        else:
+            request["update_items"].append(args[0].get_update_kwargs_from_instance(args[1], kwargs["condition"]))
+    return request
+
+
+def put_request(item, condition=None) -> Dict[str, Any]:
+    """A transaction's Put of the item: the item, its version one up, and the condition on the
+    version read (or, new, on no version) with any other condition."""
+    attributes = item.serialize()
+    version_name = type(item)._version_attribute_name
+    if version_name:
+        attribute = item.get_attributes()[version_name]
+        version = item.attribute_values.get(version_name)
+        attributes[attribute.attr_name] = {attribute.attr_type: attribute.serialize((version or 0) + 1)}
+        condition &= attribute.does_not_exist() if version is None else attribute == version
+    put = {"TableName": item.Meta.table_name, "Item": attributes}
+    if condition is not None:
+        names, values = {}, {}
+        put["ConditionExpression"] = condition.serialize(names, values)
+        if names:
+            put["ExpressionAttributeNames"] = {placeholder: name for name, placeholder in names.items()}
+        if values:
+            put["ExpressionAttributeValues"] = values
+    return put
 
 
 def _raise_for_failed_condition(ops, reasons, error) -> None:
@@ -141,11 +179,13 @@ def _raise_for_failed_condition(ops, reasons, error) -> None:
                 "The record was changed by another request; read it again and retry")) from error
 
 
-def _refresh_cache(ops, transaction: TransactWrite) -> None:
-    """What this process just wrote is what the table holds: keep it for the next use case, each
-    put item as the transaction sent it (not serialized again; pynamodb keeps the puts in order)."""
-    sent = iter(put["Item"] for put in transaction._put_items)
+def _committed(ops, puts: List[Dict[str, Any]]) -> None:
+    """What this process just wrote is what the table holds: each item written shows its new
+    version, and is kept for the next use case, each put item as the transaction sent it."""
+    sent = iter(put["Item"] for put in puts)
     for kind, args, _, _ in ops:
+        if kind in ("save", "update"):
+            args[0].update_local_version_attribute()
         if kind == "save":
             remember(args[0], next(sent))
         elif kind in ("delete", "update"):
