@@ -98,8 +98,9 @@ class UnitOfWork:
 def _versions_as_committed(writes: Writes):
     """Each written item shows the version the transaction will give it (pynamodb sets it only
     after the commit), so that an answer made before the commit is the one a later read gives;
-    the transaction's conditions are on the versions read, restored before it runs."""
-    read = [(item, item.version) for kind, args, _, _ in writes.in_sent_order() if kind in ("save", "update")
+    the transaction's conditions are on the versions read, restored before it runs. (Sums are made
+    into updates only when sent, of items nobody holds: they need no version here.)"""
+    read = [(item, item.version) for kind, args, _, _ in writes._ops if kind in ("save", "update")
             for item in args[:1] if getattr(type(item), "_version_attribute_name", None)]
     for item, version in read:
         item.version = (version or 0) + 1
