@@ -1,8 +1,9 @@
 """What a batch of billing messages will read, read ahead: a few calls a batch instead of several a message.
 
 A batch (up to ten messages) reads with one BatchGetItem each: the subscriptions;
-then their customers and packages; then the usage markers of the periods they
-bill next (the PERIOD items, then the BILLED pointers). All go to this process's
+then their customers and packages with their usage markers (the BILLED pointers,
+and the PERIOD items of the periods they bill next where the package was cached
+already; the others' after). All go to this process's
 cache (store/reads.py), where the billing of each message finds them, and each
 is verified by the transaction that acts on it: the subscription and customer
 by their versions (as any cached record), the packages by a check of theirs
@@ -13,7 +14,7 @@ makes the transaction fail and the job read everything again. Only a saving: wha
 is not read here is read when used.
 """
 import json
-from typing import Any, Dict, List
+from typing import Any, Dict, List, Tuple, Type
 
 from botocore.exceptions import BotoCoreError, ClientError
 from pynamodb.exceptions import GetError
@@ -25,7 +26,7 @@ from ..services.packages import PACKAGES
 from ..services.subscriptions import SUBSCRIPTIONS, plan_of
 from ..store import keys
 from ..store.models import RecordItem
-from ..store.reads import CACHE, StaleRead, read_ahead
+from ..store.reads import CACHE, StaleRead, read_ahead, read_ahead_of
 from ..store.unit_of_work import Writes
 from ..store.usage_totals import (PERIOD_SK, POINTER_SK, UsagePeriodItem, UsagePointerItem, pointer_pk,
                                   read_days_ahead, usage_pk)
@@ -51,26 +52,32 @@ def _read(wanted) -> None:
     read_ahead(RecordItem, [(pk, keys.RECORD_SK) for _, pk in wanted])
     subscriptions = [(tenant_id, item) for tenant_id, pk in wanted
                      for item in [CACHE.get(RecordItem, pk, keys.RECORD_SK)] if item is not None]
-    read_ahead(RecordItem, [(CUSTOMERS.store.pk(tenant_id, item.data["customer_id"]), keys.RECORD_SK)
-                            for tenant_id, item in subscriptions] +
+    records = ([(CUSTOMERS.store.pk(tenant_id, item.data["customer_id"]), keys.RECORD_SK)
+                for tenant_id, item in subscriptions] +
                [(PACKAGES.store.pk(tenant_id, entry["package_id"]), keys.RECORD_SK)
                 for tenant_id, item in subscriptions for entry in item.data["packages"]])
-    markers = [(tenant_id, item.id, start) for tenant_id, item in subscriptions
-               for start in [_next_period_start(tenant_id, item)] if start]
-    period_pks = [usage_pk(tenant_id, sub, start) for tenant_id, sub, start in markers]
-    _read_markers(UsagePeriodItem, [(pk, PERIOD_SK) for pk in period_pks])
-    _read_markers(UsagePointerItem, [(pointer_pk(tenant_id, sub), POINTER_SK) for tenant_id, sub, _ in markers])
-    read_days_ahead([(pk, CACHE.get(UsagePeriodItem, pk, PERIOD_SK)) for pk in period_pks])
+    early = _periods(subscriptions)  # of those whose package is cached already: read with the records
+    _read_markers([(UsagePointerItem, pointer_pk(tenant_id, item.id), POINTER_SK) for tenant_id, item in subscriptions]
+                  + early, also=[(RecordItem, pk, sk) for pk, sk in records])
+    late = [marker for marker in _periods(subscriptions) if marker not in early]  # packages new, or changed
+    _read_markers(late)
+    read_days_ahead([(pk, CACHE.get(UsagePeriodItem, pk, sk)) for _, pk, sk in early + late])
 
 
-def _read_markers(model, wanted) -> None:
-    """Usage markers into the cache, those not found as items of their key alone: an item without
-    attributes reads as none has been written (no usage counted, no period billed), the same
-    `seen` and the same conditions in mark_period_billed."""
-    for pk, sk in wanted:
+def _periods(subscriptions) -> List[Tuple[Type, str, str]]:
+    """The PERIOD markers of the periods the subscriptions bill next, of those whose package is cached."""
+    return [(UsagePeriodItem, usage_pk(tenant_id, item.id, start), PERIOD_SK) for tenant_id, item in subscriptions
+            for start in [_next_period_start(tenant_id, item)] if start]
+
+
+def _read_markers(markers, also=()) -> None:
+    """Usage markers (model, PK, SK) into the cache, in one call with `also`; those not found as
+    items of their key alone: an item without attributes reads as none has been written (no usage
+    counted, no period billed), the same `seen` and the same conditions in mark_period_billed."""
+    for _, pk, sk in markers:
         CACHE.forget(pk, sk)
-    read_ahead(model, wanted)
-    for pk, sk in wanted:
+    read_ahead_of(list(also) + markers)
+    for model, pk, sk in markers:
         if CACHE.get(model, pk, sk) is None:
             CACHE.keep(model, pk, sk, {"PK": {"S": pk}, "SK": {"S": sk}})
 

@@ -103,13 +103,20 @@ def read_ahead(model: Type, wanted: Iterable[Tuple[str, str]]) -> None:
     work about to start will use one by one: each use then finds its item here, and the write
     that acts on it verifies it, as for any cached item. What DynamoDB leaves unprocessed is
     read when used, as it would have been."""
-    wanted = list(dict.fromkeys(wanted))[:MAX_ITEMS]
-    if not wanted:
+    read_ahead_of((model, pk, sk) for pk, sk in wanted)
+
+
+def read_ahead_of(wanted: Iterable[Tuple[Type, str, str]]) -> None:
+    """As read_ahead, items of several models (by model, PK, SK) in the one call."""
+    models = {(pk, sk): model for model, pk, sk in wanted}
+    if not models:
         return
-    table = model._get_connection()
-    answer = table.batch_get_item([{HASH_KEY: pk, RANGE_KEY: sk} for pk, sk in wanted], consistent_read=True)
+    table = next(iter(models.values()))._get_connection()  # every model shares the one table
+    answer = table.batch_get_item([{HASH_KEY: pk, RANGE_KEY: sk} for pk, sk in list(models)[:MAX_ITEMS]],
+                                  consistent_read=True)
     for stored in answer["Responses"].get(table.table_name, []):
-        CACHE.keep(model, stored[HASH_KEY]["S"], stored[RANGE_KEY]["S"], stored)
+        key = stored[HASH_KEY]["S"], stored[RANGE_KEY]["S"]
+        CACHE.keep(models[key], *key, stored)
 
 
 class Snapshot:

@@ -7,8 +7,11 @@ from chalicelib import config
 from chalicelib.jobs import billing as run
 from chalicelib.jobs import billing_ahead, dispatch
 from chalicelib.jobs.dispatch import handle
-from chalicelib.store import usage_totals
 from chalicelib.store.diagnostics import count_dynamodb_calls
+from chalicelib.services.packages import PACKAGES
+from chalicelib.services.subscriptions import SUBSCRIPTIONS
+from chalicelib.store import keys, usage_totals
+from chalicelib.store.reads import CACHE
 from tests.api.test_catalogue import card, package
 from tests.api.test_billing_run import subscribe
 
@@ -64,9 +67,9 @@ def test_a_batch_bills_each_subscription_with_its_transaction_alone(tenant, monk
     monkeypatch.setattr(dispatch, "read_billing_ahead", counted_ahead)
     with count_dynamodb_calls() as calls:
         assert handle(messages, in_order=True) == {"batchItemFailures": []}
-    # read ahead: subscriptions; customers and packages; period markers; pointers; the days they name
-    assert ahead == {"BatchGetItem": 5}, ahead
-    assert calls == {"BatchGetItem": 5, "TransactWriteItems": 3}, calls
+    # read ahead: subscriptions; customers and packages with the usage markers; the days they name
+    assert ahead == {"BatchGetItem": 3}, ahead
+    assert calls == {"BatchGetItem": 3, "TransactWriteItems": 3}, calls
     for sub, expected, calls in zip(rest, upcoming, ("1 call, 1.00 min", "2 calls, 2.00 min", "2 calls, 2.00 min")):
         shown = tenant.get(f"/subscriptions/{sub['id']}").body
         assert shown["next_period"] == 1
@@ -124,4 +127,19 @@ def test_usage_counted_after_the_batch_read_its_days_ahead_is_on_the_invoice(ten
     monkeypatch.setattr(billing_ahead, "read_days_ahead", then_count_a_call)
     assert handle(messages, in_order=True) == {"batchItemFailures": []}
     assert counted == [1]
+    assert "UK: 1 call, 1.00 min" in _lines(tenant, sub)
+
+
+def test_a_batch_whose_package_is_not_cached_reads_its_periods_after_it(tenant):
+    """The PERIOD markers' keys come from the package (the period billed next): read with the records
+    where it is cached, in a call of their own after it where it is not; the days read after both."""
+    first, sub = _subscriptions(tenant, 2)
+    assert len(run.bill_due(tenant.tenant_id, first["id"], END_OF_MARCH)) == 1  # the series exists
+    assert tenant.post("/usage-records", {"records": [_call(0, "ACC-1", 21)]}).body["counted"] == 1
+    messages = _messages(tenant)
+    package_id = SUBSCRIPTIONS.store.get(tenant.tenant_id, sub["id"]).data["packages"][-1]["package_id"]
+    CACHE.forget(PACKAGES.store.pk(tenant.tenant_id, package_id), keys.RECORD_SK)
+    with count_dynamodb_calls() as calls:
+        assert handle(messages, in_order=True) == {"batchItemFailures": []}
+    assert calls == {"BatchGetItem": 4, "TransactWriteItems": 1}, calls
     assert "UK: 1 call, 1.00 min" in _lines(tenant, sub)
