@@ -3,15 +3,15 @@
 A batch (up to ten messages) reads with one BatchGetItem each: the subscriptions;
 then their customers and packages with their usage markers (the BILLED pointers,
 and the PERIOD items of the periods they bill next where the package was cached
-already; the others' after). All go to this process's
-cache (store/reads.py), where the billing of each message finds them, and each
-is verified by the transaction that acts on it: the subscription and customer
-by their versions (as any cached record), the packages by a check of theirs
-(held_packages), the usage markers by mark_period_billed's conditions (equal to
-what was read, and read before the period's day totals, which are then read for
-the whole batch: one BatchGetItem of the days the PERIOD items name). A stale item
-makes the transaction fail and the job read everything again. Only a saving: what
-is not read here is read when used.
+already; the others' after); then the days the PERIOD items name. All go to this
+process's cache (store/reads.py), or for the days to usage_totals, where the
+billing of each message finds them, and each is verified by the transaction that
+acts on it: the subscription and customer by their versions (as any cached
+record), the packages by a check of theirs (held_packages), the usage markers by
+mark_period_billed's conditions (equal to what was read, and read before the
+period's day totals, which are taken only with the `writes` they were read under).
+A stale item makes the transaction fail and the job read everything again. Only a
+saving: what is not read here is read when used.
 """
 import json
 from typing import Any, Dict, List, Tuple, Type
