@@ -17,6 +17,7 @@ def test_the_first_batch_freezes_what_the_worker_holds_and_later_ones_do_not(mon
         assert frozen > 0
         later = [[] for _ in range(1000)]  # objects made after the first batch
         assert handle([]) == {"batchItemFailures": []}
-        assert gc.get_freeze_count() == frozen and gc.is_tracked(later[0])
+        # not frozen again: the later lists would add 1,000 (frozen objects freed meanwhile only lower it)
+        assert gc.get_freeze_count() <= frozen
     finally:
         gc.unfreeze()
