@@ -184,9 +184,8 @@ def place_due(item: RecordItem) -> None:
     if item.status != ACTIVE or n is None:
         item.GSI3PK = item.GSI3SK = None
         return
-    due = schedules.due_at(schedule_of(item.data), n).strftime("%Y-%m-%dT%H:%M:%SZ")
-    tenant_id = keys.tenant_of(item.PK)
-    item.GSI3PK, item.GSI3SK = DUE_PARTITION, f"{due}#{tenant_id}#{item.id}"
+    due = schedules.due_at(schedule_of(item.data), n)
+    item.GSI3PK, item.GSI3SK = DUE_PARTITION, keys.due_sort_key(due, keys.tenant_of(item.PK), item.id)
 
 
 def occurrence_key(item: RecordItem, n: int):

@@ -73,8 +73,7 @@ def place_due(item: RecordItem, package: Optional[Dict[str, Any]] = None) -> Non
     last = periods.last_period(plan)
     if last is not None and n > last:
         return
-    due = periods.due_at(plan, n).strftime("%Y-%m-%dT%H:%M:%SZ")
-    item.GSI3PK, item.GSI3SK = DUE_PARTITION, f"{due}#{tenant_id}#{item.id}"
+    item.GSI3PK, item.GSI3SK = DUE_PARTITION, keys.due_sort_key(periods.due_at(plan, n), tenant_id, item.id)
 
 
 def _present(data: Dict[str, Any]) -> Dict[str, Any]:

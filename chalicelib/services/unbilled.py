@@ -8,9 +8,10 @@ tries again daily instead of failing the job on every delivery. Any edit of the
 subscription puts it back at its real due time (place_due), so the next tick
 tries at once; billing the period clears `not_billed`.
 """
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta
 
 from ..domain.records import Actor
+from ..store import keys
 from ..store.clock import now, stamp
 from ..store.history import history_entry
 from ..store.unit_of_work import UnitOfWork, Writes
@@ -31,8 +32,7 @@ def hold_period(tenant_id: str, actor: Actor, subscription_id: str, n: int, reas
         before = item.data.get("not_billed") or {}
         again = before.get("period") == n and before.get("reason") == reason
         item.data["not_billed"] = {"at": before["at"] if again else at, "period": n, "reason": reason}
-        retry = (as_of + RETRY_AFTER).astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
-        item.GSI3PK, item.GSI3SK = DUE_PARTITION, f"{retry}#{tenant_id}#{item.id}"
+        item.GSI3PK, item.GSI3SK = DUE_PARTITION, keys.due_sort_key(as_of + RETRY_AFTER, tenant_id, item.id)
         item.updated_at = at
         writes = Writes().put(item)  # conditioned on the version read
         if not again:
