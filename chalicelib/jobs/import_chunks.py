@@ -13,14 +13,9 @@ one transaction conditioned on the chunk still waiting for that piece: a piece
 run twice (a message sent again, a worker killed midway and run again, two
 workers at once) counts once, and its documents are claimed, so nothing is
 made twice. Whoever finds every chunk done writes the file's reports.
-A write that collides with other transactions for as long as the store retries it (two chunks
-adding to one customer's balance at once) stops the piece before its document, or, in the piece's
-own record, has the piece run again: queued at once, received a few seconds later (jittered), not
-failed back to the queue for its visibility timeout.
 Usage files go chunk after chunk through the file item (usage_chunks.py).
 """
 import json
-import random
 import time
 from collections import Counter
 from datetime import datetime, timezone
@@ -34,10 +29,10 @@ from ..imports.report import COUNTED, Outcome
 from ..observability import logger
 from ..store import files
 from ..store.clock import now, stamp
-from ..store.unit_of_work import TransactionsCollided, UnitOfWork, Writes
+from ..store.unit_of_work import UnitOfWork, Writes
 from ..store.uploads import (PROCESSING, ImportChunkItem, ImportFileItem, chunk_key, chunks_of, get_chunk,
                              get_file, ids_of)
-from .import_documents import Collided, Importer
+from .import_documents import Importer
 from .import_reports import finish, part_name, rows_from
 from .upload_io import ObjectChanged, send_all, work_key
 
@@ -48,7 +43,6 @@ CHUNK_SECONDS = 120
 PARALLEL = 2
 STALL_SECONDS = 60
 WINDOW = 100  # documents whose claims are read together
-COLLIDED_DELAY = (1, 5)  # seconds before a piece put back after a collision is received again
 CHUNK = "import_chunk"
 
 
@@ -56,7 +50,6 @@ class Piece(NamedTuple):
     outcomes: List[Outcome]
     stop: Optional[Tuple[int, int]]  # (byte, line) the next piece starts at; None: the chunk is read
     broken: Optional[str]  # why the rest of the file cannot be read
-    collided: bool  # it stopped before a document whose writes collided with others'
 
 
 class ChunkState(NamedTuple):
@@ -73,16 +66,14 @@ class PieceDone(Conflict):
     """Another run of the piece moved its chunk on first."""
 
 
-def queue_chunk(item: ImportFileItem, chunk: int, piece: Optional[int] = None, later: bool = False) -> None:
-    """`later`: received after a few seconds (COLLIDED_DELAY)."""
-    queue_chunks(item, [(chunk, piece)], random.randint(*COLLIDED_DELAY) if later else 0)
+def queue_chunk(item: ImportFileItem, chunk: int, piece: Optional[int] = None) -> None:
+    queue_chunks(item, [(chunk, piece)])
 
 
-def queue_chunks(item: ImportFileItem, chunks: List[Tuple[int, Optional[int]]], delay_seconds: int = 0) -> None:
+def queue_chunks(item: ImportFileItem, chunks: List[Tuple[int, Optional[int]]]) -> None:
     tenant_id, batch_id = ids_of(item)
     send_all([{"kind": CHUNK, "tenant_id": tenant_id, "batch_id": batch_id, "file_id": item.file_id,
-               "chunk": chunk, **({"piece": piece} if piece is not None else {})} for chunk, piece in chunks],
-             delay_seconds=delay_seconds)
+               "chunk": chunk, **({"piece": piece} if piece is not None else {})} for chunk, piece in chunks])
 
 
 def start_chunks(item: ImportFileItem, again: bool) -> None:
@@ -116,13 +107,10 @@ def run_chunk(tenant_id: str, batch_id: str, file_id: str, chunk: int, piece: Op
     part = "".join(json.dumps(o.as_json(), ensure_ascii=False) + "\n" for o in result.outcomes)
     files.put_bytes(work_key(tenant_id, batch_id, file_id, part_name(chunk, piece)), part.encode(),
                     "application/x-ndjson")
-    try:
-        if not _complete(item, state, result, counter):
-            return  # a concurrent run of this piece completed it and moved the chunk on
-    except TransactionsCollided:  # nothing of it was written: the piece again (its documents are claimed)
-        return queue_chunk(item, chunk, piece, later=True)
+    if not _complete(item, state, result, counter):
+        return  # a concurrent run of this piece completed it and moved the chunk on
     if result.stop:
-        queue_chunk(item, chunk, piece + 1, later=result.collided)
+        queue_chunk(item, chunk, piece + 1)
     elif chunk + PARALLEL < len(item.info["ranges"]):
         queue_chunk(item, chunk + PARALLEL, 0)
     else:
@@ -171,17 +159,6 @@ def stalled(updated_at: str) -> bool:
 def read_piece(item: ImportFileItem, state: ChunkState, importer: Importer) -> Piece:
     """The piece's outcomes, in line order, and where the next piece starts (None: at the chunk's end)."""
     outcomes: List[Outcome] = []
-    try:
-        stop, broken = _read(item, state, importer, outcomes)
-    except Collided as collided:  # the next piece starts at its document; what follows is read again
-        outcomes += collided.outcomes
-        return Piece(sorted(outcomes, key=lambda o: o.line), (collided.at.start, collided.at.line), None, True)
-    return Piece(sorted(outcomes, key=lambda o: o.line), stop, broken, False)
-
-
-def _read(item: ImportFileItem, state: ChunkState, importer: Importer, outcomes: List[Outcome]):
-    """Adds the piece's outcomes window by window; where the next piece starts, and why the rest
-    of the file cannot be read (or None)."""
     window: List[Any] = []
     rows, started, stop, broken = 0, time.monotonic(), None, None
     try:
@@ -203,7 +180,7 @@ def _read(item: ImportFileItem, state: ChunkState, importer: Importer, outcomes:
     except ObjectChanged as error:
         broken = f"The file {error}; what was read before stands"
     outcomes += importer.run(window)
-    return stop, broken
+    return Piece(sorted(outcomes, key=lambda o: o.line), stop, broken)
 
 
 def _complete(item: ImportFileItem, state: ChunkState, result: Piece, counter: Tuple[str, str]) -> bool:

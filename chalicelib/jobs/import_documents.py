@@ -34,7 +34,7 @@ from ..services.records import create_record
 from ..services.tenants import TENANTS
 from ..store import keys
 from ..store.models import UniqueValueItem
-from ..store.unit_of_work import TransactionsCollided, UnitOfWork, Writes
+from ..store.unit_of_work import UnitOfWork, Writes
 from ..store.uploads import ImportChunkItem, ImportClaimItem, ImportFileItem, claim_pk, get_claim, read_claims
 from .import_customers import NewCustomers
 from .import_lookups import Directory, account_ref_pk
@@ -44,15 +44,6 @@ DOCUMENT_TYPES = {INVOICES: INVOICE, CREDIT_NOTES: CREDIT_NOTE}
 
 class AlreadyImported(Conflict):
     """The document's claim exists: another run made it first."""
-
-
-class Collided(Exception):
-    """A document's transaction collided with other transactions as long as the store retried it;
-    nothing of it was written. `outcomes`: those of the window's entries before it."""
-
-    def __init__(self, outcomes: List[Outcome], at: Group):
-        super().__init__(f"line {at.line}: its writes collided with others'")
-        self.outcomes, self.at = outcomes, at
 
 
 class RowKeys:
@@ -106,16 +97,12 @@ class Importer:
                                  layout if layout in ACCOUNT_REF_LAYOUTS else None)
 
     def run(self, window: List[Any]) -> List[Outcome]:
-        """The window's outcomes; Collided if a document's writes kept colliding with others'."""
         groups = [entry for entry in window if isinstance(entry, Group)]
         claims = read_claims(self._claim_pk(group) for group in groups)
         outcomes: List[Outcome] = []
         for entry in window:
             if isinstance(entry, Group):
-                try:
-                    outcomes += self._one(entry, claims.get(self._claim_pk(entry)))
-                except TransactionsCollided:
-                    raise Collided(outcomes, entry) from None
+                outcomes += self._one(entry, claims.get(self._claim_pk(entry)))
             elif isinstance(entry, Skipped):
                 outcomes.append(Outcome(entry.record.line, SKIPPED, reason=entry.reason))
             else:

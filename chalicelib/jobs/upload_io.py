@@ -86,12 +86,10 @@ def open_work(key: str, start: int = 0) -> Any:
     return _get(config.documents_bucket(), key, start)
 
 
-def send_all(messages: List[Dict[str, Any]], delay_seconds: int = 0) -> None:
-    """Messages to the uploads queue (chunks of a file), ten to a call; each received only after
-    `delay_seconds` (SQS allows up to 900)."""
+def send_all(messages: List[Dict[str, Any]]) -> None:
+    """Messages to the uploads queue (chunks of a file), ten to a call."""
     for at in range(0, len(messages), 10):
-        entries = [{"Id": str(n), "MessageBody": json.dumps(m), "DelaySeconds": delay_seconds}
-                   for n, m in enumerate(messages[at:at + 10])]
+        entries = [{"Id": str(n), "MessageBody": json.dumps(m)} for n, m in enumerate(messages[at:at + 10])]
         failed = _sqs().send_message_batch(QueueUrl=_queue_url(), Entries=entries).get("Failed")
         if failed:
             raise RuntimeError(f"the uploads queue refused {len(failed)} message(s): {failed[0]}")

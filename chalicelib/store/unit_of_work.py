@@ -22,11 +22,6 @@ _GROUPS = ("check", "delete", "save", "update")
 _CONFLICT_ATTEMPTS = 6
 
 
-class TransactionsCollided(TransactWriteError):
-    """Other transactions held one of this one's items through every attempt: nothing was written,
-    and the same writes may well go through a moment later (a job can put its work back)."""
-
-
 class Writes:
     def __init__(self):
         self._ops: List[Tuple[str, tuple, dict, Optional[DomainError]]] = []
@@ -123,10 +118,8 @@ def _execute(writes: Writes) -> None:
         except TransactWriteError as error:
             reasons = [r.code if r else None for r in error.cancellation_reasons]
             _raise_for_failed_condition(ops, reasons, error)
-            if "TransactionConflict" not in reasons:
+            if "TransactionConflict" not in reasons or attempt == _CONFLICT_ATTEMPTS - 1:
                 raise
-            if attempt == _CONFLICT_ATTEMPTS - 1:
-                raise TransactionsCollided(error.msg, error.cause) from error
             # Another transaction held one of our items; the conditions will be re-checked.
             time.sleep(random.uniform(0, 0.02 * 2 ** attempt))
         else:
