@@ -4,7 +4,7 @@ once done, so a redelivered message finishes a job a dead worker left and repeat
 from typing import Optional
 
 from ..domain import documents as docs
-from ..domain.errors import Conflict, InvalidReference, NotFound, ValidationError
+from ..domain.errors import Conflict, InvalidReference, NotFound, UpstreamRefused, ValidationError
 from ..domain.records import Actor
 from ..observability import logger
 from ..services.document_types import INVOICE
@@ -20,6 +20,8 @@ from ..store.unit_of_work import UnitOfWork, Writes
 SCHEDULER = Actor("scheduler")
 ISSUE_AND_SEND = "issue_and_send"
 ISSUING_ACTIONS = ("issue", ISSUE_AND_SEND)
+OUR_SENDING_REFUSED = ("our sending was refused, not the customer's address (our sender address not verified, "
+                       "or sending paused); send it again once that is mended")
 
 
 def awaits_issue(tenant_id: str, invoice_id: str) -> bool:
@@ -48,8 +50,11 @@ def send_once(tenant_id: str, invoice_id: str) -> None:
     """Email the issued invoice under a lease, so that two workers given the same message never
     both send it; the invoice is read again once the lease is held, in case a worker finished the
     email just before. A crash between the email and its record sends it again once the lease has
-    run out (at least once, never twice at once). An invoice the customer cannot be emailed (no
-    address, or one SES refuses) is marked so, and left to the tenant to send."""
+    run out (at least once, never twice at once). An invoice SES will not take (no address, one SES
+    refuses, or SES refusing our sending: sender not verified, sending paused) is marked not_emailed,
+    saying why, and left to the tenant to send: failing the job instead would hold back every later
+    occurrence of the template until the refusal is mended. SES busy or unreachable fails the job
+    (the queue delivers it again)."""
     if not take_lease(INVOICE.store.pk(tenant_id, invoice_id), "send"):
         raise LeaseHeld(f"invoice {invoice_id} is being emailed")
     if not awaits_email(tenant_id, invoice_id):
@@ -58,12 +63,14 @@ def send_once(tenant_id: str, invoice_id: str) -> None:
         email_document(UnitOfWork(), INVOICE, tenant_id, SCHEDULER, invoice_id, {})
     except InvalidReference as error:
         record_not_done(tenant_id, invoice_id, "not_emailed", error.message)
+    except UpstreamRefused as error:
+        record_not_done(tenant_id, invoice_id, "not_emailed", f"{error.message}; {OUR_SENDING_REFUSED}")
 
 
 def record_not_done(tenant_id: str, invoice_id: str, step: str, reason: str) -> None:
-    """A step the invoice's data cannot pass (`not_emailed`, `not_issued`), on the invoice and in its
-    history: the tenant sees why, retries cannot cure it, and no later message takes the step by
-    surprise once the data is mended (the tenant issues or sends it when ready)."""
+    """A step the invoice cannot pass as things stand (`not_emailed`, `not_issued`), on the invoice and
+    in its history: the tenant sees why, retries do not hold back the template's later occurrences, and
+    no later message takes the step by surprise once mended (the tenant issues or sends it when ready)."""
     logger.warning(f"recurring invoice {step}", extra={"tenant_id": tenant_id, "invoice_id": invoice_id,
                                                         "reason": reason})
 

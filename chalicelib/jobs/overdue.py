@@ -9,9 +9,10 @@ that tenant's date, which the worker judges by. The worker records the moment
 an invoice became overdue (with a history entry), then sends each reminder the
 tenant set (days after the due date) once: the invoice records the days reminded,
 and a lease keeps two workers given the same message from both sending.
-A reminder that cannot go to the customer (no address, or one SES refuses) is not
-retried: its days are recorded as skipped, never as sent. Any other failure to send
-(SES busy, or refusing our sender) raises and records nothing, so the queue retries it.
+A reminder SES will not take (no address, one SES refuses, or SES refusing our sending: sender
+not verified, sending paused) is not retried: its days are recorded as skipped, never as sent,
+with the reason in the invoice's history, as a recurring invoice's email is (jobs/generated_invoices).
+SES busy or unreachable raises and records nothing, so the queue retries it.
 Overdue itself stays derived from the due date (lists and views show it at once).
 """
 from datetime import date, datetime
@@ -19,7 +20,7 @@ from itertools import islice
 from typing import Any, Callable, Dict, Iterable, Iterator, List, Tuple
 
 from ..domain import documents as docs
-from ..domain.errors import InvalidReference, NotFound
+from ..domain.errors import InvalidReference, NotFound, UpstreamRefused
 from ..domain.reminders import next_reminder_on, reminders_due
 from ..observability import logger
 from ..services.document_types import INVOICE
@@ -33,7 +34,7 @@ from ..store.history import history_entry
 from ..store.leases import LeaseHeld, take_lease
 from ..store.models import DocumentItem
 from ..store.unit_of_work import UnitOfWork, Writes
-from .generated_invoices import SCHEDULER
+from .generated_invoices import OUR_SENDING_REFUSED, SCHEDULER
 
 
 def find_overdue(as_of: datetime, send: Callable[[Dict[str, Any]], None]) -> int:
@@ -103,18 +104,22 @@ def send_reminder(tenant_id: str, invoice_id: str, today: date) -> bool:
     try:
         sent = email_reminder(tenant_id, item, today)
     except InvalidReference as error:  # no address, or one SES refuses: nothing to retry
-        logger.warning("reminder not emailed", extra={"invoice_id": invoice_id, "reason": str(error)})
-        _skip_reminders(tenant_id, invoice_id, due_days)
+        _skip_reminders(tenant_id, invoice_id, due_days, error.message)
+        return False
+    except UpstreamRefused as error:
+        _skip_reminders(tenant_id, invoice_id, due_days, f"{error.message}; {OUR_SENDING_REFUSED}")
         return False
     record_email(None, INVOICE, tenant_id, SCHEDULER, invoice_id, sent, "reminded",
                  change=lambda item: _add_days(item, "reminders_sent", due_days))
     return True
 
 
-def _skip_reminders(tenant_id: str, invoice_id: str, days) -> None:
-    """Reminder days that could not be emailed: recorded, so that no tick tries them again."""
+def _skip_reminders(tenant_id: str, invoice_id: str, days, reason: str) -> None:
+    """Reminder days that could not be emailed: recorded, with why in the history, so that no tick
+    tries them again."""
+    logger.warning("reminder not emailed", extra={"invoice_id": invoice_id, "reason": reason})
     retry_on_conflict(lambda use_cache: _update_unsent(
-        tenant_id, invoice_id, lambda item: _add_days(item, "reminders_skipped", days)))
+        tenant_id, invoice_id, lambda item: _add_days(item, "reminders_skipped", days), reason))
 
 
 def _add_days(item: DocumentItem, field: str, days) -> None:
@@ -128,12 +133,14 @@ def _reminder_days_done(item: DocumentItem) -> list:
     return [*item.data.get("reminders_sent", []), *item.data.get("reminders_skipped", [])]
 
 
-def _update_unsent(tenant_id: str, invoice_id: str, change) -> None:
+def _update_unsent(tenant_id: str, invoice_id: str, change, reason: str) -> None:
     item = INVOICE.store.get(tenant_id, invoice_id)
     change(item)
     item.updated_at = stamp(now())
     INVOICE.store.place(item, tenant_id)
-    UnitOfWork().commit(Writes().put(item), item)
+    why = history_entry(item.PK, item.updated_at, SCHEDULER.id, "not_reminded",
+                        {"not_reminded": {"before": None, "after": reason}})
+    UnitOfWork().commit(Writes().put(item).put(why), item)
 
 
 def _schedule_next_reminder(item: DocumentItem) -> None:

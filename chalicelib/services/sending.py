@@ -36,7 +36,7 @@ TEMPLATE_KINDS = {"INVOICE": "invoice", "CREDIT_NOTE": "credit_note", "ESTIMATE"
 def email_document(uow: UnitOfWork, dtype: DocumentType, tenant_id: str, actor: Actor, document_id: str,
                    options: Dict[str, Any]) -> DocumentItem:
     """Email the document to `options["to"]` (default: the customer's addresses); an invoice
-    becomes "sent", a draft estimate takes its number first."""
+    becomes "sent" (and loses the scheduler's `not_emailed`), a draft estimate takes its number first."""
     item = dtype.store.get(tenant_id, document_id)
     if dtype is ESTIMATE and item.status == docs.DRAFT:
         item = send_estimate(UnitOfWork(), tenant_id, actor, document_id, {})
@@ -44,7 +44,8 @@ def email_document(uow: UnitOfWork, dtype: DocumentType, tenant_id: str, actor: 
         raise Conflict(f"A {item.status} {dtype.label} cannot be sent"
                        + ("; issue it first" if item.status == docs.DRAFT else ""))
     sent = _send(tenant_id, item, TEMPLATE_KINDS[item.kind], options, _values(item))
-    return record_email(uow, dtype, tenant_id, actor, document_id, sent, "emailed")
+    return record_email(uow, dtype, tenant_id, actor, document_id, sent, "emailed",
+                        change=lambda item: item.data.pop("not_emailed", None))  # sent now, as it says to
 
 
 def email_reminder(tenant_id: str, invoice: DocumentItem, today: date) -> Sent:

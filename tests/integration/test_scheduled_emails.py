@@ -116,6 +116,27 @@ def test_a_reminder_to_an_address_ses_refuses_is_skipped_not_marked_sent(monkeyp
     assert len(mails_to(address)) == 1
 
 
+def test_a_reminder_ses_refuses_for_our_sending_is_skipped_saying_why_not_retried(monkeypatch):
+    """SES refusing our sending (sender not verified, sending paused), as for a refused address: recorded
+    as skipped with the reason in the history, never failed on every tick into the dead-letter queue."""
+    tenant_id, customer_id, address = books(reminder_days=[3, 10])
+    invoice = issued_invoice(tenant_id, customer_id, date(2026, 3, 1))  # due 11 March
+    tick_overdue(date(2026, 3, 12), invoice.id)
+    monkeypatch.setenv("INVOICING_MAIL_FROM", "nobody@unverified.example")  # moto, as SES, refuses it
+    assert tick_overdue(date(2026, 3, 14), invoice.id) == 1
+    stored = INVOICE.store.get(tenant_id, invoice.id)
+    assert stored.data.get("reminders_sent", []) == [] and stored.data["reminders_skipped"] == [3]
+    assert stored.data["next_reminder_on"] == "2026-03-21" and "last_emailed" not in stored.data
+    [skipped] = [h for h in _history(stored) if h.action == "not_reminded"]
+    assert "email service refused" in str(skipped.changes)
+    assert tick_overdue(date(2026, 3, 15), invoice.id) == 0
+
+    monkeypatch.undo()
+    assert tick_overdue(date(2026, 3, 21), invoice.id) == 1
+    assert INVOICE.store.get(tenant_id, invoice.id).data["reminders_sent"] == [10]
+    assert len(mails_to(address)) == 1
+
+
 def test_a_reminder_ses_cannot_take_now_records_nothing_and_goes_on_a_later_delivery(monkeypatch):
     tenant_id, customer_id, address = books(reminder_days=[3])
     invoice = issued_invoice(tenant_id, customer_id, date(2026, 3, 1))
