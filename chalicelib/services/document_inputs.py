@@ -12,17 +12,23 @@ from .records import ACTIVE
 from .tenants import TENANTS, keep_zone
 
 
+# Records taken from the cache are each checked in the transaction that uses them (100 actions at most,
+# a recurring occurrence's own writes 13 of them): more products than this are read afresh instead.
+MAX_CHECKED_PRODUCTS = 80
+
+
 def references(tenant_id: str, customer_id: Optional[str], product_ids: Iterable[str],
                use_cache: bool = True, **more) -> Snapshot:
     """Tenant, customer and products (plus any `more` {name: (model, pk, sk)}) in one read at most."""
     wanted = {"tenant": (RecordItem, TENANTS.store.pk(tenant_id, tenant_id), keys.RECORD_SK), **more}
     if customer_id:
         wanted["customer"] = (RecordItem, CUSTOMERS.store.pk(tenant_id, customer_id), keys.RECORD_SK)
-    for product_id in sorted(set(product_ids)):
+    named = sorted(set(product_ids))
+    for product_id in named:
         wanted[f"product:{product_id}"] = (RecordItem, PRODUCTS.store.pk(tenant_id, product_id), keys.RECORD_SK)
     if len(wanted) > MAX_ITEMS:
         raise invalid("lines", f"may name at most {MAX_ITEMS - 5} different products")
-    found = Snapshot(wanted, use_cache)
+    found = Snapshot(wanted, use_cache and len(named) <= MAX_CHECKED_PRODUCTS)
     if "tenant" not in found.cached:  # just read: the tenant's zone need not be read again
         keep_zone(found["tenant"])
     return found

@@ -20,7 +20,8 @@ from ..store.models import OccurrenceItem, RecordItem
 from ..store.records import RecordStore
 from ..store.unit_of_work import UnitOfWork, Writes
 from ..domain.documents import complete_lines, price
-from .document_inputs import references, rounding_policy, usable_customer, usable_products
+from .document_inputs import (MAX_CHECKED_PRODUCTS, references, rounding_policy, usable_customer,
+                              usable_products)
 from .records import RecordType, change_status, create_record, update_record
 from .retry import retry_on_conflict
 
@@ -30,7 +31,8 @@ DUE_PARTITION = "RECURRING#DUE"
 OCCURRENCE_SK = "OCCURRENCE#"
 # Each occurrence is one transaction (at most 100 actions): its invoice, the numbering, ledger
 # and tallies, the template's progress, and a check of each product named (13 + products in all).
-MAX_PRODUCTS = 80
+# Templates saved before this limit with more (up to 95) have their products read afresh instead.
+MAX_PRODUCTS = MAX_CHECKED_PRODUCTS
 
 
 def schedule_of(data: Dict[str, Any]) -> schedules.Schedule:
