@@ -4,6 +4,7 @@ from decimal import Decimal
 from chalice import Blueprint
 
 from ..domain import vat
+from ..domain.documents import MAX_LINES
 from ..lazy import lazy
 from .answers import priced
 from .document_routes import present_document, register_document_routes
@@ -20,6 +21,7 @@ split_credit_note = lazy("chalicelib.services.credit_notes", "split_credit_note"
 TAG = "Credit notes"
 STATUSES = ("draft", "issued", "partially_allocated", "allocated", "refunded", "void")
 REASON = String(required=True, max_length=500, description="Why the invoice is corrected")
+LINE_POSITION = Integer(minimum=0, maximum=MAX_LINES - 1)  # a line of the invoice, counted from 0
 
 CREDIT_NOTE_BODY = Object({
     "invoice_id": String(required=True, max_length=40, description="The invoice this credit note corrects"),
@@ -29,7 +31,7 @@ CREDIT_NOTE_BODY = Object({
 })
 FROM_INVOICE = Object({
     "reason": REASON,
-    "lines": Array(Integer(minimum=0, maximum=499), min_items=1, max_items=500,
+    "lines": Array(LINE_POSITION, min_items=1, max_items=MAX_LINES,
                    description="Credit only these lines of the invoice (by position)"),
     "amount": Amount(places=3, minimum=0, exclusive_minimum=True,
                      description="Credit this gross amount, shared over the invoice's VAT rates in proportion "
@@ -40,7 +42,7 @@ FROM_INVOICE = Object({
                                             description="Gross amount to credit at this rate")}),
                    min_items=1, max_items=20, description="Credit these gross amounts, each at its own VAT rate"),
 })
-SPLIT = Object({"lines": Array(Integer(minimum=0, maximum=499), min_items=1, max_items=500, required=True,
+SPLIT = Object({"lines": Array(LINE_POSITION, min_items=1, max_items=MAX_LINES, required=True,
                                description="Lines (by position) that move to the new credit note")})
 
 CREDIT_NOTE_BODY_ANSWER = priced(CREDIT_NOTE_BODY)

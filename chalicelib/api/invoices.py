@@ -1,7 +1,7 @@
 """/invoices and /dashboard"""
 from chalice import Blueprint
 
-from ..domain.documents import INVOICE_STATUSES, OVERDUE
+from ..domain.documents import INVOICE_STATUSES, MAX_LINES, OVERDUE
 from ..domain.timeframes import PRESETS
 from ..lazy import lazy
 from .document_routes import register_document_routes, tenant_timeframe
@@ -31,7 +31,7 @@ LINE = Object({**TEMPLATE_LINE.fields, "period": LINE_PERIOD})
 
 
 def lines_of(line: Object) -> Array:
-    return Array(line, min_items=1, max_items=500, required=True)
+    return Array(line, min_items=1, max_items=MAX_LINES, required=True)
 
 
 COMMON = {

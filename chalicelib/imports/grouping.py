@@ -8,7 +8,7 @@ document's first byte, and none after.
 """
 from typing import Any, Callable, Iterable, Iterator, List, NamedTuple, Optional, Union
 
-MAX_LINES = 500  # the API's limit of lines per document
+from ..domain.documents import MAX_LINES  # lines a document may have
 
 
 class Group(NamedTuple):
