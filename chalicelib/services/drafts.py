@@ -51,9 +51,11 @@ def create_document(uow: UnitOfWork, dtype: DocumentType, tenant_id: str, actor:
 
 
 def new_draft(dtype: DocumentType, tenant_id: str, actor: Actor, fields: Dict[str, Any], writes: Writes,
-              use_cache: bool, document_id: str = None, held: Optional[List[str]] = None) -> DocumentItem:
-    """A priced draft and its history entry, added to `writes` (prepared fields expected). Given `held`
-    (the scheduler's invoices), lines over the maximum total are put at no charge, each said in `held`."""
+              use_cache: bool, document_id: str = None, held: Optional[List[str]] = None,
+              history: bool = True) -> DocumentItem:
+    """A priced draft and (unless not `history`: the caller records it) its history entry, added to
+    `writes` (prepared fields expected). Given `held` (the scheduler's invoices), lines over the
+    maximum total are put at no charge, each said in `held`."""
     at = stamp(now())
     item = dtype.store.new_item(tenant_id, document_id or new_id(dtype.id_prefix), at)
     item.status = docs.DRAFT
@@ -62,8 +64,14 @@ def new_draft(dtype: DocumentType, tenant_id: str, actor: Actor, fields: Dict[st
     item.updated_at = at
     dtype.store.place(item, tenant_id)
     writes.put(item)
-    writes.put(history_entry(item.PK, at, actor.id, "created", diff({}, present(item))))
+    if history:
+        record_created(writes, item, actor)
     return item
+
+
+def record_created(writes: Writes, item: DocumentItem, actor: Actor) -> None:
+    """The history entry of a document made: everything it shows, as it was made."""
+    writes.put(history_entry(item.PK, item.updated_at, actor.id, "created", diff({}, present(item))))
 
 
 def reprice(item: DocumentItem, dtype: DocumentType, tenant_id: str, fields: Dict[str, Any], writes: Writes,

@@ -27,7 +27,7 @@ from ..store.unit_of_work import UnitOfWork, Writes
 from .document_inputs import customer_snapshot, references, supplier_snapshot, usable_customer
 from .customers import CUSTOMERS
 from .document_types import DocumentType
-from .drafts import new_draft
+from .drafts import new_draft, record_created
 from .local_dates import today_for
 from .records import ACTIVE, Actor
 from .retry import retry_on_conflict
@@ -67,7 +67,8 @@ def _issue_once(uow, dtype, tenant_id, actor, document_id, options, fresh_custom
         item.data.update(customer=customer_snapshot(fresh_customer), customer_version=fresh_customer.version)
     writes = Writes()
     found.verify(writes, "tenant")
-    _issue_into(writes, dtype, tenant_id, actor, item, found["tenant"], found["series"], options)
+    _issue_into(writes, dtype, tenant_id, item, found["tenant"], found["series"], options)
+    _record_issued(writes, item, actor)
     writes.put(item)
     return uow.commit(writes, item)
 
@@ -75,7 +76,8 @@ def _issue_once(uow, dtype, tenant_id, actor, document_id, options, fresh_custom
 def create_issued(uow: UnitOfWork, dtype: DocumentType, tenant_id: str, actor: Actor, fields: Dict[str, Any],
                   options: Dict[str, Any], number: Optional[str] = None) -> DocumentItem:
     """A new document, issued at once: its creation and its issue commit in one transaction
-    (bulk uploads), so it never exists half made. With `number`, it keeps that number (unique
+    (bulk uploads), so it never exists half made, with one history entry ("created", showing it
+    issued), as a document made by one change. With `number`, it keeps that number (unique
     per tenant, like any) instead of taking the series' next; a number of the series' own
     form moves the series past it, so later issues never collide with it."""
     document_id = new_id(dtype.id_prefix)
@@ -83,24 +85,27 @@ def create_issued(uow: UnitOfWork, dtype: DocumentType, tenant_id: str, actor: A
 
     def attempt(use_cache: bool) -> DocumentItem:
         writes = Writes()
-        item = new_draft(dtype, tenant_id, actor, fields, writes, use_cache, document_id)
-        issue_new(writes, dtype, tenant_id, actor, item, use_cache, options, number)
+        item = new_draft(dtype, tenant_id, actor, fields, writes, use_cache, document_id, history=False)
+        issue_new(writes, dtype, tenant_id, actor, item, use_cache, options, number, history=False)
+        record_created(writes, item, actor)
         return uow.commit(writes, item)
 
     return retry_on_conflict(attempt)
 
 
 def issue_new(writes: Writes, dtype: DocumentType, tenant_id: str, actor: Actor, item: DocumentItem,
-              use_cache: bool, options: Dict[str, Any], number: Optional[str] = None) -> None:
+              use_cache: bool, options: Dict[str, Any], number: Optional[str] = None,
+              history: bool = True) -> None:
     """Issue a draft that `writes` creates (new_draft has put it: one action per item), in the same
-    transaction, so that it never exists half made."""
+    transaction, so that it never exists half made (with an "issued" entry unless not `history`)."""
     found = references(tenant_id, None, [], use_cache, series=(SeriesItem, *series_key(tenant_id, dtype.series)))
-    _issue_into(writes, dtype, tenant_id, actor, item, found["tenant"], found["series"], options, number)
+    _issue_into(writes, dtype, tenant_id, item, found["tenant"], found["series"], options, number)
+    if history:
+        _record_issued(writes, item, actor)
 
 
-def _issue_into(writes: Writes, dtype: DocumentType, tenant_id: str, actor: Actor, item: DocumentItem,
-                tenant: RecordItem, series: Optional[SeriesItem], options: Dict[str, Any],
-                number: Optional[str] = None) -> None:
+def _issue_into(writes: Writes, dtype: DocumentType, tenant_id: str, item: DocumentItem, tenant: RecordItem,
+                series: Optional[SeriesItem], options: Dict[str, Any], number: Optional[str] = None) -> None:
     """Everything issuing the draft `item` writes but the item itself (the caller puts it)."""
     issue_date = options.get("issue_date") or _draft_date(item) or today_for(tenant)
     settings = tenant.data["numbering"][dtype.series]
@@ -125,9 +130,12 @@ def _issue_into(writes: Writes, dtype: DocumentType, tenant_id: str, actor: Acto
                                 [("number", "is already used")]))
     dtype.issued(writes, tenant_id, item, item.updated_at, item.data["totals"]["gross"])
     dtype.credits_changed(writes, tenant_id, item, item.data["totals"]["rates"])
+
+
+def _record_issued(writes: Writes, item: DocumentItem, actor: Actor) -> None:
     writes.put(history_entry(item.PK, item.updated_at, actor.id, "issued",
                              {"status": {"before": docs.DRAFT, "after": item.status},
-                              "number": {"before": None, "after": number}}))
+                              "number": {"before": None, "after": item.number}}))
 
 
 def _record_issue(item, dtype, tenant, issue_date: date, number: str, options) -> None:

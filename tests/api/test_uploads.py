@@ -145,3 +145,20 @@ def test_templates_are_csv_for_each_kind(tenant, new_tenant):
     assert tenant.get("/uploads/templates/invoices").body.splitlines()[0].startswith("number,customer,status")
     assert tenant.get("/uploads/templates/payments").status == 404
     assert reader.post("/uploads", {"kind": "products", "files": [{"name": "a.csv", "size": 1}]}).status == 403
+
+
+def test_an_imported_invoice_has_one_history_entry_saying_what_was_made(new_tenant):
+    """One import of an invoice is one change, so one entry, like a POST /invoices: "created",
+    by the key that opened the batch, showing the invoice as it was made (issued, with its number)."""
+    api = with_customer(new_tenant())
+    files = [("one.csv", invoices_csv(1, first=7))]
+    upload_all(open_batch(api, "invoices", files), files)
+    (invoice,) = api.get("/invoices?q=inv-0007").body["data"]
+    history = api.get(f"/invoices/{invoice['id']}/history").body["data"]
+    assert [(entry["action"], entry["actor"]) for entry in history] == [("created", api.key_id)]
+    changes = history[0]["changes"]
+    assert changes["status"] == {"before": None, "after": "issued"}
+    assert changes["number"] == {"before": None, "after": "INV-0007"}
+    assert changes["issue_date"]["after"] == "2026-03-31" and changes["due_date"]["after"] == "2026-04-30"
+    assert [line["description"] for line in changes["lines"]["after"]] == ["Service 7.0", "Service 7.1"]
+    assert changes["totals"]["after"]["gross"] == "71.96"  # 19.99 + 2 x 19.99, plus 20% VAT
