@@ -20,7 +20,8 @@ INVOICE_STATUSES = (DRAFT, ISSUED, SENT, PARTIALLY_PAID, PAID, VOID)
 OPEN = (ISSUED, SENT, PARTIALLY_PAID)  # issued and not yet settled: can become overdue
 OVERDUE = "overdue"  # derived from the due date, never stored
 
-MAX_LINES = 500  # lines a document may have (the API's limit; an invoice the billing run makes too)
+# Lines a document may have: the one source of the API's schemas, the imports and the billing run.
+MAX_LINES = 500
 # Fields that change what the customer owes; locked once the customer has the document.
 MONEY_FIELDS = ("lines", "prices_include_vat", "currency", "customer_id")
 # Fields fixed once a number is given (the number and its series year depend on them).
