@@ -1,7 +1,9 @@
 """The recurring run: a tick finds due templates; a worker generates each occurrence once.
 
 The tick reads the due-time index up to "now" (page by page, so its memory does
-not grow with the number of templates) and sends one message per due template.
+not grow with the number of templates) and sends one message per due template,
+carrying the template as the index holds it where it fits (the worker then reads
+none; the copy is verified by the transaction that generates from it).
 The worker generates every occurrence of that template that has fallen due, each
 in one transaction with a claim on (template, occurrence number) and, where the
 template issues, the issue itself: a tick run twice, a message delivered twice,
@@ -12,17 +14,18 @@ emailing it, the redelivered message finishes the job.
 import json
 from datetime import datetime, timezone
 from itertools import takewhile
-from typing import Any, Callable, Dict, List, Optional
+from typing import Any, Callable, Dict, Iterator, List, Optional, Tuple
 
 from pynamodb.exceptions import GetError
 
+from .. import config
 from ..domain import schedules
-from ..domain.errors import ConcurrentUpdate, InvalidReference, OverMaximum, ValidationError
+from ..domain.errors import ConcurrentUpdate, InvalidReference, NotFound, OverMaximum, ValidationError
 from ..store import keys
 from ..store.clock import now, stamp
 from ..store.history import history_entry
-from ..store.models import OccurrenceItem, RecordItem
-from ..store.reads import read_ahead
+from ..store.models import OccurrenceItem, RecordItem, connection
+from ..store.reads import keep_carried, read_ahead
 from ..store.unit_of_work import UnitOfWork, Writes
 from ..services.document_types import INVOICE
 from ..services.drafts import new_draft
@@ -42,30 +45,64 @@ def iso(instant: datetime) -> str:
     return instant.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
+# A message carrying its template stays under this (ASCII JSON, so characters are bytes): ten fit
+# one SendMessageBatch and one Lambda event within SQS's original 256 KiB. Larger ones are read.
+CARRIED_MAX = 25_000
+_PAGE = 100  # due templates a page: the tick holds one page of whole templates
+
+
 def run_tick(as_of: datetime, send: Callable[[Dict[str, Any]], None]) -> int:
     """Send a message for every active template due at `as_of`; returns how many were sent."""
     sent = 0
-    # Only the index key is read: it names the tenant and template, and keeps pages small.
-    for item in RecordItem.by_due_time.query(DUE_PARTITION, RecordItem.GSI3SK <= iso(as_of) + "~",
-                                             attributes_to_get=["GSI3SK"], page_size=250):
-        _, tenant_id, template_id = item.GSI3SK.split("#")
+    for stored in _due_templates(as_of):
+        _, tenant_id, template_id = stored["GSI3SK"]["S"].split("#")
         # key: the template and its due instant, for the FIFO queue's deduplication (jobs/dispatch.py)
-        send({"kind": "recurring", "tenant_id": tenant_id, "template_id": template_id, "as_of": iso(as_of),
-              "key": item.GSI3SK})
+        send(_carrying({"kind": "recurring", "tenant_id": tenant_id, "template_id": template_id,
+                        "as_of": iso(as_of), "key": stored["GSI3SK"]["S"]}, stored))
         sent += 1
     return sent
 
 
+def _due_templates(as_of: datetime) -> Iterator[Dict[str, Any]]:
+    """The templates due at `as_of`, whole (the due index holds all of each) and in DynamoDB's form
+    as it sent them, a page at a time (so the tick's memory does not grow with their number)."""
+    client, start = connection().client, {}
+    while True:
+        until = {":due": {"S": DUE_PARTITION}, ":until": {"S": iso(as_of) + "~"}}
+        page = client.query(TableName=config.table_name(), IndexName=RecordItem.by_due_time.Meta.index_name,
+                            KeyConditionExpression="GSI3PK = :due AND GSI3SK <= :until",
+                            ExpressionAttributeValues=until, Limit=_PAGE, **start)
+        yield from page["Items"]
+        if "LastEvaluatedKey" not in page:
+            return
+        start = {"ExclusiveStartKey": page["LastEvaluatedKey"]}
+
+
+def _carrying(message: Dict[str, Any], stored: Dict[str, Any]) -> Dict[str, Any]:
+    """The message with its template as the index held it, so the worker need not read it, where it
+    fits (else, or holding bytes, the worker reads it). The index may lag the table and the template
+    may change before the worker runs: generating verifies the copy's version, as a cached read's."""
+    carrying = {**message, "template": stored}
+    try:
+        fits = len(json.dumps(carrying)) <= CARRIED_MAX
+    except TypeError:  # a binary value
+        return message
+    return carrying if fits else message
+
+
 def read_templates_ahead(messages: List[Dict[str, Any]]) -> None:
-    """The templates a batch of SQS messages will generate from, read in one call instead of one
-    each (a worker seldom holds them: there are many more than its cache keeps). Only a saving:
-    a message it cannot read, or a failed read, leaves the work to read its template itself."""
+    """The templates a batch of SQS messages will generate from: each the tick carried is kept as
+    read; the others are read in one call instead of one each (a worker seldom holds them: there
+    are many more than its cache keeps). Only a saving: a message it cannot read, or a failed read,
+    leaves the work to read its template itself."""
     wanted = []
     for message in messages:
         try:
             job = json.loads(message["body"])
             if job.get("kind") == "recurring":
-                wanted.append((TEMPLATES.store.pk(job["tenant_id"], job["template_id"]), keys.RECORD_SK))
+                key = TEMPLATES.store.pk(job["tenant_id"], job["template_id"]), keys.RECORD_SK
+                if not _kept(key, job.get("template")):
+                    wanted.append(key)
         except (KeyError, TypeError, ValueError, AttributeError):
             continue  # the message fails on its own when worked
     try:
@@ -74,23 +111,43 @@ def read_templates_ahead(messages: List[Dict[str, Any]]) -> None:
         logger.warning("recurring templates not read ahead", exc_info=True)
 
 
+def _kept(key: Tuple[str, str], stored: Optional[Dict[str, Any]]) -> bool:
+    """Whether the message carried the template it names, with a version to verify: then kept."""
+    if not isinstance(stored, dict) or (stored.get("PK"), stored.get("SK")) != ({"S": key[0]}, {"S": key[1]}) \
+            or "N" not in stored.get("version", {}):
+        return False
+    keep_carried(RecordItem, stored)
+    return True
+
+
 def generate_due(tenant_id: str, template_id: str, as_of: datetime) -> List[str]:
     """Generate every occurrence of the template due at `as_of`; returns the new invoice ids.
 
     The template may come from this process's cache: generating verifies its version. Doing
     nothing is only ever decided on a fresh read."""
-    template = TEMPLATES.store.read(tenant_id, template_id, use_cache=True)
+    template = _read(tenant_id, template_id, use_cache=True)
     due = _due(template, as_of)
     if not due:
-        template = TEMPLATES.store.read(tenant_id, template_id, use_cache=False)
+        template = _read(tenant_id, template_id, use_cache=False)
         due = _due(template, as_of)
+    if template is None:
+        return []
     _finish_last(tenant_id, template)
     unused = [template]  # the first attempt takes it as read here instead of reading it again
     return [invoice_id for n in due for invoice_id in [_generate(tenant_id, template_id, n, unused)] if invoice_id]
 
 
-def _due(template: RecordItem, as_of: datetime) -> List[int]:
-    if template.status != ACTIVE:
+def _read(tenant_id: str, template_id: str, use_cache: bool) -> Optional[RecordItem]:
+    """The template, or None if deleted since the tick (a read from the table decides: a cache
+    holds no absence)."""
+    try:
+        return TEMPLATES.store.read(tenant_id, template_id, use_cache)
+    except NotFound:
+        return None
+
+
+def _due(template: Optional[RecordItem], as_of: datetime) -> List[int]:
+    if template is None or template.status != ACTIVE:
         return []
     # A tick that was down (or a pause) can leave several due: each, or only the latest.
     schedule = schedule_of(template.data)
@@ -105,9 +162,9 @@ def _generate(tenant_id: str, template_id: str, n: int, unused: List[RecordItem]
     why (services/recurring.pause_unmade). `unused`: the template as just read,
     if no attempt has taken it yet (a cached read: the transaction verifies its version)."""
     def attempt(use_cache: bool, not_issued: Optional[str] = None, held: Optional[List[str]] = None):
-        template = unused.pop() if unused and use_cache else TEMPLATES.store.read(tenant_id, template_id, use_cache)
-        if template.status != ACTIVE or int(template.data["next"]) > n:
-            return None  # generated (or stopped) meanwhile
+        template = unused.pop() if unused and use_cache else _read(tenant_id, template_id, use_cache)
+        if template is None or template.status != ACTIVE or int(template.data["next"]) > n:
+            return None  # generated (or stopped, or deleted) meanwhile
         day = schedules.occurrence_date(schedule_of(template.data), n)
         writes = Writes()
         fields = {k: template.data[k] for k in INVOICE_FIELDS if k in template.data}

@@ -59,8 +59,12 @@ class _Cache:
         """`stored`: the item as serialized already (as a write sent it), if at hand."""
         self.keep(type(item), item.PK, item.SK, stored or item.serialize())
 
-    def keep(self, model: Type, pk: str, sk: str, stored: dict) -> None:
+    def keep(self, model: Type, pk: str, sk: str, stored: dict, unless_newer: bool = False) -> None:
+        """unless_newer: not if the item held is at the same version or a later one."""
         with self._lock:
+            held = self._items.get((pk, sk))
+            if unless_newer and held is not None and held[0] is model and _version(held[1]) >= _version(stored):
+                return
             self._items[(pk, sk)] = [model, stored, None]
             self._items.move_to_end((pk, sk))
             while len(self._items) > self._size:
@@ -73,6 +77,11 @@ class _Cache:
     def clear(self) -> None:
         with self._lock:
             self._items.clear()
+
+
+def _version(stored: dict) -> int:
+    """An item's version in DynamoDB's form (every cached item has one; -1 if not)."""
+    return int(stored.get("version", {}).get("N", -1))
 
 
 _IMMUTABLE = frozenset({str, bytes, int, bool, Decimal, float, type(None), datetime})
@@ -96,6 +105,12 @@ def remember(item, stored: Optional[dict] = None) -> None:
     as the write sent it, serialized)."""
     if getattr(item, "version", None) is not None:
         CACHE.put(item, stored)
+
+
+def keep_carried(model: Type, stored: dict) -> None:
+    """Keep an item that reached this process as the table held it a moment ago (a queue message's
+    copy), unless the cache holds it as new or newer; its use is verified like any cached item's."""
+    CACHE.keep(model, stored[HASH_KEY]["S"], stored[RANGE_KEY]["S"], stored, unless_newer=True)
 
 
 def read_ahead(model: Type, wanted: Iterable[Tuple[str, str]]) -> None:

@@ -61,3 +61,20 @@ def test_other_attribute_types_come_back_as_pynamodb_makes_them():
     for _ in range(2):
         assert cache.get(ExpiringSecretItem, "T#ten_a#PUSH#p", "SECRET").attribute_values == \
             ExpiringSecretItem.from_raw_data(stored).attribute_values
+
+
+def test_a_carried_copy_is_kept_only_over_an_older_one():
+    """A queue message's copy of an item (store/reads.keep_carried) must not replace what this
+    process holds as new or newer (it wrote the item since the copy was made)."""
+    cache = _Cache(4)
+    held = {**_record({"next": 1}).serialize(), "version": {"N": "5"}}
+    cache.keep(RecordItem, PK, SK, held)
+    for older in ("3", "5"):
+        cache.keep(RecordItem, PK, SK, {**_record({"next": 0}).serialize(), "version": {"N": older}}, unless_newer=True)
+        assert cache.get(RecordItem, PK, SK).version == 5
+    cache.keep(RecordItem, PK, SK, {**_record({"next": 2}).serialize(), "version": {"N": "6"}}, unless_newer=True)
+    newer = cache.get(RecordItem, PK, SK)
+    assert newer.version == 6 and newer.data == {"next": 2}
+    cache.forget(PK, SK)
+    cache.keep(RecordItem, PK, SK, {**_record({"next": 0}).serialize(), "version": {"N": "3"}}, unless_newer=True)
+    assert cache.get(RecordItem, PK, SK).version == 3  # nothing held: kept
