@@ -4,13 +4,13 @@ once done, so a redelivered message finishes a job a dead worker left and repeat
 from typing import Optional
 
 from ..domain import documents as docs
-from ..domain.errors import Conflict, InvalidReference, NotFound, UpstreamRefused, ValidationError
+from ..domain.errors import Conflict, InvalidReference, NotFound, ValidationError
 from ..domain.records import Actor
 from ..observability import logger
 from ..services.document_types import INVOICE
 from ..services.issuing import issue_document
 from ..services.retry import retry_on_conflict
-from ..services.sending import email_document
+from ..services.sending import REFUSALS, email_document, why_not_sent
 from ..store.clock import now, stamp
 from ..store.history import history_entry
 from ..store.leases import LeaseHeld, take_lease
@@ -20,8 +20,6 @@ from ..store.unit_of_work import UnitOfWork, Writes
 SCHEDULER = Actor("scheduler")
 ISSUE_AND_SEND = "issue_and_send"
 ISSUING_ACTIONS = ("issue", ISSUE_AND_SEND)
-OUR_SENDING_REFUSED = ("our sending was refused, not the customer's address (our sender address not verified, "
-                       "or sending paused); send it again once that is mended")
 
 
 def awaits_issue(tenant_id: str, invoice_id: str) -> bool:
@@ -61,10 +59,8 @@ def send_once(tenant_id: str, invoice_id: str) -> None:
         return
     try:
         email_document(UnitOfWork(), INVOICE, tenant_id, SCHEDULER, invoice_id, {})
-    except InvalidReference as error:
-        record_not_done(tenant_id, invoice_id, "not_emailed", error.message)
-    except UpstreamRefused as error:
-        record_not_done(tenant_id, invoice_id, "not_emailed", f"{error.message}; {OUR_SENDING_REFUSED}")
+    except REFUSALS as refusal:
+        record_not_done(tenant_id, invoice_id, "not_emailed", why_not_sent(refusal))
 
 
 def record_not_done(tenant_id: str, invoice_id: str, step: str, reason: str) -> None:

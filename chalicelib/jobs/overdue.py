@@ -11,7 +11,7 @@ tenant set (days after the due date) once: the invoice records the days reminded
 and a lease keeps two workers given the same message from both sending.
 A reminder SES will not take (no address, one SES refuses, or SES refusing our sending: sender
 not verified, sending paused) is not retried: its days are recorded as skipped, never as sent,
-with the reason in the invoice's history, as a recurring invoice's email is (jobs/generated_invoices).
+with the reason in the invoice's history, as a recurring invoice's email is (services/sending.REFUSALS).
 SES busy or unreachable raises and records nothing, so the queue retries it.
 Overdue itself stays derived from the due date (lists and views show it at once).
 """
@@ -20,13 +20,13 @@ from itertools import islice
 from typing import Any, Callable, Dict, Iterable, Iterator, List, Tuple
 
 from ..domain import documents as docs
-from ..domain.errors import InvalidReference, NotFound, UpstreamRefused
+from ..domain.errors import NotFound
 from ..domain.reminders import next_reminder_on, reminders_due
 from ..observability import logger
 from ..services.document_types import INVOICE
 from ..services.local_dates import latest_date, local_date
 from ..services.retry import retry_on_conflict
-from ..services.sending import email_reminder, record_email
+from ..services.sending import REFUSALS, email_reminder, record_email, why_not_sent
 from ..services.tenants import TENANTS, tenant_zones
 from ..store.clock import now, stamp
 from ..store.documents import OVERDUE_WATCH
@@ -34,7 +34,7 @@ from ..store.history import history_entry
 from ..store.leases import LeaseHeld, take_lease
 from ..store.models import DocumentItem
 from ..store.unit_of_work import UnitOfWork, Writes
-from .generated_invoices import OUR_SENDING_REFUSED, SCHEDULER
+from .generated_invoices import SCHEDULER
 
 
 def find_overdue(as_of: datetime, send: Callable[[Dict[str, Any]], None]) -> int:
@@ -103,11 +103,8 @@ def send_reminder(tenant_id: str, invoice_id: str, today: date) -> bool:
         raise LeaseHeld(f"a reminder for {invoice_id} is being sent")
     try:
         sent = email_reminder(tenant_id, item, today)
-    except InvalidReference as error:  # no address, or one SES refuses: nothing to retry
-        _skip_reminders(tenant_id, invoice_id, due_days, error.message)
-        return False
-    except UpstreamRefused as error:
-        _skip_reminders(tenant_id, invoice_id, due_days, f"{error.message}; {OUR_SENDING_REFUSED}")
+    except REFUSALS as refusal:  # nothing the queue's retries would cure
+        _skip_reminders(tenant_id, invoice_id, due_days, why_not_sent(refusal))
         return False
     record_email(None, INVOICE, tenant_id, SCHEDULER, invoice_id, sent, "reminded",
                  change=lambda item: _add_days(item, "reminders_sent", due_days))

@@ -10,7 +10,7 @@ from typing import Any, Callable, Dict, List, Optional
 from .. import config
 from ..domain import documents as docs
 from ..domain.email_templates import compose
-from ..domain.errors import Conflict, InvalidReference
+from ..domain.errors import Conflict, DomainError, InvalidReference, UpstreamRefused
 from ..domain.money import format_amount
 from ..render import text
 from ..store import files
@@ -31,6 +31,9 @@ from .tenants import TENANTS
 
 MAILER = Actor("email")  # makes the portal link each email carries
 TEMPLATE_KINDS = {"INVOICE": "invoice", "CREDIT_NOTE": "credit_note", "ESTIMATE": "estimate"}
+# What SES will not take as things stand: the customer's address (no address, one refused), or our
+# sending (sender not verified, sending paused). The scheduler records these; it retries only "busy".
+REFUSALS = (InvalidReference, UpstreamRefused)
 
 
 def email_document(uow: UnitOfWork, dtype: DocumentType, tenant_id: str, actor: Actor, document_id: str,
@@ -52,6 +55,14 @@ def email_reminder(tenant_id: str, invoice: DocumentItem, today: date) -> Sent:
     """The overdue reminder for one invoice (the scheduled tick decides when)."""
     days_overdue = (today - date.fromisoformat(invoice.due_date)).days
     return _send(tenant_id, invoice, "reminder", {}, {**_values(invoice), "days_overdue": str(days_overdue)})
+
+
+def why_not_sent(refusal: DomainError) -> str:
+    """The reason the scheduler records for an email SES refused (one of REFUSALS)."""
+    if isinstance(refusal, UpstreamRefused):
+        return (f"{refusal.message}; our sending was refused, not the customer's address (our sender address "
+                "not verified, or sending paused): send it again once that is mended")
+    return refusal.message
 
 
 def record_email(uow: Optional[UnitOfWork], dtype: DocumentType, tenant_id: str, actor: Actor, document_id: str,
