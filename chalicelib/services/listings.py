@@ -3,7 +3,7 @@
 The list routes and the list exports share these, so an export with given
 filters holds exactly the rows the list shows with the same filters.
 """
-from datetime import date, timedelta
+from datetime import date
 from typing import Any, Callable, Dict, List, Optional, Tuple
 
 from ..domain.documents import OVERDUE
@@ -15,7 +15,7 @@ from ..store.records import ListQuery
 from .customers import CUSTOMERS
 from .document_types import CREDIT_NOTE, ESTIMATE, INVOICE, DocumentType
 from .document_view import EXPORT_FIELDS, SUMMARY_FIELDS, present_document
-from .local_dates import day_start, tenant_timeframe, tenant_today
+from .local_dates import instants_of, tenant_timeframe, tenant_today
 from .payment_view import present_payment
 from .products import PRODUCTS
 from .recurring import TEMPLATES
@@ -45,10 +45,9 @@ def record_query(tenant_id: str, q: Dict[str, Any]) -> ListQuery:
     """Records are dated by when they were created: the timeframe's days are the tenant's."""
     start, end = tenant_timeframe(tenant_id, q)
     zone = tenant_zone(tenant_id) if start or end else None
+    first, last = instants_of(start, end, zone)
     return ListQuery(
-        status=q.get("status"),
-        created_from=stamp(day_start(start, zone)) if start else None,
-        created_to=stamp(day_start(end + timedelta(days=1), zone) - timedelta(microseconds=1)) if end else None,
+        status=q.get("status"), created_from=first and stamp(first), created_to=last and stamp(last),
         text=_text(q), limit=q.get("limit") or 50, cursor=q.get("cursor"))
 
 

@@ -45,3 +45,19 @@ def tenant_timeframe(tenant_id: str, given: Dict[str, Any]) -> Tuple[Optional[da
     tenant's today."""
     preset = given.get("timeframe")
     return resolve(given.get("from"), given.get("to"), preset, tenant_today(tenant_id) if preset else None)
+
+
+def instants_of(start: Optional[date], end: Optional[date], zone: Optional[str]
+                ) -> Tuple[Optional[datetime], Optional[datetime]]:
+    """The first instant of local day `start` and the last of `end`: None for a day not given, or
+    whose bound lies beyond the years a datetime holds (0001-01-01 ahead of UTC, 9999-12-31)."""
+    first = last = None
+    try:
+        first = start and day_start(start, zone)
+    except OverflowError:
+        pass
+    try:
+        last = end and day_start(end + timedelta(days=1), zone) - timedelta(microseconds=1)
+    except OverflowError:
+        pass
+    return first, last

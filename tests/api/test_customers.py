@@ -164,3 +164,25 @@ def test_unknown_ids_answer_404(tenant):
                    tenant.get("/customers/cus_doesnotexist0000/history"),
                    tenant.get("/customers/..%2F..%2Fx")):
         assert answer.status == 404 and answer.body["error"]["code"] == "not_found"
+
+
+@pytest.mark.parametrize("zone", ["Asia/Tokyo", "America/Los_Angeles"])
+@pytest.mark.parametrize("path", ["/customers", "/products"])
+def test_timeframes_reaching_the_calendars_ends_list_nothing_or_everything(new_tenant, zone, path):
+    """Any date the field accepts: the first and last days (whose local day starts outside the
+    years a datetime holds, in a zone ahead of or behind UTC) and years before 1000 (whose instants
+    must still sort before later ones) filter as every other date does."""
+    api = new_tenant(timezone=zone)
+    api.post(path, {"name": "Now", "description": "Now", "unit_price": "1.00"}
+             if path == "/products" else {"name": "Now"})
+
+    def count(query):
+        answer = api.get(f"{path}?{query}")
+        assert answer.status == 200, answer.body
+        return len(answer.body["data"])
+
+    assert count("from=0001-01-01&to=9999-12-31") == 1
+    assert count("from=0339-05-24&to=1759-06-16") == 0
+    assert count("from=0339-05-24") == 1
+    assert count("to=0999-12-31") == 0
+    assert count("from=9999-12-31") == 0
