@@ -2,9 +2,10 @@
 invoices by number (or id). Read once per chunk, as the rows need them.
 
 Customer names are not unique, so the tenant's customers are read once (one
-Query, page by page) into a map by name; a name two active customers share is
-refused as ambiguous rather than guessed; a name no customer has is an
-UnknownCustomer, which an upload that creates customers creates. Codes and numbers are unique, so
+Query, page by page, of their ids, statuses and names only) into a map by name;
+a name two active customers share is refused as ambiguous rather than guessed;
+a name no customer has is an UnknownCustomer, which an upload that creates
+customers creates. Codes and numbers are unique, so
 each is one GetItem of its claim, remembered for the rest of the chunk; so is a customer's account
 reference in another system (Sage's), claimed when a customer list of that system made it.
 """
@@ -16,6 +17,12 @@ from ..imports.cells import CellError
 from ..imports.tax_codes import vat_of
 from ..store import keys
 from ..store.models import RecordItem, UniqueValueItem
+
+
+# What the names need of each customer: a tenant's whole list is read per chunk (names are not
+# unique, so no key finds one), the rest of each item (addresses, emails...) left on the server.
+_NAMED_BY = ["id", "status", "data.name"]
+PAGE = 500  # customers a page of that Query holds
 
 
 def account_ref_pk(tenant_id: str, system: str, ref: str) -> str:
@@ -91,6 +98,6 @@ class Directory:
         if self._customers is None:
             self._customers = {}
             partition = keys.kind_partition(self.tenant_id, "CUSTOMER")
-            for customer in RecordItem.by_kind.query(partition, page_size=500):
+            for customer in RecordItem.by_kind.query(partition, page_size=PAGE, attributes_to_get=_NAMED_BY):
                 self._customers.setdefault(_normal(customer.data["name"]), []).append((customer.id, customer.status))
         return self._customers

@@ -162,3 +162,31 @@ def test_an_imported_invoice_has_one_history_entry_saying_what_was_made(new_tena
     assert changes["issue_date"]["after"] == "2026-03-31" and changes["due_date"]["after"] == "2026-04-30"
     assert [line["description"] for line in changes["lines"]["after"]] == ["Service 7.0", "Service 7.1"]
     assert changes["totals"]["after"]["gross"] == "71.96"  # 19.99 + 2 x 19.99, plus 20% VAT
+
+
+def test_customer_names_are_found_among_more_customers_than_a_page(new_tenant, monkeypatch):
+    """A chunk reads every page of the tenant's customers (their ids, statuses and names): a name
+    created last is found, one two active customers share is refused, an archived one says so."""
+    from chalicelib.jobs import import_lookups
+
+    monkeypatch.setattr(import_lookups, "PAGE", 3)
+    api = new_tenant()
+    for n in range(7):
+        assert api.post("/customers", {"name": f"Customer {n:03d}", "emails": [f"accounts{n}@example.com"],
+                                       "billing_address": {"line1": f"{n} Mill Lane", "city": "Leeds"}}).status == 201
+    for name in ("Twin Ltd", "Twin Ltd", "Gone Ltd", "Late Ltd"):
+        assert api.post("/customers", {"name": name}).status == 201
+    gone = api.get("/customers?q=gone").body["data"][0]["id"]
+    assert api.post(f"/customers/{gone}/archive").status == 200
+    late = api.get("/customers?q=late").body["data"][0]["id"]
+    header = len(invoices_csv(0))
+    content = invoices_csv(0) + b"".join(invoices_csv(1, 1, customer, first=n)[header:] for n, customer in
+                                         enumerate(["Late Ltd", "twin  ltd", "Gone Ltd", "Customer 005"], start=1))
+    files = [("names.csv", content)]
+    batch = open_batch(api, "invoices", files)
+    upload_all(batch, files)
+    rows = fetch_report(api.get(f"/uploads/{batch['id']}").body["files"][0]["report"]["json"])["rows"]
+    assert [(r["number"] if r["status"] == "imported" else r["reason"]) for r in rows] == [
+        "INV-0001", "names 2 customers; give the customer's id instead",
+        "names an archived customer; restore it first", "INV-0004"]
+    assert api.get(f"/invoices/{rows[0]['id']}").body["customer_id"] == late
