@@ -13,8 +13,7 @@ period's day totals, which are taken only with the `writes` they were read under
 A stale item makes the transaction fail and the job read everything again. Only a
 saving: what is not read here is read when used.
 """
-import json
-from typing import Any, Dict, List, Tuple, Type
+from typing import Any, Dict, List, Optional, Tuple, Type
 
 from botocore.exceptions import BotoCoreError, ClientError
 from pynamodb.exceptions import GetError
@@ -32,13 +31,12 @@ from ..store.usage_totals import (PERIOD_SK, POINTER_SK, UsagePeriodItem, UsageP
                                   read_days_ahead, usage_pk)
 
 
-def read_billing_ahead(messages: List[Dict[str, Any]]) -> None:
-    """Read what the batch's billing messages will need (see above)."""
+def read_billing_ahead(jobs: List[Optional[Dict[str, Any]]]) -> None:
+    """Read what the batch's billing jobs (its messages' bodies, None where not one) will need (see above)."""
     wanted = []
-    for message in messages:
+    for job in jobs:
         try:
-            job = json.loads(message["body"])
-            if job.get("kind") == "billing":
+            if job is not None and job.get("kind") == "billing":
                 wanted.append((job["tenant_id"], SUBSCRIPTIONS.store.pk(job["tenant_id"], job["subscription_id"])))
         except (KeyError, TypeError, ValueError, AttributeError):
             continue  # the message fails on its own when worked

@@ -2,7 +2,7 @@
 import json
 from datetime import date, datetime
 from functools import lru_cache
-from typing import Any, Dict, Iterable, List
+from typing import Any, Dict, Iterable, List, Optional
 
 from .. import config
 from ..observability import logger
@@ -113,21 +113,31 @@ def handle(messages: Iterable[Dict[str, Any]], in_order: bool = False) -> Dict[s
     unworked, as AWS advises for FIFO with partial batch responses, so that no message of a group
     is worked before one sent ahead of it."""
     messages = list(messages)
-    read_templates_ahead(messages)
-    read_billing_ahead(messages)
+    jobs = [_parsed(message) for message in messages]  # once each: a carried template is most of a body
+    read_templates_ahead(jobs)
+    read_billing_ahead(jobs)
     failures = []
-    for message in messages:
+    for message, job in zip(messages, jobs):
         if in_order and failures:
             failures.append({"itemIdentifier": message["messageId"]})
             continue
         try:
-            work(json.loads(message["body"]), is_last_delivery(message))
+            work(job if job is not None else json.loads(message["body"]), is_last_delivery(message))
         except Exception:  # one bad message must not hold back the batch; it is retried, then dead-lettered
             logger.exception("job failed", extra={"message_id": message["messageId"],
                                                   "receive_count": receive_count(message)})
             failures.append({"itemIdentifier": message["messageId"]})
     freeze_once()
     return {"batchItemFailures": failures}
+
+
+def _parsed(message: Dict[str, Any]) -> Optional[Dict[str, Any]]:
+    """The message's job, or None if its body is not one (it then fails when worked, alone)."""
+    try:
+        job = json.loads(message["body"])
+    except (KeyError, TypeError, ValueError):
+        return None
+    return job if isinstance(job, dict) else None
 
 
 def receive_count(message: Dict[str, Any]) -> int:

@@ -12,7 +12,7 @@ is ever left half made. If the worker dies between generating an invoice and
 emailing it, the redelivered message finishes the job.
 """
 import json
-from datetime import datetime, timezone
+from datetime import datetime
 from itertools import takewhile
 from typing import Any, Callable, Dict, Iterator, List, Optional, Tuple
 
@@ -22,7 +22,7 @@ from .. import config
 from ..domain import schedules
 from ..domain.errors import ConcurrentUpdate, InvalidReference, NotFound, OverMaximum, ValidationError
 from ..store import keys
-from ..store.clock import now, stamp
+from ..store.clock import due_stamp, now, stamp
 from ..store.history import history_entry
 from ..store.models import OccurrenceItem, RecordItem, connection
 from ..store.reads import keep_carried, read_ahead
@@ -41,10 +41,6 @@ INVOICE_FIELDS = ("customer_id", "currency", "lines", "payment_terms_days", "ref
                   "prices_include_vat")
 
 
-def iso(instant: datetime) -> str:
-    return instant.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
-
-
 # A message carrying its template stays under this (ASCII JSON, so characters are bytes): ten fit
 # one SendMessageBatch and one Lambda event within SQS's original 256 KiB. Larger ones are read.
 CARRIED_MAX = 25_000
@@ -58,7 +54,7 @@ def run_tick(as_of: datetime, send: Callable[[Dict[str, Any]], None]) -> int:
         _, tenant_id, template_id = stored["GSI3SK"]["S"].split("#")
         # key: the template and its due instant, for the FIFO queue's deduplication (jobs/dispatch.py)
         send(_carrying({"kind": "recurring", "tenant_id": tenant_id, "template_id": template_id,
-                        "as_of": iso(as_of), "key": stored["GSI3SK"]["S"]}, stored))
+                        "as_of": due_stamp(as_of), "key": stored["GSI3SK"]["S"]}, stored))
         sent += 1
     return sent
 
@@ -68,7 +64,7 @@ def _due_templates(as_of: datetime) -> Iterator[Dict[str, Any]]:
     as it sent them, a page at a time (so the tick's memory does not grow with their number)."""
     client, start = connection().client, {}
     while True:
-        until = {":due": {"S": DUE_PARTITION}, ":until": {"S": iso(as_of) + "~"}}
+        until = {":due": {"S": DUE_PARTITION}, ":until": {"S": due_stamp(as_of) + "~"}}
         page = client.query(TableName=config.table_name(), IndexName=RecordItem.by_due_time.Meta.index_name,
                             KeyConditionExpression="GSI3PK = :due AND GSI3SK <= :until",
                             ExpressionAttributeValues=until, Limit=_PAGE, **start)
@@ -90,16 +86,15 @@ def _carrying(message: Dict[str, Any], stored: Dict[str, Any]) -> Dict[str, Any]
     return carrying if fits else message
 
 
-def read_templates_ahead(messages: List[Dict[str, Any]]) -> None:
-    """The templates a batch of SQS messages will generate from: each the tick carried is kept as
-    read; the others are read in one call instead of one each (a worker seldom holds them: there
-    are many more than its cache keeps). Only a saving: a message it cannot read, or a failed read,
-    leaves the work to read its template itself."""
+def read_templates_ahead(jobs: List[Optional[Dict[str, Any]]]) -> None:
+    """The templates a batch of jobs (its SQS messages' bodies, None where not one) will generate
+    from: each the tick carried is kept as read; the others are read in one call instead of one
+    each (a worker seldom holds them: there are many more than its cache keeps). Only a saving: a
+    job it cannot read, or a failed read, leaves the work to read its template itself."""
     wanted = []
-    for message in messages:
+    for job in jobs:
         try:
-            job = json.loads(message["body"])
-            if job.get("kind") == "recurring":
+            if job is not None and job.get("kind") == "recurring":
                 key = TEMPLATES.store.pk(job["tenant_id"], job["template_id"]), keys.RECORD_SK
                 if not _kept(key, job.get("template")):
                     wanted.append(key)
