@@ -15,7 +15,7 @@ from typing import Any, Callable, Dict, List, Optional
 from ..domain import billing_periods as periods
 from ..domain.errors import ConcurrentUpdate, DomainError, InvalidReference, OverMaximum, ValidationError
 from ..store import usage_totals as usage_store
-from ..store.clock import now, stamp
+from ..store.clock import due_stamp, now, stamp
 from ..store.history import history_entry
 from ..store.models import OccurrenceItem, RecordItem
 from ..store.unit_of_work import UnitOfWork, Writes
@@ -30,7 +30,6 @@ from ..services.unbilled import hold_period
 from ..observability import logger
 from .billing_ahead import held_packages
 from .generated_invoices import ISSUE_AND_SEND, ISSUING_ACTIONS, SCHEDULER, awaits_email, send_once
-from .recurring import iso
 
 PERIOD_SK = "PERIOD#"
 _CACHED, _FRESH, _WRITTEN = "cached", "fresh", "written"  # where bill_due's subscription came from
@@ -39,10 +38,10 @@ _CACHED, _FRESH, _WRITTEN = "cached", "fresh", "written"  # where bill_due's sub
 def run_billing_tick(as_of: datetime, send: Callable[[Dict[str, Any]], None]) -> int:
     """Send a message for every subscription with a period ended at `as_of`; returns how many."""
     sent = 0
-    for item in RecordItem.by_due_time.query(DUE_PARTITION, RecordItem.GSI3SK <= iso(as_of) + "~",
+    for item in RecordItem.by_due_time.query(DUE_PARTITION, RecordItem.GSI3SK <= due_stamp(as_of) + "~",
                                              attributes_to_get=["GSI3SK"], page_size=250):
         due, tenant_id, subscription_id = item.GSI3SK.split("#")
-        send({"kind": "billing", "tenant_id": tenant_id, "subscription_id": subscription_id, "as_of": iso(as_of),
+        send({"kind": "billing", "tenant_id": tenant_id, "subscription_id": subscription_id, "as_of": due_stamp(as_of),
               "key": f"billing:{subscription_id}:{due}"})
         sent += 1
     return sent

@@ -9,3 +9,8 @@ def now() -> datetime:
 def stamp(moment: datetime) -> str:
     # isoformat, not strftime: %Y leaves years before 1000 unpadded, out of sort order.
     return moment.astimezone(timezone.utc).replace(tzinfo=None).isoformat(timespec="microseconds") + "Z"
+
+
+def due_stamp(moment: datetime) -> str:
+    """To the second, as the due-time index's keys and the ticks' bounds on them are written."""
+    return moment.astimezone(timezone.utc).replace(tzinfo=None, microsecond=0).isoformat() + "Z"

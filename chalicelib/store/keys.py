@@ -1,6 +1,8 @@
 """Key builders. Every tenant-owned key starts with T#<tenant_id>#."""
 import secrets
-from datetime import datetime, timezone
+from datetime import datetime
+
+from .clock import due_stamp
 
 _ALPHABET = "0123456789abcdefghjkmnpqrstvwxyz"
 
@@ -67,7 +69,7 @@ def date_sort_key(day: str, record_id: str) -> str:
 
 def due_sort_key(due: datetime, tenant_id: str, record_id: str) -> str:
     """A scheduled record's place in its due-time index (the ticks split it back on '#')."""
-    return f"{due.astimezone(timezone.utc).strftime('%Y-%m-%dT%H:%M:%SZ')}#{tenant_id}#{record_id}"
+    return f"{due_stamp(due)}#{tenant_id}#{record_id}"
 
 
 def open_partition(tenant_id: str, kind: str) -> str:
