@@ -15,6 +15,7 @@ from openpyxl import load_workbook
 
 from chalicelib.domain.errors import ValidationError
 from chalicelib.render.accounting import FORMATS
+from chalicelib.render.accounting.documents import uk_date
 from chalicelib.render.accounting.mapping import codes_for, validate
 from chalicelib.render.cells import safe_text
 from tests.support.accounting import (ARABIC, CHINESE_EMOJI, HYPERLINK, SUM, document, exported, line,
@@ -351,3 +352,8 @@ def test_writers_refuse_a_bad_mapping_before_writing_anything():
 ])
 def test_safe_text_quotes_what_a_spreadsheet_would_evaluate(text, shown):
     assert safe_text(text) == shown
+
+
+@pytest.mark.parametrize("iso, shown", [("2026-03-05", "05/03/2026"), ("0339-05-24", "24/05/0339"), (None, "")])
+def test_uk_dates_have_four_digit_years(iso, shown):
+    assert uk_date(iso) == shown

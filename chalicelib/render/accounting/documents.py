@@ -57,7 +57,10 @@ def plain_number(value: Decimal) -> str:
 
 def uk_date(iso_date: Optional[str]) -> str:
     """DD/MM/YYYY, as the UK editions of these systems read dates."""
-    return date.fromisoformat(iso_date).strftime("%d/%m/%Y") if iso_date else ""
+    if not iso_date:
+        return ""
+    day = date.fromisoformat(iso_date)
+    return f"{day.day:02d}/{day.month:02d}/{day.year:04d}"  # strftime's %Y leaves years before 1000 short
 
 
 def customer_name(document: Document) -> str:
