@@ -15,6 +15,7 @@ from pynamodb.exceptions import TransactWriteError
 from ..domain.errors import ConcurrentUpdate, DomainError
 from .models import connection
 from .reads import CACHE, remember
+from .table import HASH_KEY, RANGE_KEY
 
 # pynamodb sends a transaction's items grouped in this order, whatever order
 # they were added in; cancellation reasons come back in the same order.
@@ -135,9 +136,7 @@ def _request(ops) -> Dict[str, list]:
     request = {"condition_check_items": [], "delete_items": [], "put_items": [], "update_items": []}
     for kind, args, kwargs, _ in ops:
         if kind == "check":
-            model_cls, hash_key, range_key = args
-            request["condition_check_items"].append(
-                model_cls.get_operation_kwargs_from_class(hash_key, range_key, kwargs["condition"]))
+            request["condition_check_items"].append(check_request(*args, kwargs["condition"]))
         elif kind == "delete":
             request["delete_items"].append(args[0].get_delete_kwargs_from_instance(kwargs["condition"]))
         elif kind == "save":
@@ -157,15 +156,26 @@ def put_request(item, condition=None) -> Dict[str, Any]:
         version = item.attribute_values.get(version_name)
         attributes[attribute.attr_name] = {attribute.attr_type: attribute.serialize((version or 0) + 1)}
         condition &= attribute.does_not_exist() if version is None else attribute == version
-    put = {"TableName": item.Meta.table_name, "Item": attributes}
+    return _conditioned({"TableName": item.Meta.table_name, "Item": attributes}, condition)
+
+
+def check_request(model_cls, hash_key: str, range_key: str, condition) -> Dict[str, Any]:
+    """A transaction's ConditionCheck of the item by key, as pynamodb's get_operation_kwargs_from_class
+    builds it (property-tested for every model; every key of the table is a string) without its
+    passes over the model's attributes."""
+    key = {HASH_KEY: {"S": hash_key}, RANGE_KEY: {"S": range_key}}
+    return _conditioned({"TableName": model_cls.Meta.table_name, "Key": key}, condition)
+
+
+def _conditioned(action: Dict[str, Any], condition) -> Dict[str, Any]:
     if condition is not None:
         names, values = {}, {}
-        put["ConditionExpression"] = condition.serialize(names, values)
+        action["ConditionExpression"] = condition.serialize(names, values)
         if names:
-            put["ExpressionAttributeNames"] = {placeholder: name for name, placeholder in names.items()}
+            action["ExpressionAttributeNames"] = {placeholder: name for name, placeholder in names.items()}
         if values:
-            put["ExpressionAttributeValues"] = values
-    return put
+            action["ExpressionAttributeValues"] = values
+    return action
 
 
 def _raise_for_failed_condition(ops, reasons, error) -> None:
