@@ -10,7 +10,7 @@ from typing import Any, Dict, List, Optional, Sequence, Tuple
 
 from . import vat
 from .currencies import minor_units
-from .errors import Conflict, ValidationError
+from .errors import Conflict, ValidationError, invalid
 from .money import format_amount, format_price
 from .pricing import LineInput, Policy, Totals, check_stated, compute
 
@@ -169,7 +169,11 @@ def sequence_of(number: str, prefix: str, yearly: bool) -> Optional[Tuple[str, i
 
 
 def due_date(issue_date: date, payment_terms_days: int) -> date:
-    return issue_date + timedelta(days=payment_terms_days)
+    try:
+        return issue_date + timedelta(days=payment_terms_days)
+    except OverflowError:
+        raise invalid("issue_date", f"with payment terms of {payment_terms_days} days, the due date would "
+                                    "fall after 9999-12-31") from None
 
 
 def is_overdue(status: str, due: Optional[date], today: date) -> bool:
