@@ -12,7 +12,7 @@ from urllib.parse import unquote_plus
 from ..observability import logger
 from .import_chunks import CHUNK, run_chunk
 from .import_files import accept_upload
-from .worker_gc import freeze_once
+from .worker_gc import collect_young_less_often, freeze_once
 
 
 def handle(messages: Iterable[Dict[str, str]]) -> Dict[str, List[Dict[str, str]]]:
@@ -24,6 +24,7 @@ def handle(messages: Iterable[Dict[str, str]]) -> Dict[str, List[Dict[str, str]]
             logger.exception("upload message failed", extra={"message_id": message["messageId"]})
             failures.append({"itemIdentifier": message["messageId"]})
     freeze_once()
+    collect_young_less_often()
     return {"batchItemFailures": failures}
 
 

@@ -1,4 +1,5 @@
-"""A queue worker's garbage collection: what it holds for life is taken out of the collector's sight."""
+"""A queue worker's garbage collection: what it holds for life is taken out of the collector's sight;
+the uploads worker also collects its youngest objects less often."""
 import gc
 
 _frozen = False
@@ -15,3 +16,14 @@ def freeze_once() -> None:
         _frozen = True
         gc.collect()
         gc.freeze()
+
+
+# An import's objects (rows, Decimals, items) are freed by their counts: the youngest generation's
+# pass, by default every 700 allocations, found next to nothing and took 4-9 % of an uploads
+# worker's CPU (0.12-0.27 s per 800 invoices of 20 lines; 0.05 s at 7,000).
+YOUNG_PASS_EVERY = 7000
+
+
+def collect_young_less_often() -> None:
+    """The youngest generation collected every YOUNG_PASS_EVERY allocations (the older ones as before)."""
+    gc.set_threshold(YOUNG_PASS_EVERY, *gc.get_threshold()[1:])

@@ -21,3 +21,14 @@ def test_the_first_batch_freezes_what_the_worker_holds_and_later_ones_do_not(mon
         assert gc.get_freeze_count() <= frozen
     finally:
         gc.unfreeze()
+
+
+def test_the_uploads_worker_collects_its_youngest_objects_less_often(monkeypatch):
+    monkeypatch.setattr(worker_gc, "_frozen", True)
+    before = gc.get_threshold()
+    try:
+        gc.set_threshold(700, *before[1:])
+        assert imports.handle([]) == {"batchItemFailures": []}
+        assert gc.get_threshold() == (worker_gc.YOUNG_PASS_EVERY, *before[1:])
+    finally:
+        gc.set_threshold(*before)
