@@ -55,6 +55,9 @@ def check(schedule: Schedule) -> None:
         ZoneInfo(schedule.time_zone)
     except Exception:  # ZoneInfo raises several types for bad keys
         problems.append(("schedule.time_zone", "must be an IANA time zone"))
+    else:
+        if not _within(schedule, _first(schedule, 0)):
+            problems.append(("schedule.start_date", "must fall due within the years 0001 to 9999 in its time zone"))
     if problems:
         raise ValidationError(f"{problems[0][0]}: {problems[0][1]}", problems)
 
@@ -85,11 +88,21 @@ def _first(schedule: Schedule, first: int) -> int:
 
 
 def _in_dates(schedule: Schedule, first: int) -> Iterator[int]:
-    """Occurrence numbers from `first` on, from the start date to the end date (if any)."""
+    """Occurrence numbers from `first` on, from the start date to the end date (if any) or the last
+    that falls due within the calendar (up to 9999-12-31)."""
     n = _first(schedule, first)
-    while schedule.end is None or occurrence_date(schedule, n) <= schedule.end:
+    while _within(schedule, n) and (schedule.end is None or occurrence_date(schedule, n) <= schedule.end):
         yield n
         n += 1
+
+
+def _within(schedule: Schedule, n: int) -> bool:
+    """Whether occurrence n's date and due instant lie within the years a datetime holds."""
+    try:
+        due_at(schedule, n)
+    except (OverflowError, ValueError):  # ValueError: a year past 9999 for date()
+        return False
+    return True
 
 
 def invoices_left(schedule: Schedule, generated: int) -> Optional[int]:

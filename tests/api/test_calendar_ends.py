@@ -28,3 +28,24 @@ def test_reminders_past_the_calendar_never_come():
     assert next_reminder_on(due, [7, 30], []) == date(9999, 12, 27)
     assert next_reminder_on(due, [30], []) is None
     assert reminders_due(due, [7, 30], [], date.max) == [7]
+
+
+def _template(api, start, unit="month"):
+    customer = api.post("/customers", {"name": "Late Ltd"}).body["id"]
+    return api.post("/recurring-invoices", {"name": "R", "customer_id": customer, "lines": LINES,
+                                            "schedule": {"unit": unit, "interval": 1, "start_date": start}})
+
+
+def test_a_schedule_ends_with_the_calendar(tenant):
+    for unit, dates in [("month", ["9999-11-30", "9999-12-30"]), ("day", ["9999-12-29", "9999-12-30", "9999-12-31"])]:
+        made = _template(tenant, "9999-11-30" if unit == "month" else "9999-12-29", unit)
+        assert made.status == 201, made.body
+        preview = tenant.get(f"/recurring-invoices/{made.body['id']}/preview?count=5")
+        assert preview.status == 200 and preview.body["dates"] == dates, preview.body
+
+
+def test_a_schedule_falling_due_before_the_calendar_begins_is_refused(new_tenant):
+    api = new_tenant(timezone="Asia/Tokyo")  # 09:00 on 1 January of the year 1 there is still the year 0 in UTC
+    refused = _template(api, "0001-01-01")
+    assert refused.status == 400 and refused.error_fields == ["schedule.start_date"], refused.body
+    assert api.get("/recurring-invoices").body["data"] == []
