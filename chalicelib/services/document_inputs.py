@@ -26,8 +26,8 @@ def references(tenant_id: str, customer_id: Optional[str], product_ids: Iterable
     named = sorted(set(product_ids))
     for product_id in named:
         wanted[f"product:{product_id}"] = (RecordItem, PRODUCTS.store.pk(tenant_id, product_id), keys.RECORD_SK)
-    if len(wanted) > MAX_ITEMS:
-        raise invalid("lines", f"may name at most {MAX_ITEMS - 5} different products")
+    if len(wanted) > MAX_ITEMS:  # one read: the products and the records read with them
+        raise invalid("lines", f"may name at most {MAX_ITEMS - (len(wanted) - len(named))} different products")
     found = Snapshot(wanted, use_cache and len(named) <= MAX_CHECKED_PRODUCTS)
     if "tenant" not in found.cached:  # just read: the tenant's zone need not be read again
         keep_zone(found["tenant"])

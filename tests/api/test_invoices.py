@@ -248,3 +248,17 @@ def test_a_500_line_invoice_is_priced_stored_and_issued(books):
     issued = books.post(f"/invoices/{invoice.body['id']}/issue", {})
     assert issued.status == 200 and len(issued.body["lines"]) == 500
     assert books.post("/invoices", {"customer_id": books.customer["id"], "lines": lines + lines[:1]}).status == 400
+
+
+def test_the_products_limit_says_the_number_it_takes(tenant):
+    """One read takes 100 records: the tenant, the customer and 98 products."""
+    customer = tenant.post("/customers", {"name": "Many Ltd"}).body["id"]
+
+    def lines(count):
+        return [{"product_id": f"prd_{n:016d}", "quantity": "1"} for n in range(count)]
+
+    over = tenant.post("/invoices", {"customer_id": customer, "lines": lines(99)})
+    assert over.status == 400 and over.error_fields == ["lines"], over.body
+    assert "at most 98 different products" in over.body["error"]["message"]
+    at_limit = tenant.post("/invoices", {"customer_id": customer, "lines": lines(98)})
+    assert at_limit.status == 422, at_limit.body  # within the limit: each product is looked for
