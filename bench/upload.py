@@ -13,6 +13,7 @@ conflicts); first through boto3's serializer, then with the body sent as built
 (store/raw_items.py, as our own client sends it), the smallest client work
 for the same bytes. Wall time and the CPU time of the worker (or floor)
 processes: the CPU ratio does not move with the other load on the machine.
+With two workers it also shows how many of the file's chunks ran at once.
 
     python bench/upload.py [--mb 60] [--lines 20] [--workers 1,2]
 """
@@ -46,6 +47,7 @@ ACTOR = Actor("bench")
 CUSTOMER_NAMES = [f"Customer {n:03d} Trading Ltd" for n in range(100)]
 _REPLAYS = itertools.count()
 _FORK = multiprocessing.get_context("fork")
+_MAX_MESSAGES = 4096  # the queue messages one import's spans are kept for
 HEADER = "number,customer,issue_date,reference,description,quantity,unit_price,vat_rate\r\n"
 
 
@@ -76,12 +78,12 @@ def _import_beside_floor(path: str, invoices: int, lines: int, workers: int, sam
     tenant_id = _books(CUSTOMER_NAMES)
     load = os.getloadavg()[0]
     batch_id = _drop(tenant_id, "invoices.csv", path)
-    (ours, ours_cpu), messages = _timed(_work_queue, workers)
+    (ours, ours_cpu), (messages, at_once) = _timed(_work_queue, workers)
     (file,) = show_batch(tenant_id, batch_id)["files"]
     assert file["status"] == "done" and file["counts"]["imported"] == invoices * lines, file
     chunks = len(files_of(tenant_id, batch_id)[0].info["ranges"])
     print(f"{workers} worker(s): whole import {ours:.1f} s, CPU {ours_cpu:.1f} s ({invoices / ours:.1f} invoices/s, "
-          f"{chunks} chunks, {messages} queue messages), counts {file['counts']}")
+          f"{chunks} chunks, {messages} queue messages, at most {at_once} chunks at once), counts {file['counts']}")
     for as_built in (False, True):
         (floor, floor_cpu), _ = _timed(_replay, sample, invoices, workers, as_built)
         print(f"  floor: raw boto3 replaying the import's transaction {invoices} times in {workers} process(es)"
@@ -159,16 +161,28 @@ def _drop(tenant_id: str, name: str, path: str) -> str:
     return drop_batch_id(config.uploads_bucket(), key, etag)
 
 
-def _work_queue(workers: int = 1) -> int:
+def _work_queue(workers: int = 1):
     """Work the uploads queue as Lambda's event source does with `workers` copies (processes: one
     interpreter each, as in Lambda), one message per run, until it is empty and no worker is busy;
-    returns how many messages were handled."""
+    returns how many messages were handled, and the most chunks of the file that ran at once."""
     lock, busy, handled = _FORK.Lock(), _FORK.Value("i", 0), _FORK.Value("i", 0)
-    _in_processes(workers, _queue_worker, lock, busy, handled)
-    return handled.value
+    spans = _FORK.Array("d", 3 * _MAX_MESSAGES, lock=False)
+    _in_processes(workers, _queue_worker, lock, busy, handled, spans)
+    return handled.value, _most_at_once(spans, handled.value)
 
 
-def _queue_worker(_: int, lock, busy, handled) -> None:
+def _most_at_once(spans, count: int) -> int:
+    """The most chunk messages handled at the same time (a span: chunk or -1, start, end)."""
+    events = sorted(event for n in range(count) if spans[3 * n] >= 0
+                    for event in ((spans[3 * n + 1], 1), (spans[3 * n + 2], -1)))
+    running = most = 0
+    for _, step in events:
+        running += step
+        most = max(most, running)
+    return most
+
+
+def _queue_worker(_: int, lock, busy, handled, spans=None) -> None:
     import boto3
 
     from chalicelib.jobs.imports import handle
@@ -184,12 +198,16 @@ def _queue_worker(_: int, lock, busy, handled) -> None:
         if not messages:
             time.sleep(0.05)
             continue
+        started = time.time()
         try:
             result = handle([{"messageId": messages[0]["MessageId"], "body": messages[0]["Body"]}])
             assert result == {"batchItemFailures": []}, result
             sqs.delete_message(QueueUrl=url, ReceiptHandle=messages[0]["ReceiptHandle"])
         finally:
             with lock:
+                if spans is not None:
+                    chunk = json.loads(messages[0]["Body"]).get("chunk", -1)
+                    spans[3 * handled.value:3 * handled.value + 3] = [chunk, started, time.time()]
                 busy.value -= 1
                 handled.value += 1
 
