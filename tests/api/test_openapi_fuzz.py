@@ -16,7 +16,7 @@ from schemathesis.specs.openapi.checks import (content_type_conformance, respons
 import app  # noqa: F401  (registers every route)
 from chalicelib.api.openapi import document
 from tests.support.api import Api
-from tests.support.fuzz_records import existing_ids, seed_records
+from tests.support.fuzz_records import existing_ids, seed_records, with_references
 from tests.support.wsgi import wsgi_app
 
 CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance, response_schema_conformance]
@@ -68,6 +68,7 @@ def test_operation_answers_as_documented(label, role, wsgi, keys, existing):
         for name, generated in list((case.path_parameters or {}).items()):
             choices = existing_ids(existing, operation.path, name)
             case.path_parameters[name] = data.draw(st.sampled_from(choices + [generated]), label=name)
+        case.body = with_references(case.body, existing, lambda choices: data.draw(st.sampled_from(choices)))
         case.call_and_validate(app=wsgi, headers=headers, checks=CHECKS)
 
     fuzz()

@@ -16,10 +16,11 @@ def seed_records(api, keys: Dict[str, str]) -> Dict[str, List[str]]:
     issued_note = api.post(f"/invoices/{issued}/credit-notes", {"reason": "fuzz", "amount": "2.00"}).body["id"]
     api.post(f"/credit-notes/{issued_note}/issue", {})
     payment = api.post("/payments", {"customer_id": customer, "amount": "5.00"}).body["id"]
+    product = api.post("/products", {"name": "Fuzzed Product", "unit_price": "3.00"}).body["id"]
     api.post(f"/payments/{payment}/allocations", {"allocations": [{"invoice_id": issued, "amount": "1.00"}]})
     ids = {
         "/customers": [customer],
-        "/products": [api.post("/products", {"name": "Fuzzed Product", "unit_price": "3.00"}).body["id"]],
+        "/products": [product],
         "/invoices": [draft, issued],
         "/credit-notes": [note, issued_note],
         "/estimates": [api.post("/estimates", {"customer_id": customer, "lines": LINES}).body["id"]],
@@ -31,7 +32,7 @@ def seed_records(api, keys: Dict[str, str]) -> Dict[str, List[str]]:
         "/uploads": [api.post("/uploads", {"kind": "customers", "files": [{"name": "a.csv", "size": 10}]}).body["id"]],
         "/tenants": [keys["tenant_id"]],
     }
-    ids.update(invoice_id=[issued], customer_id=[customer], key_id=[keys["key_id"]],
+    ids.update(invoice_id=[issued], customer_id=[customer], product_id=[product], key_id=[keys["key_id"]],
                kind=["customers", "products", "invoices"])
     return ids
 
@@ -48,3 +49,18 @@ def existing_ids(ids: Dict[str, List[str]], path: str, name: str) -> List[str]:
     if path.startswith(f"{first}/{{{name}}}"):
         return ids.get(first, [])
     return ids.get(name, [])
+
+
+# Body fields that name another record: a generated id names nothing, so the body stops at a 422.
+REFERENCES = ("customer_id", "product_id", "invoice_id")
+
+
+def with_references(value, ids: Dict[str, List[str]], draw):
+    """The body with each reference (at any depth: a line's product_id) drawn from the seeded ids
+    or kept as generated, so cases also reach what a valid reference leads to."""
+    if isinstance(value, list):
+        return [with_references(v, ids, draw) for v in value]
+    if not isinstance(value, dict):
+        return value
+    return {k: (draw(ids[k] + [v]) if k in REFERENCES and isinstance(v, str) else with_references(v, ids, draw))
+            for k, v in value.items()}
