@@ -9,6 +9,7 @@ from decimal import Decimal
 
 import pytest
 
+from chalicelib.domain.errors import NotFound
 from chalicelib.domain.records import Actor
 from chalicelib.jobs import recurring
 from chalicelib.jobs.dispatch import handle
@@ -114,7 +115,7 @@ def test_a_template_deleted_after_the_tick_bills_nothing_and_stays_deleted(books
     delete_template(UnitOfWork(), books[0], ADMIN, template_id)
     assert _work(messages) == []  # nothing to do: not a failure to deliver again and dead-letter
     assert generated_invoices(books[0], template_id) == []
-    with pytest.raises(Exception, match="No recurring invoice"):
+    with pytest.raises(NotFound):
         TEMPLATES.store.get(books[0], template_id)
 
 
