@@ -131,13 +131,11 @@ def _bill(tenant_id: str, subscription_id: str, n: int) -> Optional[RecordItem]:
     try:
         item = retry_on_conflict(attempt)
     except (ValidationError, InvalidReference) as refusal:
+        reason, oversized = refusal.message, isinstance(refusal, OverMaximum)  # oversized: the lines held say why
         logger.warning("subscription invoice not_issued", extra={"tenant_id": tenant_id,
-                                                                 "subscription_id": subscription_id,
-                                                                 "reason": refusal.message})
-        oversized = isinstance(refusal, OverMaximum)  # then the lines held say why
+                                                                 "subscription_id": subscription_id, "reason": reason})
         try:
-            item = retry_on_conflict(lambda use_cache: attempt(use_cache, None if oversized else refusal.message,
-                                                               oversized))
+            item = retry_on_conflict(lambda use_cache: attempt(use_cache, None if oversized else reason, oversized))
         except (ValidationError, InvalidReference) as unmade:
             raise Unbillable(unmade.message) from unmade
     if item is not None:

@@ -183,12 +183,13 @@ def _generate(tenant_id: str, template_id: str, n: int, unused: List[RecordItem]
     try:
         template = retry_on_conflict(attempt)
     except (ValidationError, InvalidReference) as refusal:
+        # oversized: its largest lines at no charge say why
+        reason, oversized = refusal.message, isinstance(refusal, OverMaximum)
         logger.warning("recurring invoice not_issued", extra={"tenant_id": tenant_id, "template_id": template_id,
-                                                              "reason": refusal.message})
-        oversized = isinstance(refusal, OverMaximum)  # then its largest lines at no charge say why
+                                                              "reason": reason})
         try:
             template = retry_on_conflict(lambda use_cache: attempt(use_cache, None, []) if oversized
-                                         else attempt(use_cache, refusal.message))
+                                         else attempt(use_cache, reason))
         except (ValidationError, InvalidReference) as unmade:  # no draft either: the tenant must mend it
             pause_unmade(tenant_id, SCHEDULER, template_id, n, unmade.message)
             return None
