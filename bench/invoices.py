@@ -42,7 +42,7 @@ def main() -> None:
         written += issued
         with count_dynamodb_calls() as get_calls:
             _get(tenant_id, sample.id)
-        print(f"DynamoDB calls per operation (ten-line invoice):")
+        print("DynamoDB calls per operation (ten-line invoice):")
         print(f"  create: {dict(create_calls)}")
         print(f"  issue:  {dict(issue_calls)}")
         print(f"  get:    {dict(get_calls)}")

@@ -40,7 +40,7 @@ def run_once(identity, key, request, status, render, run):
 
     try:
         result = run(UnitOfWork(before_commit=store_answer))
-    except DomainError as error:
+    except DomainError:
         # A retry whose first attempt succeeded may now be refused by the new state.
         stored = _load(pk)
         if stored is None:

@@ -1,11 +1,8 @@
 """The billing run: each subscription period becomes one invoice, once, at the period's end where the tenant is."""
 from datetime import datetime, timezone
-from decimal import Decimal
-
-import pytest
 
 from chalicelib.jobs import billing as run
-from tests.api.test_catalogue import ROWS, card, customer, package
+from tests.api.test_catalogue import card, customer, package
 
 END_OF_MARCH = datetime(2026, 3, 31, 23, 0, tzinfo=timezone.utc)  # midnight in London (BST) starting 1 April
 

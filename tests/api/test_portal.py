@@ -5,7 +5,7 @@ from decimal import Decimal
 import pytest
 
 from chalicelib.store.diagnostics import count_dynamodb_calls
-from tests.support.portal import (HOSTILE_NAME, csrf_of, draft_estimate, emailed_link, issued_invoice, path_of,
+from tests.support.portal import (csrf_of, draft_estimate, emailed_link, issued_invoice, path_of,
                                   seller)
 
 FORM = {"Content-Type": "application/x-www-form-urlencoded"}

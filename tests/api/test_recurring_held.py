@@ -8,7 +8,6 @@ import json
 from datetime import datetime, timezone
 
 from chalicelib.jobs import dispatch
-from chalicelib.jobs import recurring as run
 from tests.api.test_recurring import retainer, template  # noqa: F401 (a fixture)
 
 JANUARY, FEBRUARY, MARCH = (datetime(2026, month, 16, tzinfo=timezone.utc) for month in (1, 2, 3))

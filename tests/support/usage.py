@@ -8,7 +8,7 @@ import csv
 import io
 import random
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Dict, List, Optional
 from zoneinfo import ZoneInfo

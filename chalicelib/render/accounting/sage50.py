@@ -49,7 +49,6 @@ the Invoicing module).
   ignored", Sage's CSV import rules), so the data arrives as it was (csv_file.py).
 """
 from datetime import date
-from decimal import Decimal
 from typing import Any, Dict, Iterable, Iterator, List, NamedTuple, Optional, TextIO, Tuple
 
 from ...domain.errors import Conflict
