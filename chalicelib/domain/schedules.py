@@ -97,8 +97,12 @@ def _in_dates(schedule: Schedule, first: int) -> Iterator[int]:
 
 
 def _within(schedule: Schedule, n: int) -> bool:
-    """Whether occurrence n's date and due instant lie within the years a datetime holds."""
+    """Whether occurrence n's date and due instant lie within the years a datetime holds (only a
+    date in the first or last year can have its instant outside them)."""
     try:
+        day = occurrence_date(schedule, n)
+        if 1 < day.year < 9999:
+            return True
         due_at(schedule, n)
     except (OverflowError, ValueError):  # ValueError: a year past 9999 for date()
         return False
